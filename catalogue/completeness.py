@@ -1,0 +1,46 @@
+"""How much of the framework's wording is loaded, measured against its declared size.
+
+The shipped fixture holds only what is public (2 of 63 competencies worded), so
+every framework page says how complete it is, and a domain is assessed
+competency by competency only once all its wording is in (see Domain.is_complete_at).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .models import Competency, Framework
+
+LEVELS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    declared: int  # the publisher's count, e.g. 63
+    known: int  # competencies whose code is loaded
+    worded: int  # competencies with wording at one level or more
+    by_level: dict[int, int]  # level -> competencies worded at that level
+
+    @property
+    def line(self) -> str:
+        return f"wording loaded for {self.worded} of {self.declared} competencies"
+
+    @property
+    def is_complete(self) -> bool:
+        return all(self.by_level[level] == self.declared for level in LEVELS)
+
+
+def framework_completeness() -> Completeness:
+    """Two queries: the framework row and one aggregate over competencies."""
+    framework = Framework.objects.get()
+    counts = Competency.objects.aggregate(
+        known=Count("pk", distinct=True),
+        worded=Count("pk", filter=Q(wordings__isnull=False), distinct=True),
+        **{f"level_{n}": Count("wordings", filter=Q(wordings__level=n)) for n in LEVELS},
+    )
+    return Completeness(
+        declared=framework.declared_competencies,
+        known=counts["known"],
+        worded=counts["worded"],
+        by_level={n: counts[f"level_{n}"] for n in LEVELS},
+    )

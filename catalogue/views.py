@@ -1,0 +1,182 @@
+"""Public pages: the framework browser, the courses and the glossary.
+
+Every page here is open to anyone (`@login_not_required`); all reads go through
+QuerySet methods whose query counts are pinned by tests.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from .completeness import LEVELS, framework_completeness
+from .forms import CourseFilterForm, FrameworkSearchForm
+from .models import Competency, Course, Coverage, Domain, Framework, Level, Term, Wording
+
+
+@dataclass
+class DomainSection:
+    """A domain on the framework page with the competencies to show under it."""
+
+    domain: Domain
+    competencies: list[Competency] = field(default_factory=list)
+
+
+@require_GET
+@login_not_required
+def home(request):
+    """What the site is for, and how complete the loaded framework is."""
+    context = {
+        "completeness": framework_completeness(),
+        "course_count": Course.objects.count(),
+        "levels": Level.objects.all(),
+    }
+    return render(request, "catalogue/home.html", context)
+
+
+@require_GET
+@login_not_required
+def framework(request):
+    """Levels, domains and competencies, with search. Six queries whatever the size."""
+    form = FrameworkSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    if form.errors:
+        messages.warning(request, form.errors["q"][0])
+
+    competencies = Competency.objects.prefetch_related(
+        Prefetch("wordings", queryset=Wording.objects.order_by("level"))
+    )
+    domains = Domain.objects.with_counts()
+    if q:
+        match = (
+            Q(code__icontains=q)
+            | Q(heading__icontains=q)
+            | Q(wordings__knowledge__icontains=q)
+            | Q(wordings__ability__icontains=q)
+        )
+        competencies = competencies.filter(match).distinct()
+    sections = {domain.number: DomainSection(domain) for domain in domains}
+    for competency in competencies:
+        sections[competency.domain_id].competencies.append(competency)
+    if q:
+        # Keep domains that match by name or description, or that hold a matching competency.
+        lowered = q.lower()
+        sections = {
+            number: section
+            for number, section in sections.items()
+            if section.competencies
+            or lowered in section.domain.name.lower()
+            or lowered in section.domain.description.lower()
+        }
+    context = {
+        "form": form,
+        "q": q,
+        "framework": Framework.objects.get(),
+        "completeness": framework_completeness(),
+        "levels": Level.objects.all(),
+        "sections": list(sections.values()),
+        "match_count": sum(len(s.competencies) for s in sections.values()),
+    }
+    return render(request, "catalogue/framework.html", context)
+
+
+def _coverage_by_level(rows) -> dict[int, list[Coverage]]:
+    by_level: dict[int, list[Coverage]] = {level: [] for level in LEVELS}
+    for row in rows:
+        by_level[row.level_id].append(row)
+    return by_level
+
+
+@require_GET
+@login_not_required
+def domain_detail(request, number):
+    """A domain: its competencies, their wording per level and the courses covering it."""
+    domain = get_object_or_404(Domain.objects.with_counts(), number=number)
+    competencies = domain.competencies.prefetch_related(
+        Prefetch("wordings", queryset=Wording.objects.order_by("level"))
+    )
+    coverage = (
+        Coverage.objects.filter(domain=domain)
+        .select_related("course__provider", "competency", "module")
+        .order_by("level", "course__title", "competency__code")
+    )
+    context = {
+        "domain": domain,
+        "competencies": competencies,
+        "levels": [(level, domain.is_complete_at(level), domain.worded_at(level)) for level in LEVELS],
+        "coverage_by_level": _coverage_by_level(coverage),
+    }
+    return render(request, "catalogue/domain_detail.html", context)
+
+
+@require_GET
+@login_not_required
+def competency_detail(request, code):
+    """One competency: its wording at each level and which courses cover it, and why."""
+    competency = get_object_or_404(
+        Competency.objects.select_related("domain").prefetch_related("wordings"), code=code
+    )
+    wording = {w.level_id: w for w in competency.wordings.all()}
+    coverage = (
+        Coverage.objects.filter(Q(competency=competency) | Q(domain=competency.domain_id, competency=None))
+        .select_related("course__provider", "module")
+        .order_by("level", "course__title")
+    )
+    context = {
+        "competency": competency,
+        "levels": [(level, wording.get(level.number)) for level in Level.objects.all()],
+        "coverage_by_level": _coverage_by_level(coverage),
+    }
+    return render(request, "catalogue/competency_detail.html", context)
+
+
+@require_GET
+@login_not_required
+def course_list(request):
+    """Courses with filters and sorting; bad filter values are reported, the rest still apply."""
+    form = CourseFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    courses = list(Course.objects.for_listing().filtered(**filters))
+    for course in courses:
+        course.levels_covered = sorted({row.level_id for row in course.offered_coverage})
+    context = {
+        "form": form,
+        "courses": courses,
+        "nhs": filters.get("nhs", False),
+        "filtered": bool(filters.keys() - {"sort", "nhs"}),
+    }
+    return render(request, "catalogue/course_list.html", context)
+
+
+@dataclass
+class CoverageCell:
+    domain: Domain
+    by_level: dict[int, list[Coverage]]
+
+
+@require_GET
+@login_not_required
+def course_detail(request, slug):
+    """A course: modules, fees side by side, outcomes, and coverage by domain and level."""
+    course = get_object_or_404(Course.objects.for_detail(), slug=slug)
+    rows = course.coverage.all()
+    table = [
+        CoverageCell(domain, _coverage_by_level(r for r in rows if r.domain_id == domain.number))
+        for domain in Domain.objects.all()
+    ]
+    context = {
+        "course": course,
+        "coverage_table": table,
+        "has_nhs_fees": any(fee.nhs_funded is not None for fee in course.fees.all()),
+    }
+    return render(request, "catalogue/course_detail.html", context)
+
+
+@require_GET
+@login_not_required
+def glossary(request):
+    """The framework's key terms, in our own words."""
+    return render(request, "catalogue/glossary.html", {"terms": Term.objects.all()})

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "imhcf administration"
+admin.site.site_title = "imhcf admin"
+admin.site.index_title = "Framework, courses and people"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("catalogue.urls")),
+]
