@@ -72,7 +72,11 @@ class CourseFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
-        choices=[("", "Title"), ("cost", "Cost, lowest first"), ("duration", "Length, shortest first")],
+        choices=[
+            ("", "Title"),
+            ("cost", "Cost, lowest first"),
+            ("duration", "Length, shortest first"),
+        ],
     )
 
     def __init__(self, *args, **kwargs):

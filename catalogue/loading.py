@@ -44,7 +44,9 @@ def load_catalogue(paths: list[Path] | None = None) -> Counter[str]:
                 seen.add(key)
                 # The deserializer found an existing row by natural key and set its pk;
                 # tell validation this is an update, or unique checks flag the row itself.
-                obj._state.adding = obj.pk is None or not type(obj).objects.filter(pk=obj.pk).exists()
+                obj._state.adding = (
+                    obj.pk is None or not type(obj).objects.filter(pk=obj.pk).exists()
+                )
                 try:
                     obj.full_clean()
                 except ValidationError as exc:

@@ -441,7 +441,9 @@ class Course(models.Model):
         max_length=200, blank=True, help_text="e.g. part-time, or of practitioner time"
     )
     starts = models.CharField(
-        max_length=200, blank=True, help_text="When it starts, e.g. September. Empty: not published."
+        max_length=200,
+        blank=True,
+        help_text="When it starts, e.g. September. Empty: not published.",
     )
     audience = models.TextField(blank=True, help_text="Who it is for, as the source says.")
     entry_requirements = models.TextField(blank=True, help_text="Empty: none published.")

@@ -6,7 +6,6 @@ QuerySet methods whose query counts are pinned by tests.
 
 from dataclasses import dataclass, field
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
@@ -43,8 +42,6 @@ def framework(request):
     """Levels, domains and competencies, with search. Six queries whatever the size."""
     form = FrameworkSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    if form.errors:
-        messages.warning(request, form.errors["q"][0])
 
     competencies = Competency.objects.prefetch_related(
         Prefetch("wordings", queryset=Wording.objects.order_by("level"))
@@ -106,7 +103,9 @@ def domain_detail(request, number):
     context = {
         "domain": domain,
         "competencies": competencies,
-        "levels": [(level, domain.is_complete_at(level), domain.worded_at(level)) for level in LEVELS],
+        "levels": [
+            (level, domain.is_complete_at(level), domain.worded_at(level)) for level in LEVELS
+        ],
         "coverage_by_level": _coverage_by_level(coverage),
     }
     return render(request, "catalogue/domain_detail.html", context)
@@ -121,8 +120,10 @@ def competency_detail(request, code):
     )
     wording = {w.level_id: w for w in competency.wordings.all()}
     coverage = (
-        Coverage.objects.filter(Q(competency=competency) | Q(domain=competency.domain_id, competency=None))
-        .select_related("course__provider", "module")
+        Coverage.objects.filter(
+            Q(competency=competency) | Q(domain=competency.domain_id, competency=None)
+        )
+        .select_related("course__provider", "competency", "module")
         .order_by("level", "course__title")
     )
     context = {

@@ -1,0 +1,274 @@
+"""The training lead's interface: every catalogue record, with inlines, search,
+filters, and the official-wording import (which shares its code with the
+`import_framework` command)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+
+from .importing import COLUMNS, ImportProblem, import_wording, template_csv, template_xlsx
+from .models import (
+    Competency,
+    Course,
+    Coverage,
+    Domain,
+    Fee,
+    Framework,
+    Level,
+    Module,
+    Outcome,
+    Provider,
+    Term,
+    Wording,
+)
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "publisher", "published_year", "declared_competencies"]
+
+
+@admin.register(Level)
+class LevelAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "typical_roles"]
+
+
+class CompetencyInline(admin.TabularInline):
+    model = Competency
+    extra = 0
+    fields = ["code", "heading"]
+    show_change_link = True
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "declared_size", "loaded"]
+    search_fields = ["name", "description"]
+    inlines = [CompetencyInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description="Codes loaded / worded at level 1")
+    def loaded(self, domain):
+        return f"{domain.competency_count} / {domain.worded_1}"
+
+
+class WordingInline(admin.StackedInline):
+    model = Wording
+    extra = 0
+    fields = ["level", "knowledge", "ability", "source"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Wording file (.csv or .xlsx)",
+        help_text=f"Columns: {', '.join(COLUMNS)}. One row per competency and level.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Use a .csv or .xlsx file.", code="bad_type")
+        return upload
+
+
+@admin.register(Competency)
+class CompetencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "heading", "domain", "levels_worded"]
+    list_filter = ["domain"]
+    search_fields = ["code", "heading", "wordings__knowledge", "wordings__ability"]
+    list_select_related = ["domain"]
+    inlines = [WordingInline]
+    change_list_template = "admin/catalogue/competency/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("wordings")
+
+    @admin.display(description="Wording at levels")
+    def levels_worded(self, competency):
+        levels = sorted(w.level_id for w in competency.wordings.all())
+        return ", ".join(map(str, levels)) or "none"
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="catalogue_competency_import",
+            ),
+            path(
+                "import/template.<str:kind>",
+                self.admin_site.admin_view(self.template_view),
+                name="catalogue_competency_import_template",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        """Upload the official wording; every problem is listed and nothing is saved."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            return redirect("admin:index")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_wording(upload.name, upload.read())
+            except ImportProblem as exc:
+                problems = exc.errors
+            else:
+                messages.success(request, result.summary)
+                return redirect("admin:catalogue_competency_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import the official wording",
+            "form": form,
+            "problems": problems,
+            "columns": COLUMNS,
+        }
+        return TemplateResponse(request, "admin/catalogue/competency/import.html", context)
+
+    def template_view(self, request, kind):
+        """The import template, as CSV or XLSX, with the header and one example row."""
+        if kind == "csv":
+            response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        elif kind == "xlsx":
+            response = HttpResponse(
+                template_xlsx(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            return redirect("admin:catalogue_competency_import")
+        response["Content-Disposition"] = f'attachment; filename="imhcf-wording-template.{kind}"'
+        return response
+
+
+@admin.register(Wording)
+class WordingAdmin(admin.ModelAdmin):
+    list_display = ["competency", "level", "short_knowledge", "source"]
+    list_filter = ["level", "competency__domain"]
+    search_fields = ["competency__code", "knowledge", "ability"]
+    list_select_related = ["competency", "level"]
+    autocomplete_fields = ["competency"]
+
+    @admin.display(description="Knowledge")
+    def short_knowledge(self, wording):
+        return wording.knowledge[:80]
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["term", "slug"]
+    search_fields = ["term", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class FeeInline(admin.TabularInline):
+    model = Fee
+    extra = 0
+    fields = ["label", "credits", "standard", "nhs_funded", "position"]
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    extra = 0
+    fields = ["title", "credits", "year", "stage", "kind", "position"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+    fields = ["position", "text"]
+
+
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 0
+    fields = ["level", "domain", "competency", "module", "strength", "reason"]
+    autocomplete_fields = ["competency"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this course's modules in the module picker.
+        module_field = formset.form.base_fields["module"]
+        module_field.queryset = Module.objects.filter(course=obj) if obj else Module.objects.none()
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("competency", "domain", "level")
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "provider",
+        "mode",
+        "duration_column",
+        "fee_column",
+        "endorser",
+        "page",
+    ]
+    list_filter = ["provider", "mode", "endorser"]
+    search_fields = ["title", "provider__name", "summary"]
+    list_select_related = ["provider"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [FeeInline, ModuleInline, OutcomeInline, CoverageInline]
+    fieldsets = [
+        (None, {"fields": ["provider", "title", "slug", "award", "exit_awards", "summary"]}),
+        (
+            "Delivery and time",
+            {
+                "fields": [
+                    "mode",
+                    "delivery",
+                    ("duration_min", "duration_max", "duration_unit"),
+                    "duration_note",
+                    "starts",
+                ]
+            },
+        ),
+        ("Who and how", {"fields": ["audience", "entry_requirements", "assessment"]}),
+        ("Endorsement and links", {"fields": ["endorser", "endorsement", "link_text", "url"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("fees")
+
+    @admin.display(description="Length")
+    def duration_column(self, course):
+        return course.duration_label
+
+    @admin.display(description="Fees (standard)")
+    def fee_column(self, course):
+        return "; ".join(f"{fee.label} {fee.standard_label}" for fee in course.fees.all()) or "–"
+
+    @admin.display(description="Public page")
+    def page(self, course):
+        return format_html('<a href="{}">view</a>', course.get_absolute_url())
+
+
+@admin.register(Coverage)
+class CoverageAdmin(admin.ModelAdmin):
+    list_display = ["course", "level", "domain", "competency", "strength", "short_reason"]
+    list_filter = ["course", "level", "domain", "strength"]
+    search_fields = ["reason", "course__title", "competency__code"]
+    list_select_related = ["course", "level", "domain", "competency"]
+    autocomplete_fields = ["competency", "course"]
+
+    @admin.display(description="Reason")
+    def short_reason(self, row):
+        return row.reason[:90]

@@ -1,0 +1,314 @@
+"""Import the official framework wording from an organisation's own copy (CSV or XLSX).
+
+Columns: code, domain, heading, level, knowledge, ability; one row per
+competency and level. Two phases, as pretix does it: read and check every
+row (each problem names the file, the row and the field), then write it all
+in one transaction. A file with any problem changes nothing.
+
+The file is authoritative for every domain it mentions: it must list all of
+that domain's competencies (so the domain's size becomes known), numbered
+d.01 upwards without gaps, and must not leave out a code already loaded.
+"""
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from .models import CODE_PATTERN, Competency, Domain, Framework, Wording
+
+COLUMNS = ("code", "domain", "heading", "level", "knowledge", "ability")
+MAX_ERRORS = 25  # enough to fix a file in one pass without drowning the reader
+TEMPLATE_ROWS = [
+    (
+        "1.07",
+        "1",
+        "",
+        "1",
+        "Knowledge of the importance of recognizing infant verbal and non-verbal behaviour "
+        "as communication.",
+        "Ability to use the above knowledge to observe, understand and communicate "
+        "effectively with infants.",
+    ),
+]
+
+
+class ImportProblem(Exception):
+    """The file cannot be imported; `errors` lists every problem found. Nothing was saved."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    code: str
+    domain: int
+    heading: str
+    level: int
+    knowledge: str
+    ability: str
+
+
+@dataclass
+class ImportResult:
+    competencies_created: int = 0
+    wordings_created: int = 0
+    wordings_updated: int = 0
+    domains: list[int] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        domains = ", ".join(str(d) for d in self.domains)
+        return (
+            f"Imported wording for domain{'s' if len(self.domains) != 1 else ''} {domains}: "
+            f"{self.competencies_created} new competencies, {self.wordings_created} new and "
+            f"{self.wordings_updated} updated level wordings."
+        )
+
+
+def import_wording(name: str, content: bytes) -> ImportResult:
+    """Check and then import one file. `name` decides the format (.csv or .xlsx)
+    and appears in every message. Raises ImportProblem listing what is wrong."""
+    table = _read_table(name, content)
+    rows = _parse_rows(name, table)
+    _check_against_framework(name, rows)
+    return _write(name, rows)
+
+
+# Phase 1: read and check ----------------------------------------------------------
+
+
+def _read_table(name: str, content: bytes) -> list[list[str]]:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportProblem([f"{name}: not UTF-8 text (save the CSV as UTF-8)"]) from exc
+        return [row for row in csv.reader(io.StringIO(text))]
+    if suffix == ".xlsx":
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise ImportProblem([f"{name}: not a readable XLSX workbook ({exc})"]) from exc
+        sheet = book.worksheets[0]
+        table = [
+            ["" if cell is None else _cell_text(cell) for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        book.close()
+        return table
+    raise ImportProblem([f"{name}: use a .csv or .xlsx file"])
+
+
+def _cell_text(value) -> str:
+    """Spreadsheets turn 1.10 into the number 1.1 and 2 into 2.0: undo both."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}"
+    return str(value)
+
+
+def _parse_rows(name: str, table: list[list[str]]) -> list[Row]:
+    table = [row for row in table if any(str(cell).strip() for cell in row)]
+    if not table:
+        raise ImportProblem([f"{name}: the file is empty"])
+    header = [str(cell).strip().lower() for cell in table[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c and c not in COLUMNS]
+    if missing or unknown:
+        problems = [f"{name}, row 1: missing column {c!r}" for c in missing]
+        problems += [f"{name}, row 1: unknown column {c!r}" for c in unknown]
+        problems.append(f"{name}: the first row must name the columns {', '.join(COLUMNS)}")
+        raise ImportProblem(problems)
+    index = {column: header.index(column) for column in COLUMNS}
+
+    errors: list[str] = []
+    rows: list[Row] = []
+    first_line: dict[tuple[str, int], int] = {}
+    headings: dict[str, tuple[str, int]] = {}
+    for line, raw in enumerate(table[1:], 2):
+        cells = {c: (raw[i].strip() if i < len(raw) else "") for c, i in index.items()}
+        where = f"{name}, row {line}"
+        row_errors = []
+        code, domain, level = cells["code"], _int(cells["domain"]), _int(cells["level"])
+        if not re.match(CODE_PATTERN, code):
+            row_errors.append(f"{where}, field 'code': {code!r} is not a code like 1.07")
+        if domain is None or not 1 <= domain <= 7:
+            row_errors.append(f"{where}, field 'domain': {cells['domain']!r} is not 1 to 7")
+        elif re.match(CODE_PATTERN, code) and not code.startswith(f"{domain}."):
+            row_errors.append(f"{where}, field 'domain': code {code} is not in domain {domain}")
+        if level is None or not 1 <= level <= 3:
+            row_errors.append(f"{where}, field 'level': {cells['level']!r} is not 1, 2 or 3")
+        for part in ("knowledge", "ability"):
+            if not cells[part]:
+                row_errors.append(f"{where}, field '{part}': empty")
+        if len(cells["heading"]) > 200:
+            row_errors.append(f"{where}, field 'heading': longer than 200 characters")
+        if not row_errors:
+            key = (code, level)
+            if key in first_line:
+                row_errors.append(
+                    f"{where}: {code} at level {level} is already on row {first_line[key]}"
+                )
+            first_line.setdefault(key, line)
+            if cells["heading"]:
+                seen = headings.setdefault(code, (cells["heading"], line))
+                if seen[0] != cells["heading"]:
+                    row_errors.append(
+                        f"{where}, field 'heading': {code} has heading {seen[0]!r} on row "
+                        f"{seen[1]}; use one heading per competency"
+                    )
+        errors += row_errors
+        if not row_errors:
+            rows.append(
+                Row(
+                    line,
+                    code,
+                    domain,
+                    cells["heading"],
+                    level,
+                    cells["knowledge"],
+                    cells["ability"],
+                )
+            )
+        if len(errors) >= MAX_ERRORS:
+            errors.append(f"{name}: stopped after {MAX_ERRORS} problems")
+            break
+    if errors:
+        raise ImportProblem(errors)
+    if not rows:
+        raise ImportProblem([f"{name}: no rows under the header"])
+    return rows
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _check_against_framework(name: str, rows: list[Row]) -> None:
+    """Domain sizes: each domain in the file is listed whole and without gaps, keeps
+    every code already loaded, and the sizes add up to no more than the declared total."""
+    errors: list[str] = []
+    codes_by_domain: dict[int, set[str]] = defaultdict(set)
+    for row in rows:
+        codes_by_domain[row.domain].add(row.code)
+    domains = {d.number: d for d in Domain.objects.all()}
+    existing: dict[int, set[str]] = defaultdict(set)
+    for domain_id, code in Competency.objects.values_list("domain_id", "code"):
+        existing[domain_id].add(code)
+
+    sizes = {number: domain.declared_size for number, domain in domains.items()}
+    for number, codes in sorted(codes_by_domain.items()):
+        if number not in domains:
+            errors.append(f"{name}: domain {number} is not in the framework")
+            continue
+        expected = {f"{number}.{i:02d}" for i in range(1, len(codes) + 1)}
+        if codes != expected:
+            gaps = sorted(expected - codes)
+            errors.append(
+                f"{name}: domain {number} must be numbered {number}.01 to "
+                f"{number}.{len(codes):02d} without gaps; missing {', '.join(gaps)}"
+            )
+        left_out = sorted(existing[number] - codes)
+        if left_out:
+            errors.append(
+                f"{name}: domain {number} leaves out {', '.join(left_out)}, which "
+                "the framework already has; list the whole domain"
+            )
+        declared = domains[number].declared_size
+        if declared is not None and declared != len(codes):
+            errors.append(
+                f"{name}: domain {number} has {declared} competencies; the file lists {len(codes)}"
+            )
+        sizes[number] = len(codes)
+    total = Framework.objects.get().declared_competencies
+    known = [size for size in sizes.values() if size is not None]
+    if sum(known) > total:
+        errors.append(
+            f"{name}: the domains would hold {sum(known)} competencies; the framework has {total}"
+        )
+    elif len(known) == len(domains) and sum(known) != total:
+        errors.append(
+            f"{name}: all domains together hold {sum(known)} competencies; "
+            f"the framework has {total}"
+        )
+    if errors:
+        raise ImportProblem(errors)
+
+
+# Phase 2: write ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def _write(name: str, rows: list[Row]) -> ImportResult:
+    result = ImportResult(domains=sorted({row.domain for row in rows}))
+    source = f"Imported from {Path(name).name} on {timezone.localdate():%d %B %Y}"
+    competencies = {c.code: c for c in Competency.objects.filter(domain__in=result.domains)}
+    for row in rows:
+        competency = competencies.get(row.code)
+        if competency is None:
+            competency = Competency.objects.create(
+                code=row.code, domain_id=row.domain, heading=row.heading
+            )
+            competencies[row.code] = competency
+            result.competencies_created += 1
+        elif row.heading and competency.heading != row.heading:
+            competency.heading = row.heading
+            competency.save(update_fields=["heading"])
+    existing = {
+        (w.competency.code, w.level_id): w
+        for w in Wording.objects.filter(competency__in=competencies.values()).select_related(
+            "competency"
+        )
+    }
+    for row in rows:
+        wording = existing.get((row.code, row.level))
+        if wording is None:
+            Wording.objects.create(
+                competency=competencies[row.code],
+                level_id=row.level,
+                knowledge=row.knowledge,
+                ability=row.ability,
+                source=source,
+            )
+            result.wordings_created += 1
+        else:
+            wording.knowledge, wording.ability, wording.source = row.knowledge, row.ability, source
+            wording.save()
+            result.wordings_updated += 1
+    for number in result.domains:
+        size = sum(1 for code in competencies if code.startswith(f"{number}."))
+        Domain.objects.filter(number=number).update(declared_size=size)
+    return result
+
+
+# The template admins download ---------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return out.getvalue().encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "wording"
+    sheet.append(COLUMNS)
+    for row in TEMPLATE_ROWS:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
