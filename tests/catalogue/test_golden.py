@@ -1,0 +1,103 @@
+"""The shipped fixtures say what the seeds say, and invent nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from catalogue.completeness import framework_completeness
+from catalogue.models import Competency, Course, Coverage, Domain, Level, Wording
+
+pytestmark = pytest.mark.django_db
+
+
+def test_framework_has_three_levels_seven_domains_and_declares_63(catalogue):
+    assert list(Level.objects.values_list("number", flat=True)) == [1, 2, 3]
+    assert list(Domain.objects.values_list("name", flat=True)) == [
+        "Relationship-based practice",
+        "Normal and atypical development",
+        "Factors that influence caregiving capacity",
+        "Assessment of caregiving",
+        "Supporting caregiving",
+        "Reflective practice and supervision",
+        "Working within relevant legal and professional frameworks",
+    ]
+    completeness = framework_completeness()
+    assert completeness.declared == 63
+    assert completeness.line == "wording loaded for 2 of 63 competencies"
+
+
+def test_only_domain_one_has_codes_and_only_its_size_is_known(catalogue):
+    codes = list(Competency.objects.values_list("code", flat=True))
+    assert codes == [f"1.{n:02d}" for n in range(1, 11)]
+    assert Domain.objects.get(number=1).declared_size == 10
+    assert set(Domain.objects.exclude(number=1).values_list("declared_size", flat=True)) == {None}
+
+
+def test_only_the_known_heading_and_the_two_known_competencies_are_worded(catalogue):
+    headed = dict(Competency.objects.exclude(heading="").values_list("code", "heading"))
+    assert headed == {code: "Collaborative working" for code in ("1.01", "1.02", "1.03")}
+    assert list(Wording.objects.values_list("competency__code", "level")) == [
+        ("1.01", 1),
+        ("1.07", 1),
+    ]
+    quoted = Wording.objects.get(competency__code="1.07")
+    assert quoted.knowledge.startswith("Knowledge of the importance of recognizing infant verbal")
+    assert quoted.ability.endswith("observe, understand and communicate effectively with infants.")
+
+
+def test_glasgow_fees_are_the_seed_figures_side_by_side(catalogue):
+    fees = Course.objects.get(slug="glasgow-imh-msc").fees.values_list(
+        "label", "standard", "nhs_funded"
+    )
+    assert list(fees) == [
+        ("MSc", Decimal("15000"), Decimal("11130")),
+        ("PGDip", Decimal("10000"), Decimal("7420")),
+        ("PGCert", Decimal("5000"), Decimal("3710")),
+        ("20 credits", Decimal("1667"), Decimal("1237")),
+    ]
+
+
+def test_glasgow_modules_add_up_to_each_award(catalogue):
+    modules = Course.objects.get(slug="glasgow-imh-msc").modules.all()
+    by_year = {year: [m for m in modules if m.year == year] for year in (1, 2, 3)}
+    assert sum(m.credits for m in by_year[1]) == 60  # the PGCert year
+    core_2 = sum(m.credits for m in by_year[2] if m.kind == "core")
+    assert core_2 + 20 == 60  # plus one 20-credit option makes the PGDip year
+    assert {m.credits for m in by_year[3]} == {60}  # dissertation or practice
+
+
+def test_other_courses_carry_their_seed_figures_and_say_what_is_unpublished(catalogue):
+    northampton = Course.objects.get(slug="northampton-pgcert")
+    nes = Course.objects.get(slug="nes-imh-elearning")
+    imhol = Course.objects.get(slug="warwick-imhol")
+    assert northampton.fees.get().standard == Decimal("2550")
+    assert northampton.fees.get().nhs_funded is None
+    assert northampton.duration_label == "7 months"
+    assert northampton.mode_label == "not published"
+    assert nes.fees.get().standard == 0
+    assert nes.duration_label == "2–4 hours of practitioner time"
+    assert imhol.fees.get().standard is None
+    assert imhol.duration_label == "not published"
+    assert imhol.endorser_label == "none published"
+
+
+def test_every_coverage_row_gives_a_reason(catalogue):
+    assert Coverage.objects.count() > 0
+    assert not Coverage.objects.filter(reason="").exists()
+
+
+def test_imhol_does_not_claim_what_its_learners_asked_for_more_training_in(catalogue):
+    imhol = Coverage.objects.filter(course__slug="warwick-imhol")
+    refused = imhol.filter(strength=Coverage.Strength.NOT_COVERED)
+    assert refused.filter(competency__code="1.07").exists()  # observational skills
+    assert refused.filter(domain=6, competency=None).exists()  # reflective supervision
+    assert refused.filter(domain=3, competency=None).exists()  # transgenerational trauma
+    offered = imhol.offered()
+    assert not offered.filter(domain__in=[3, 6]).exists()
+    assert not offered.filter(competency__code="1.07").exists()
+
+
+def test_glasgow_does_not_claim_supervising_others(catalogue):
+    row = Coverage.objects.get(course__slug="glasgow-imh-msc", level=3, domain=6)
+    assert row.strength == Coverage.Strength.NOT_COVERED
+    assert "theories of supervision" in row.reason

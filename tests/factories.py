@@ -1,0 +1,116 @@
+"""Minimal valid catalogue objects. Tests state every fact they rely on."""
+
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from catalogue.models import (
+    Competency,
+    Course,
+    Coverage,
+    Domain,
+    Fee,
+    Framework,
+    Level,
+    Module,
+    Provider,
+    Wording,
+)
+
+
+class FrameworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Framework
+        django_get_or_create = ["slug"]
+
+    slug = "imhcf"
+    name = "Test framework"
+    publisher = "Test publisher"
+    declared_competencies = 63
+
+
+class LevelFactory(DjangoModelFactory):
+    class Meta:
+        model = Level
+        django_get_or_create = ["number"]
+
+    number = 1
+    name = factory.LazyAttribute(lambda o: f"Level {o.number} name")
+    summary = "What this level asks."
+    typical_roles = "Anyone."
+
+
+class DomainFactory(DjangoModelFactory):
+    class Meta:
+        model = Domain
+        django_get_or_create = ["number"]
+
+    number = 1
+    name = factory.LazyAttribute(lambda o: f"Domain {o.number} name")
+    description = "What this domain is about."
+    declared_size = None
+
+
+class CompetencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Competency
+
+    domain = factory.SubFactory(DomainFactory)
+    code = factory.Sequence(lambda n: f"1.{n % 100:02d}")
+
+
+class WordingFactory(DjangoModelFactory):
+    class Meta:
+        model = Wording
+
+    competency = factory.SubFactory(CompetencyFactory)
+    level = factory.SubFactory(LevelFactory)
+    knowledge = "Knowledge of something."
+    ability = "Ability to use the above knowledge to do something."
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    slug = factory.Sequence(lambda n: f"provider-{n}")
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    provider = factory.SubFactory(ProviderFactory)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    summary = "A course."
+
+
+class FeeFactory(DjangoModelFactory):
+    class Meta:
+        model = Fee
+
+    course = factory.SubFactory(CourseFactory)
+    label = factory.Sequence(lambda n: f"Fee {n}")
+    standard = Decimal("100")
+
+
+class ModuleFactory(DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+
+
+class CoverageFactory(DjangoModelFactory):
+    class Meta:
+        model = Coverage
+
+    course = factory.SubFactory(CourseFactory)
+    level = factory.SubFactory(LevelFactory)
+    domain = factory.SubFactory(DomainFactory)
+    strength = Coverage.Strength.FULL
+    reason = "The module that teaches it."
