@@ -30,9 +30,9 @@ class Completeness:
         return all(self.by_level[level] == self.declared for level in LEVELS)
 
 
-def framework_completeness() -> Completeness:
-    """Two queries: the framework row and one aggregate over competencies."""
-    framework = Framework.objects.get()
+def framework_completeness(framework: Framework | None = None) -> Completeness:
+    """Two queries: the framework row (unless given) and one aggregate over competencies."""
+    framework = framework or Framework.objects.get()
     counts = Competency.objects.aggregate(
         known=Count("pk", distinct=True),
         worded=Count("pk", filter=Q(wordings__isnull=False), distinct=True),

@@ -68,11 +68,12 @@ def framework(request):
             or lowered in section.domain.name.lower()
             or lowered in section.domain.description.lower()
         }
+    framework = Framework.objects.get()
     context = {
         "form": form,
         "q": q,
-        "framework": Framework.objects.get(),
-        "completeness": framework_completeness(),
+        "framework": framework,
+        "completeness": framework_completeness(framework),
         "levels": Level.objects.all(),
         "sections": list(sections.values()),
         "match_count": sum(len(s.competencies) for s in sections.values()),

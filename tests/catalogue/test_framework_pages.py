@@ -1,0 +1,133 @@
+"""The public framework pages: what a visitor sees, bad input, and query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import Competency, Coverage, Domain, Level, Wording
+from tests.factories import CourseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_home_says_how_complete_the_framework_is(client, catalogue):
+    response = client.get(reverse("catalogue:home"))
+    assert response.status_code == 200
+    assert "wording loaded for 2 of 63 competencies" in text(response)
+    assert "<title>Infant mental health competencies – IMHCF self-assessment</title>" in text(response)
+
+
+def test_framework_page_shows_levels_domains_and_the_known_competencies(client, catalogue):
+    page = text(client.get(reverse("catalogue:framework")))
+    assert "wording loaded for 2 of 63 competencies" in page
+    assert "Level 3: Supervising, managing and shaping services" in page
+    assert "Domain 7: Working within relevant legal and professional frameworks" in page
+    assert "Knowledge of the importance of recognizing infant verbal" in page
+    assert page.count("No competency codes published for this domain yet") == 6
+
+
+def test_search_finds_a_competency_by_its_wording(client, catalogue):
+    page = text(client.get(reverse("catalogue:framework"), {"q": "communicat"}))
+    assert "1 competency" in page
+    assert 'href="/framework/1.07/"' in page
+    assert 'href="/framework/1.04/"' not in page
+
+
+def test_search_finds_a_competency_by_code_and_a_domain_by_name(client, catalogue):
+    assert 'href="/framework/1.07/"' in text(client.get(reverse("catalogue:framework"), {"q": "1.07"}))
+    page = text(client.get(reverse("catalogue:framework"), {"q": "caregiving"}))
+    assert "Domain 3: Factors that influence caregiving capacity" in page
+    assert "Domain 1: Relationship-based practice" not in page
+
+
+def test_search_with_only_punctuation_explains_itself(client, catalogue):
+    response = client.get(reverse("catalogue:framework"), {"q": "?!%"})
+    assert response.status_code == 200
+    assert "punctuation alone matches nothing" in text(response)
+    assert "Domain 7" in text(response)  # the whole framework is still there
+
+
+def test_search_text_is_escaped(client, catalogue):
+    page = text(client.get(reverse("catalogue:framework"), {"q": "<script>x</script>"}))
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+def test_nothing_found_suggests_what_to_try(client, catalogue):
+    page = text(client.get(reverse("catalogue:framework"), {"q": "zebra"}))
+    assert "Nothing in the framework matches “zebra”" in page
+
+
+def test_competency_page_shows_wording_per_level_and_who_covers_it(client, catalogue):
+    page = text(client.get(reverse("catalogue:competency_detail", args=["1.07"])))
+    assert "observe, understand and communicate effectively with infants" in page
+    assert page.count("Wording not loaded for this level.") == 2
+    assert "Infant Mental Health (MSc)" in page
+    assert "Core module Infant Observation (10 credits, year 2)" in page
+    assert "Learners who finished IMHOL named observational skills" in page
+
+
+def test_domain_page_says_how_it_is_assessed(client, catalogue):
+    page = text(client.get(reverse("catalogue:domain_detail", args=[1])))
+    assert "as a whole: wording loaded for 2 of 10 competencies" in page
+    page = text(client.get(reverse("catalogue:domain_detail", args=[6])))
+    assert "an unpublished number of" in page
+    assert "Reflective Practice (10 credits, year 2)" in page
+
+
+@pytest.mark.parametrize("url", ["/framework/9.99/", "/framework/domain/8/", "/framework/<b>/"])
+def test_unknown_framework_addresses_get_the_sites_404_page(client, catalogue, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+    assert "Skip to main content" in text(response)
+
+
+def test_glossary_lists_terms_with_anchors(client, catalogue):
+    page = text(client.get(reverse("catalogue:glossary")))
+    assert 'id="ghosts-in-the-nursery"' in page
+    assert "Attunement" in page
+
+
+def grow_framework(extra_domains=(2, 3, 4, 5)):
+    """Add a whole domain of worded competencies per domain number, with coverage."""
+    course = CourseFactory()
+    levels = list(Level.objects.all())
+    for number in extra_domains:
+        domain = Domain.objects.get(number=number)
+        for n in range(1, 11):
+            competency, _ = Competency.objects.get_or_create(domain=domain, code=f"{number}.{n:02d}")
+            for level in levels:
+                Wording.objects.create(competency=competency, level=level, knowledge="K", ability="A")
+                Coverage.objects.create(course=course, level=level, domain=domain,
+                                        competency=competency, strength="full", reason="R")
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/framework/", "/framework/?q=k", "/framework/domain/2/", "/framework/2.01/",
+     "/glossary/"],
+)
+def test_framework_pages_cost_the_same_queries_as_the_framework_grows(client, catalogue, url):
+    Competency.objects.create(domain_id=2, code="2.01")  # so every URL exists before growing
+    small = count_queries(client, url)
+    grow_framework()
+    assert count_queries(client, url) == small
+
+
+def test_framework_page_query_budget(client, catalogue, django_assert_max_num_queries):
+    # framework, completeness aggregate, levels, domains with counts,
+    # competencies, their wordings (6 in all, plus the session-less request's none)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("catalogue:framework"))
