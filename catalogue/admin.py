@@ -4,6 +4,7 @@ filters, and the official-wording import (which shares its code with the
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -227,6 +228,7 @@ class CourseAdmin(admin.ModelAdmin):
     list_select_related = ["provider"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [FeeInline, ModuleInline, OutcomeInline, CoverageInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["provider", "title", "slug", "award", "exit_awards", "summary"]}),
         (
