@@ -9,7 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import Competency, Course, Coverage, Domain, Fee, Level, Provider, Term, Wording
+from catalogue.models import (
+    Competency,
+    Course,
+    Coverage,
+    Domain,
+    Fee,
+    Level,
+    Provider,
+    Term,
+    Wording,
+)
 from tests.factories import (
     CompetencyFactory,
     CourseFactory,
@@ -20,8 +30,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["framework", "level", "domain", "competency", "wording", "term", "provider", "course",
-          "coverage"]
+MODELS = [
+    "framework",
+    "level",
+    "domain",
+    "competency",
+    "wording",
+    "term",
+    "provider",
+    "course",
+    "coverage",
+]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -33,15 +52,23 @@ def test_every_changelist_opens_for_the_training_lead(client, admin_user, catalo
 
 @pytest.mark.parametrize(
     ("model", "lookup"),
-    [(Course, {"slug": "glasgow-imh-msc"}), (Competency, {"code": "1.07"}), (Domain, {"number": 1}),
-     (Coverage, {"course__slug": "nes-imh-elearning", "competency__code": "1.07"}),
-     (Term, {"slug": "attunement"}), (Provider, {"slug": "nes"}), (Level, {"number": 2}),
-     (Wording, {"competency__code": "1.07"})],
+    [
+        (Course, {"slug": "glasgow-imh-msc"}),
+        (Competency, {"code": "1.07"}),
+        (Domain, {"number": 1}),
+        (Coverage, {"course__slug": "nes-imh-elearning", "competency__code": "1.07"}),
+        (Term, {"slug": "attunement"}),
+        (Provider, {"slug": "nes"}),
+        (Level, {"number": 2}),
+        (Wording, {"competency__code": "1.07"}),
+    ],
 )
 def test_every_change_form_opens(client, admin_user, catalogue, model, lookup):
     client.force_login(admin_user)
     obj = model.objects.get(**lookup)
-    response = client.get(reverse(f"admin:catalogue_{model._meta.model_name}_change", args=[obj.pk]))
+    response = client.get(
+        reverse(f"admin:catalogue_{model._meta.model_name}_change", args=[obj.pk])
+    )
     assert response.status_code == 200
 
 
@@ -103,14 +130,16 @@ def test_coverage_naming_another_domains_competency_is_refused(client, admin_use
     course = Course.objects.get(slug="northampton-pgcert")
     data = course_form_data(client, course)
     total = int(data["coverage-TOTAL_FORMS"])
-    data.update({
-        "coverage-TOTAL_FORMS": str(total + 1),
-        f"coverage-{total}-level": "1",
-        f"coverage-{total}-domain": "4",
-        f"coverage-{total}-competency": str(Competency.objects.get(code="1.07").pk),
-        f"coverage-{total}-strength": "full",
-        f"coverage-{total}-reason": "A reason.",
-    })
+    data.update(
+        {
+            "coverage-TOTAL_FORMS": str(total + 1),
+            f"coverage-{total}-level": "1",
+            f"coverage-{total}-domain": "4",
+            f"coverage-{total}-competency": str(Competency.objects.get(code="1.07").pk),
+            f"coverage-{total}-strength": "full",
+            f"coverage-{total}-reason": "A reason.",
+        }
+    )
     response = client.post(reverse("admin:catalogue_course_change", args=[course.pk]), data)
     assert response.status_code == 200
     assert "1.07 is in domain 1, not domain 4." in response.content.decode()

@@ -40,8 +40,10 @@ def test_course_list_shows_every_course_by_title(client, catalogue):
         ({"level": "3"}, []),  # Glasgow's only Level 3 row says it does NOT cover
         ({"mode": "elearning"}, ["nes-imh-elearning"]),
         ({"endorser": "aimh"}, ["glasgow-imh-msc", "northampton-pgcert"]),
-        ({"level": "1", "endorser": "aimh", "max_cost": "3000"},
-         ["glasgow-imh-msc", "northampton-pgcert"]),
+        (
+            {"level": "1", "endorser": "aimh", "max_cost": "3000"},
+            ["glasgow-imh-msc", "northampton-pgcert"],
+        ),
     ],
 )
 def test_filters_narrow_the_list(client, catalogue, params, expected):
@@ -50,13 +52,19 @@ def test_filters_narrow_the_list(client, catalogue, params, expected):
 
 def test_sorting_by_cost_puts_free_first_and_unpublished_last(client, catalogue):
     assert listed(client, sort="cost") == [
-        "nes-imh-elearning", "glasgow-imh-msc", "northampton-pgcert", "warwick-imhol",
+        "nes-imh-elearning",
+        "glasgow-imh-msc",
+        "northampton-pgcert",
+        "warwick-imhol",
     ]
 
 
 def test_sorting_by_length_puts_hours_before_months_and_unpublished_last(client, catalogue):
     assert listed(client, sort="duration") == [
-        "nes-imh-elearning", "northampton-pgcert", "glasgow-imh-msc", "warwick-imhol",
+        "nes-imh-elearning",
+        "northampton-pgcert",
+        "glasgow-imh-msc",
+        "warwick-imhol",
     ]
 
 
@@ -69,8 +77,9 @@ def test_sorting_by_length_puts_hours_before_months_and_unpublished_last(client,
         ({"sort": "price;drop"}, "Select a valid choice."),
     ],
 )
-def test_bad_filter_values_get_a_message_and_the_rest_still_apply(client, catalogue, params,
-                                                                 message):
+def test_bad_filter_values_get_a_message_and_the_rest_still_apply(
+    client, catalogue, params, message
+):
     response = client.get(reverse("catalogue:course_list"), {**params, "price": "free"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -87,7 +96,9 @@ def test_nhs_toggle_shows_nhs_funded_fees(client, catalogue):
 
 def test_course_detail_shows_fees_side_by_side_modules_and_coverage(client, catalogue):
     page = client.get(reverse("catalogue:course_detail", args=["glasgow-imh-msc"])).content.decode()
-    fees = page[page.index('data-testid="fees"'):page.index("</table>", page.index('data-testid="fees"'))]
+    fees = page[
+        page.index('data-testid="fees"') : page.index("</table>", page.index('data-testid="fees"'))
+    ]
     assert re.search(r"MSc.*?<td>£15,000</td><td>£11,130</td>", fees, re.S)
     assert re.search(r"20 credits</th>\s*<td>£1,667</td><td>£1,237</td>", fees)
     assert "Infant Observation" in page and "Year 2 (PGDip)" in page

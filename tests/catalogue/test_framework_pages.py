@@ -19,7 +19,9 @@ def test_home_says_how_complete_the_framework_is(client, catalogue):
     response = client.get(reverse("catalogue:home"))
     assert response.status_code == 200
     assert "wording loaded for 2 of 63 competencies" in text(response)
-    assert "<title>Infant mental health competencies – IMHCF self-assessment</title>" in text(response)
+    assert "<title>Infant mental health competencies – IMHCF self-assessment</title>" in text(
+        response
+    )
 
 
 def test_framework_page_shows_levels_domains_and_the_known_competencies(client, catalogue):
@@ -39,7 +41,9 @@ def test_search_finds_a_competency_by_its_wording(client, catalogue):
 
 
 def test_search_finds_a_competency_by_code_and_a_domain_by_name(client, catalogue):
-    assert 'href="/framework/1.07/"' in text(client.get(reverse("catalogue:framework"), {"q": "1.07"}))
+    assert 'href="/framework/1.07/"' in text(
+        client.get(reverse("catalogue:framework"), {"q": "1.07"})
+    )
     page = text(client.get(reverse("catalogue:framework"), {"q": "caregiving"}))
     assert "Domain 3: Factors that influence caregiving capacity" in page
     assert "Domain 1: Relationship-based practice" not in page
@@ -101,11 +105,21 @@ def grow_framework(extra_domains=(2, 3, 4, 5)):
     for number in extra_domains:
         domain = Domain.objects.get(number=number)
         for n in range(1, 11):
-            competency, _ = Competency.objects.get_or_create(domain=domain, code=f"{number}.{n:02d}")
+            competency, _ = Competency.objects.get_or_create(
+                domain=domain, code=f"{number}.{n:02d}"
+            )
             for level in levels:
-                Wording.objects.create(competency=competency, level=level, knowledge="K", ability="A")
-                Coverage.objects.create(course=course, level=level, domain=domain,
-                                        competency=competency, strength="full", reason="R")
+                Wording.objects.create(
+                    competency=competency, level=level, knowledge="K", ability="A"
+                )
+                Coverage.objects.create(
+                    course=course,
+                    level=level,
+                    domain=domain,
+                    competency=competency,
+                    strength="full",
+                    reason="R",
+                )
 
 
 def count_queries(client, url):
@@ -116,8 +130,14 @@ def count_queries(client, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/framework/", "/framework/?q=k", "/framework/domain/2/", "/framework/2.01/",
-     "/glossary/"],
+    [
+        "/",
+        "/framework/",
+        "/framework/?q=k",
+        "/framework/domain/2/",
+        "/framework/2.01/",
+        "/glossary/",
+    ],
 )
 def test_framework_pages_cost_the_same_queries_as_the_framework_grows(client, catalogue, url):
     Competency.objects.create(domain_id=2, code="2.01")  # so every URL exists before growing

@@ -19,8 +19,14 @@ pytestmark = pytest.mark.django_db
 
 def domain_rows(domain=1, size=10, level=1, heading="Heading"):
     return [
-        [f"{domain}.{n:02d}", str(domain), heading, str(level),
-         f"Knowledge of thing {domain}.{n:02d}.", f"Ability to use it, {domain}.{n:02d}."]
+        [
+            f"{domain}.{n:02d}",
+            str(domain),
+            heading,
+            str(level),
+            f"Knowledge of thing {domain}.{n:02d}.",
+            f"Ability to use it, {domain}.{n:02d}.",
+        ]
         for n in range(1, size + 1)
     ]
 
@@ -64,7 +70,9 @@ def test_importing_domain_one_switches_it_to_per_competency(catalogue, tmp_path,
     assert domain.is_complete_at(1)
     assert not domain.is_complete_at(2)
     assert Wording.objects.get(competency__code="1.04").knowledge == "Knowledge of thing 1.04."
-    assert Wording.objects.get(competency__code="1.07").source.startswith("Imported from official.csv")
+    assert Wording.objects.get(competency__code="1.07").source.startswith(
+        "Imported from official.csv"
+    )
     assert framework_completeness().line == "wording loaded for 10 of 63 competencies"
     assert "2 updated" in capsys.readouterr().out  # 1.01 and 1.07 were already worded
 
@@ -73,7 +81,9 @@ def test_importing_a_new_domain_creates_its_codes_and_records_its_size(catalogue
     run(tmp_path, "d4.xlsx", as_xlsx(domain_rows(domain=4, size=12, level=2)))
     assert Domain.objects.get(number=4).declared_size == 12
     assert list(Competency.objects.filter(domain=4).values_list("code", flat=True))[-3:] == [
-        "4.10", "4.11", "4.12",  # 4.10 survives the spreadsheet turning it into 4.1
+        "4.10",
+        "4.11",
+        "4.12",  # 4.10 survives the spreadsheet turning it into 4.1
     ]
     assert Wording.objects.filter(competency__domain=4, level=2).count() == 12
 
@@ -93,26 +103,42 @@ def with_change(change):
 
 
 BAD_FILES = {
-    "bad_level": (with_change(lambda r: r[3].__setitem__(3, "4")),
-                  "bad.csv, row 5, field 'level': '4' is not 1, 2 or 3"),
-    "bad_code": (with_change(lambda r: r[0].__setitem__(0, "1.1")),
-                 "bad.csv, row 2, field 'code': '1.1' is not a code like 1.07"),
-    "empty_ability": (with_change(lambda r: r[6].__setitem__(5, "")),
-                      "bad.csv, row 8, field 'ability': empty"),
-    "code_in_wrong_domain": (with_change(lambda r: r[1].__setitem__(1, "2")),
-                             "bad.csv, row 3, field 'domain': code 1.02 is not in domain 2"),
-    "duplicate_row": (with_change(lambda r: r.append(list(r[0]))),
-                      "bad.csv, row 12: 1.01 at level 1 is already on row 2"),
-    "gap_in_numbering": (with_change(lambda r: r.pop(4)),
-                         "domain 1 must be numbered 1.01 to 1.09 without gaps"),
-    "wrong_size_for_known_domain": (domain_rows(size=11),
-                                    "domain 1 has 10 competencies; the file lists 11"),
+    "bad_level": (
+        with_change(lambda r: r[3].__setitem__(3, "4")),
+        "bad.csv, row 5, field 'level': '4' is not 1, 2 or 3",
+    ),
+    "bad_code": (
+        with_change(lambda r: r[0].__setitem__(0, "1.1")),
+        "bad.csv, row 2, field 'code': '1.1' is not a code like 1.07",
+    ),
+    "empty_ability": (
+        with_change(lambda r: r[6].__setitem__(5, "")),
+        "bad.csv, row 8, field 'ability': empty",
+    ),
+    "code_in_wrong_domain": (
+        with_change(lambda r: r[1].__setitem__(1, "2")),
+        "bad.csv, row 3, field 'domain': code 1.02 is not in domain 2",
+    ),
+    "duplicate_row": (
+        with_change(lambda r: r.append(list(r[0]))),
+        "bad.csv, row 12: 1.01 at level 1 is already on row 2",
+    ),
+    "gap_in_numbering": (
+        with_change(lambda r: r.pop(4)),
+        "domain 1 must be numbered 1.01 to 1.09 without gaps",
+    ),
+    "wrong_size_for_known_domain": (
+        domain_rows(size=11),
+        "domain 1 has 10 competencies; the file lists 11",
+    ),
     "two_headings_for_one_code": (
         with_change(lambda r: r.append(["1.01", "1", "Other", "2", "K.", "A."])),
         "bad.csv, row 12, field 'heading': 1.01 has heading 'Heading' on row 2",
     ),
-    "too_many_in_total": (domain_rows(domain=2, size=54),
-                          "the domains would hold 64 competencies; the framework has 63"),
+    "too_many_in_total": (
+        domain_rows(domain=2, size=54),
+        "the domains would hold 64 competencies; the framework has 63",
+    ),
 }
 
 
@@ -157,9 +183,7 @@ def test_every_problem_is_listed_not_only_the_first(catalogue, tmp_path):
 # From admin -----------------------------------------------------------------------------
 
 
-def test_admin_offers_the_template_as_csv_and_as_xlsx(
-    client, admin_user, catalogue
-):
+def test_admin_offers_the_template_as_csv_and_as_xlsx(client, admin_user, catalogue):
     client.force_login(admin_user)
     csv_response = client.get(reverse("admin:catalogue_competency_import_template", args=["csv"]))
     assert csv_response["Content-Disposition"].endswith('template.csv"')
@@ -173,8 +197,9 @@ def test_admin_offers_the_template_as_csv_and_as_xlsx(
 def test_admin_import_saves_and_says_what_it_did(client, admin_user, catalogue):
     client.force_login(admin_user)
     upload = SimpleUploadedFile("official.csv", as_csv(domain_rows()), content_type="text/csv")
-    response = client.post(reverse("admin:catalogue_competency_import"), {"file": upload},
-                           follow=True)
+    response = client.post(
+        reverse("admin:catalogue_competency_import"), {"file": upload}, follow=True
+    )
     assert "Imported wording for domain 1: 0 new competencies, 8 new and 2 updated" in (
         response.content.decode()
     )

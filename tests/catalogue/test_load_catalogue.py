@@ -55,7 +55,8 @@ def load(copies):
 
 def first(records, model, **fields):
     return next(
-        r for r in records
+        r
+        for r in records
         if r["model"] == model and all(r["fields"].get(k) == v for k, v in fields.items())
     )
 
@@ -75,7 +76,9 @@ BAD_CASES = {
     ),
     "duplicate_code": (
         "framework.json",
-        lambda rs: rs.append(json.loads(json.dumps(first(rs, "catalogue.competency", code="1.07")))),
+        lambda rs: rs.append(
+            json.loads(json.dumps(first(rs, "catalogue.competency", code="1.07")))
+        ),
         "framework.json, record 54",
         "appears twice",
     ),
@@ -93,8 +96,13 @@ BAD_CASES = {
     ),
     "bad_level_record": (
         "framework.json",
-        lambda rs: rs.append({"model": "catalogue.level", "pk": 5,
-                              "fields": {"name": "x", "summary": "x", "typical_roles": "x"}}),
+        lambda rs: rs.append(
+            {
+                "model": "catalogue.level",
+                "pk": 5,
+                "fields": {"name": "x", "summary": "x", "typical_roles": "x"},
+            }
+        ),
         "framework.json, record 54",
         "field 'number': Ensure this value is less than or equal to 3",
     ),

@@ -93,18 +93,30 @@ def test_course_duration_needs_a_unit():
 
 @pytest.mark.parametrize(
     ("amount", "label"),
-    [(None, "not published"), (Decimal("0"), "free"), (Decimal("15000"), "£15,000"),
-     (Decimal("1666.50"), "£1,666.50")],
+    [
+        (None, "not published"),
+        (Decimal("0"), "free"),
+        (Decimal("15000"), "£15,000"),
+        (Decimal("1666.50"), "£1,666.50"),
+    ],
 )
 def test_money_reads_as_a_person_would_write_it(amount, label):
     assert pounds(amount) == label
 
 
 def test_duration_label_covers_ranges_fixed_lengths_and_unknowns():
-    ranged = CourseFactory.build(duration_min=Decimal("2"), duration_max=Decimal("4"),
-                                 duration_unit="hours", duration_note="of practitioner time")
-    fixed = CourseFactory.build(duration_min=Decimal("36"), duration_max=Decimal("36"),
-                                duration_unit="months", duration_note="part-time")
+    ranged = CourseFactory.build(
+        duration_min=Decimal("2"),
+        duration_max=Decimal("4"),
+        duration_unit="hours",
+        duration_note="of practitioner time",
+    )
+    fixed = CourseFactory.build(
+        duration_min=Decimal("36"),
+        duration_max=Decimal("36"),
+        duration_unit="months",
+        duration_note="part-time",
+    )
     unknown = CourseFactory.build()
     assert ranged.duration_label == "2–4 hours of practitioner time"
     assert fixed.duration_label == "36 months part-time"

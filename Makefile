@@ -1,0 +1,53 @@
+# The developer manual: `make help` lists what each target does.
+PY ?= python3
+BIN := .venv/bin
+PYTEST_ARGS ?=
+export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt chromium check pytest demo clean
+
+.venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
+	$(PY) -m venv .venv
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+run: .venv/done  ## the app with demo data on SQLite at http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalogue
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: .venv/done chromium lint check pytest  ## lint, Django checks, then every test (browser tests too)
+
+lint: .venv/done  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: .venv/done  ## format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: .venv/done  ## Django system checks and no missing migrations
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: .venv/done  ## the whole pytest suite (DATABASE_URL picks the database)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+chromium:  ## install Debian's Chromium for the browser tests when it is missing (needs root)
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium'"; exit 1; \
+	  fi; \
+	fi
+
+clean:  ## remove the virtualenv, local database and collected static files
+	rm -rf .venv db.sqlite3 db.sqlite3-* staticfiles .pytest_cache
+
+help:  ## list the targets
+	@grep -E '^[a-z.\/-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
