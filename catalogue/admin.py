@@ -189,9 +189,13 @@ class ModuleInline(admin.TabularInline):
     fields = ["title", "credits", "year", "stage", "kind", "position"]
 
 
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
+
+
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
+    formfield_overrides = COMPACT_TEXT
     fields = ["position", "text"]
 
 
@@ -200,6 +204,7 @@ class CoverageInline(admin.TabularInline):
     extra = 0
     fields = ["level", "domain", "competency", "module", "strength", "reason"]
     autocomplete_fields = ["competency"]
+    formfield_overrides = COMPACT_TEXT
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -42,6 +42,8 @@ class CourseFilterForm(forms.Form):
         min_value=Decimal("0"),
         max_digits=9,
         decimal_places=2,
+        # A text box, not type=number: a mistyped value stays on screen beside its message.
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text="Compared with the cheapest published way in, e.g. 3000. "
         "Courses without a published fee are left out.",
     )
@@ -51,6 +53,7 @@ class CourseFilterForm(forms.Form):
         min_value=Decimal("0"),
         max_digits=5,
         decimal_places=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text="e.g. 12. Courses without a published length are left out.",
     )
     level = forms.TypedChoiceField(

@@ -67,9 +67,10 @@ def test_visitor_filters_courses_sorts_them_and_opens_one(page, site, assert_acc
         ]
     )
 
-    # The browser's number field refuses letters, but a shared or hand-edited link can carry them.
-    page.goto(page.url + "&max_cost=lots")
+    page.get_by_label("Maximum cost (£)").fill("lots")
+    page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("Enter a number.")).to_be_visible()
+    expect(page.get_by_label("Maximum cost (£)")).to_have_value("lots")  # kept, not wiped
     expect(page.get_by_test_id("result-count")).to_have_text("2 courses match your filters")
     assert_accessible(page)
 
