@@ -17,7 +17,7 @@ run: .venv/done  ## the app with demo data on SQLite at http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_catalogue
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 IMHCF_SIGNUP_OPEN=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: .venv/done chromium lint check pytest  ## lint, Django checks, then every test (browser tests too)
 

@@ -180,7 +180,7 @@ class ProviderAdmin(admin.ModelAdmin):
 class FeeInline(admin.TabularInline):
     model = Fee
     extra = 0
-    fields = ["label", "credits", "standard", "nhs_funded", "position"]
+    fields = ["label", "credits", "per_credits", "standard", "nhs_funded", "position"]
 
 
 class ModuleInline(admin.TabularInline):

@@ -544,6 +544,11 @@ class Fee(models.Model):
     credits = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Credits this buys, e.g. 60 for a PGCert. Empty: none."
     )
+    per_credits = models.BooleanField(
+        default=False,
+        help_text="Tick when the price is for each block of that many credits "
+        "(e.g. £1,667 per 20 credits), so single modules can be bought.",
+    )
     standard = models.DecimalField(
         max_digits=9,
         decimal_places=2,

@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assessments.context_processors.site",
             ],
         },
     },
@@ -108,7 +109,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "assessments.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "catalogue:home"
+LOGIN_REDIRECT_URL = "assessments:dashboard"
+# Self sign-up: off unless the deployment opens it (`make run` does, for the demo).
+IMHCF_SIGNUP_OPEN = env_bool("IMHCF_SIGNUP_OPEN", False)
 LOGOUT_REDIRECT_URL = "catalogue:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,16 +3,44 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.models import JobRole, Status
+from assessments.progress import load_framework
+from assessments.services import Entry, fingerprint, save_domain
+
 # Local demo only: the command refuses to run unless DEBUG is on.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
+A, W = Status.ACHIEVED, Status.WORKING_TOWARDS
 DEMO_USERS = [
-    ("lead", "Training lead (admin)", {"is_staff": True, "is_superuser": True}),
-    ("alice", "Practitioner", {}),
+    ("lead", "Training lead (admin)", {"is_staff": True, "is_superuser": True}, {}),
+    (
+        "alice",
+        "Practitioner: health visitor, Level 2",
+        {"first_name": "Alice", "last_name": "Hughes", "job_role": JobRole.HEALTH_VISITOR},
+        {
+            (1, 1): (A, "Ran joint visits with the family support worker for a first-time mother."),
+            (1, 2): (A, "New-birth reviews: explained developmental milestones to parents."),
+            (1, 3): (A, "Talked with a father about his own childhood and how it shapes his care."),
+            (1, 4): (W, "Starting to use structured observation at 6-8 week checks."),
+            (1, 5): (A, ""),
+            (1, 6): (W, "Monthly safeguarding supervision; want more reflective supervision."),
+            (2, 1): (W, "Co-led a parent group; need feedback on my facilitation."),
+            (2, 3): (W, ""),
+        },
+    ),
+    (
+        "bob",
+        "Practitioner: early years, Level 1",
+        {"first_name": "Bob", "last_name": "Owusu", "job_role": JobRole.EARLY_YEARS},
+        {
+            (1, 1): (W, "Key person for three babies; settling-in conversations with parents."),
+            (1, 2): (A, "Room observations each week."),
+        },
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts for a local run and print how to sign in. DEBUG only."
+    help = "Create demo accounts with part-filled assessments for a local run. DEBUG only."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -22,12 +50,20 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=1 (as `make run` sets)."
             )
         User = get_user_model()
+        framework = load_framework()
         lines = []
-        for username, role, flags in DEMO_USERS:
-            user, _ = User.objects.update_or_create(
-                username=username, defaults={"email": f"{username}@example.org", **flags}
+        for username, role, fields, answers in DEMO_USERS:
+            user, created = User.objects.update_or_create(
+                username=username, defaults={"email": f"{username}@example.org", **fields}
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
-            lines.append(f"  {role:<22} username {username:<6} password {DEMO_PASSWORD}")
+            if created or not user.ratings.exists():
+                for (level, domain), (status, evidence) in answers.items():
+                    entries = [
+                        Entry(item, status, evidence, 0, Status.NOT_ASSESSED, fingerprint(""))
+                        for item in framework.items[(level, domain)]
+                    ]
+                    save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
+            lines.append(f"  {role:<38} username {username:<6} password {DEMO_PASSWORD}")
         self.stdout.write("Demo accounts (local use only):\n" + "\n".join(lines))

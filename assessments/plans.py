@@ -1,0 +1,209 @@
+"""Gaps and the options that close them, read from the database for one practitioner.
+
+Coverage rows match gaps on the domain as a whole or on one competency, at a
+level (DESIGN.md). A domain-wide row covers every item of that domain at its
+level; a competency row covers that competency and, partly, the domain as a
+whole. What can be bought is priced from the seed's figures only:
+- a course with one fee: the course;
+- a course with awards by year (MSc, PGDip, PGCert): the smallest award whose
+  years hold the modules needed, with time in proportion to its years;
+- a course priced per block of credits: single modules, at that price per block
+  (time not published).
+Rows with no module need the whole course (its largest award).
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from catalogue.models import HOURS_PER, Course, Coverage, Fee, Module
+
+from .matching import Option
+from .models import Status
+from .progress import Framework, Item, status_of
+
+
+def gap_key(level: int, code: str) -> str:
+    return f"{level}:{code}"
+
+
+@dataclass
+class Match:
+    """A coverage row as it applies to one gap."""
+
+    row: Coverage
+    strength: str  # "full" or "partial" for this gap
+    strength_label: str
+
+
+@dataclass
+class Gap:
+    item: Item
+    status: str
+    evidence: str
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return gap_key(self.item.level, self.item.code)
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+@dataclass
+class Catalogue:
+    """What the plan needs from the catalogue: offered coverage, fees and modules."""
+
+    rows: list[Coverage]
+    fees: dict[int, list[Fee]]
+    modules: dict[int, list[Module]]
+    courses: dict[int, Course]
+
+
+def load_catalogue() -> Catalogue:
+    """Three queries: offered coverage with course, provider and module; fees; modules."""
+    rows = list(
+        Coverage.objects.offered()
+        .select_related("course__provider", "module", "competency")
+        .order_by("course__title", "level", "domain", "competency__code")
+    )
+    fees: dict[int, list[Fee]] = defaultdict(list)
+    for fee in Fee.objects.order_by("course_id", "position", "pk"):
+        fees[fee.course_id].append(fee)
+    modules: dict[int, list[Module]] = defaultdict(list)
+    for module in Module.objects.order_by("course_id", "position", "pk"):
+        modules[module.course_id].append(module)
+    courses = {row.course_id: row.course for row in rows}
+    for row in rows:
+        row.course = courses[row.course_id]  # one instance per course, not one per row
+    for course_id, course in courses.items():
+        course.fee_list = fees[course_id]  # read by the templates instead of course.fees
+    return Catalogue(rows, fees, modules, courses)
+
+
+def find_gaps(framework: Framework, ratings: dict, target: int, catalogue: Catalogue) -> list[Gap]:
+    """Every item below achieved at or under the target level, with its matches. No queries."""
+    by_target: dict[tuple, list[Match]] = defaultdict(list)
+    for row in catalogue.rows:
+        strength_label = row.get_strength_display()
+        if row.competency_id is None:
+            by_target[(row.level_id, row.domain_id, None)].append(
+                Match(row, row.strength, strength_label)
+            )
+            for competency in framework.competencies.get(row.domain_id, []):
+                by_target[(row.level_id, row.domain_id, competency.pk)].append(
+                    Match(row, row.strength, strength_label)
+                )
+        else:
+            by_target[(row.level_id, row.domain_id, row.competency_id)].append(
+                Match(row, row.strength, strength_label)
+            )
+            # Covering one competency only partly covers its domain as a whole.
+            by_target[(row.level_id, row.domain_id, None)].append(
+                Match(row, Coverage.Strength.PARTIAL, "Partly covers (one competency)")
+            )
+    gaps = []
+    for item in framework.all_items(up_to=target):
+        status = status_of(ratings, item)
+        if status == Status.ACHIEVED:
+            continue
+        rating = ratings.get(item.key)
+        gaps.append(Gap(item, status, rating.evidence if rating else "", by_target[item.key]))
+    return gaps
+
+
+def build_options(gaps: list[Gap], catalogue: Catalogue, *, nhs: bool) -> list[Option]:
+    """What could be bought to close these gaps, priced from the published fees."""
+    needs: dict[int, dict[Module | None, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for gap in gaps:
+        for match in gap.matches:
+            needs[match.row.course_id][match.row.module].add(gap.key)
+    options: list[Option] = []
+    for course_id, by_module in needs.items():
+        course = catalogue.courses[course_id]
+        options += _course_options(
+            course, by_module, catalogue.fees[course_id], catalogue.modules[course_id], nhs=nhs
+        )
+    return options
+
+
+def _price(fee: Fee, *, nhs: bool) -> Decimal | None:
+    return fee.nhs_funded if nhs else fee.standard
+
+
+def _course_hours(course: Course) -> Decimal | None:
+    if course.duration_max is None or not course.duration_unit:
+        return None
+    return course.duration_max * HOURS_PER[course.duration_unit]
+
+
+def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
+    everything = frozenset().union(*by_module.values())
+    hours = _course_hours(course)
+    awards = sorted((f for f in fees if f.credits and not f.per_credits), key=lambda f: f.credits)
+    if not awards or not modules:
+        # One way in: the course itself at its (first) fee.
+        fee = fees[0] if fees else None
+        price = _price(fee, nhs=nhs) if fee else None
+        label = fee.label if fee else "Course"
+        return [Option(f"{course.slug}/{label}", course.title, label, price, hours, everything)]
+
+    options = []
+    years = sorted({m.year for m in modules if m.year})
+    last_year = years[-1] if years else 1
+    cumulative, reach = 0, []
+    for year in years:
+        cumulative += _year_credits(modules, year)
+        reach.append((cumulative, year))
+    for award in awards:
+        # The award covers the years whose credits add up to it (Glasgow: 60 / 120 / 180).
+        upto = next((year for total, year in reach if total >= award.credits), last_year)
+        covers: set[str] = set()
+        for module, keys in by_module.items():
+            if module is not None and (module.year or last_year) <= upto:
+                covers |= keys
+        if award is awards[-1]:
+            covers = set(everything)  # the whole course covers rows with no module too
+        if covers:
+            share = Decimal(upto) / Decimal(last_year)
+            options.append(
+                Option(
+                    f"{course.slug}/{award.label}",
+                    course.title,
+                    f"{award.label} ({award.credits} credits)",
+                    _price(award, nhs=nhs),
+                    hours * share if hours is not None else None,
+                    frozenset(covers),
+                )
+            )
+    for block in (f for f in fees if f.per_credits and f.credits):
+        price = _price(block, nhs=nhs)
+        for module, keys in by_module.items():
+            if module is None or not module.credits:
+                continue
+            blocks = math.ceil(module.credits / block.credits)
+            options.append(
+                Option(
+                    f"{course.slug}/module/{module.title}",
+                    course.title,
+                    f"Module {module.title} ({module.credits} credits, "
+                    f"{blocks} × {block.credits}-credit block)",
+                    price * blocks if price is not None else None,
+                    None,
+                    frozenset(keys),
+                )
+            )
+    return options
+
+
+def _year_credits(modules, year) -> int:
+    """Credits one student takes in a year: every module not marked optional, plus the
+    largest optional one (Glasgow: year 2 is 40 core + one 20-credit option; year 3
+    is the dissertation or the practice module, 60 either way)."""
+    in_year = [m for m in modules if m.year == year]
+    required = sum(m.credits or 0 for m in in_year if m.kind != Module.Kind.OPTIONAL)
+    optional = [m.credits or 0 for m in in_year if m.kind == Module.Kind.OPTIONAL]
+    return required + (max(optional) if optional else 0)

@@ -1,0 +1,167 @@
+"""What gets assessed, and where a practitioner stands.
+
+An item is a competency at a level, or a whole domain at a level while its
+wording is incomplete (Domain.is_complete_at). Everything here is computed
+from three queries: domains with counts, competencies, and the user's ratings.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from catalogue.models import Competency, Domain
+
+from .models import Rating, Status
+
+LEVELS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Item:
+    level: int
+    domain: int
+    competency_id: int | None  # None: the domain as a whole
+    code: str  # "1.07", or "D3" for domain 3 as a whole
+    title: str
+
+    @property
+    def key(self) -> tuple[int, int, int | None]:
+        return (self.level, self.domain, self.competency_id)
+
+    @property
+    def is_whole_domain(self) -> bool:
+        return self.competency_id is None
+
+
+@dataclass
+class Framework:
+    """The framework as the assessment sees it: domains, competencies, items per level."""
+
+    domains: list[Domain]
+    competencies: dict[int, list[Competency]]  # domain number -> its competencies
+    items: dict[tuple[int, int], list[Item]]  # (level, domain) -> items
+
+    def items_at(self, level: int) -> list[Item]:
+        return [item for d in self.domains for item in self.items[(level, d.number)]]
+
+    def all_items(self, up_to: int = 3) -> list[Item]:
+        return [item for level in LEVELS if level <= up_to for item in self.items_at(level)]
+
+
+def load_framework(*, wordings: bool = False) -> Framework:
+    """Domains with counts, then competencies: two queries, three with `wordings`
+    (the grid shows them; the dashboard and gaps do not)."""
+    domains = list(Domain.objects.with_counts())
+    competencies: dict[int, list[Competency]] = defaultdict(list)
+    rows = Competency.objects.prefetch_related("wordings") if wordings else Competency.objects.all()
+    for competency in rows:
+        competencies[competency.domain_id].append(competency)
+    items: dict[tuple[int, int], list[Item]] = {}
+    for level in LEVELS:
+        for domain in domains:
+            if domain.is_complete_at(level):
+                items[(level, domain.number)] = [
+                    Item(level, domain.number, c.pk, c.code, c.heading or c.code)
+                    for c in competencies[domain.number]
+                ]
+            else:
+                title = f"Domain {domain.number} as a whole: {domain.name}"
+                items[(level, domain.number)] = [
+                    Item(level, domain.number, None, f"D{domain.number}", title)
+                ]
+    return Framework(domains, competencies, items)
+
+
+def ratings_by_key(user, *, level: int | None = None, domain: int | None = None):
+    """The user's ratings keyed like Item.key. One query."""
+    ratings = Rating.objects.filter(user=user)
+    if level is not None:
+        ratings = ratings.filter(level=level)
+    if domain is not None:
+        ratings = ratings.filter(domain=domain)
+    return {(r.level_id, r.domain_id, r.competency_id): r for r in ratings}
+
+
+def status_of(ratings: dict, item: Item) -> str:
+    rating = ratings.get(item.key)
+    return rating.status if rating else Status.NOT_ASSESSED
+
+
+@dataclass
+class Cell:
+    """Progress in one domain at one level."""
+
+    level: int
+    domain: Domain
+    total: int
+    achieved: int = 0
+    working: int = 0
+
+    @property
+    def not_assessed(self) -> int:
+        return self.total - self.achieved - self.working
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.achieved / self.total) if self.total else 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.achieved} of {self.total} achieved, {self.working} working towards"
+
+
+@dataclass
+class Progress:
+    target: int
+    cells: dict[int, list[Cell]]  # level -> a cell per domain
+    level_done: dict[int, bool]  # the level itself is fully achieved
+    blockers: dict[int, list[Item]] = field(default_factory=dict)  # level -> items in the way
+
+    def is_complete(self, level: int) -> bool:
+        """A level counts only when it and every lower level are fully achieved."""
+        return all(self.level_done[lower] for lower in LEVELS if lower <= level)
+
+    @property
+    def complete_levels(self) -> set[int]:
+        return {level for level in LEVELS if self.is_complete(level)}
+
+    @property
+    def reached(self) -> int:
+        """The highest complete level (0 when none)."""
+        return max((level for level in LEVELS if self.is_complete(level)), default=0)
+
+    @property
+    def level_totals(self) -> list[Cell]:
+        """One Cell per level summing its domains (its `domain` is the first domain)."""
+        totals = []
+        for level, cells in self.cells.items():
+            total = Cell(level, cells[0].domain, sum(c.total for c in cells))
+            total.achieved = sum(c.achieved for c in cells)
+            total.working = sum(c.working for c in cells)
+            totals.append(total)
+        return totals
+
+
+def progress(framework: Framework, ratings: dict, target: int) -> Progress:
+    """Where the practitioner stands at every level. No queries."""
+    cells: dict[int, list[Cell]] = {}
+    level_done: dict[int, bool] = {}
+    blockers: dict[int, list[Item]] = {}
+    for level in LEVELS:
+        row = []
+        missing: list[Item] = []
+        for domain in framework.domains:
+            items = framework.items[(level, domain.number)]
+            cell = Cell(level, domain, len(items))
+            for item in items:
+                status = status_of(ratings, item)
+                if status == Status.ACHIEVED:
+                    cell.achieved += 1
+                else:
+                    missing.append(item)
+                    if status == Status.WORKING_TOWARDS:
+                        cell.working += 1
+            row.append(cell)
+        cells[level] = row
+        level_done[level] = not missing
+        blockers[level] = missing
+    return Progress(target, cells, level_done, blockers)

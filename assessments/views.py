@@ -1,0 +1,372 @@
+"""The practitioner's pages. Every view reads and writes only request.user's own
+records (see access.py); query counts are pinned by tests."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import access
+from .forms import ChangesSinceForm, GridRow, GridSubmission, PlanForm, ProfileForm, SignUpForm
+from .matching import best_plan
+from .models import Rating, RatingChange, Status
+from .plans import build_options, find_gaps, load_catalogue
+from .progress import LEVELS, load_framework, progress, ratings_by_key
+from .services import fingerprint, save_domain
+
+
+@require_GET
+def dashboard(request):
+    """Progress per level and domain, what blocks the next level, and recent changes."""
+    user = request.user
+    framework = load_framework()
+    ratings = ratings_by_key(user)
+    since_form = ChangesSinceForm(request.GET or None)
+    since = since_form.cleaned_data["since"] if since_form.is_valid() else None
+    changes = RatingChange.objects.filter(rating__user=user).select_related(
+        "rating__competency", "changed_by"
+    )
+    if since:
+        changes = changes.filter(changed_at__date__gte=since)
+    context = {
+        "progress": progress(framework, ratings, user.target_level),
+        "since_form": since_form,
+        "since": since,
+        "changes": list(changes[:50]),
+        "levels": LEVELS,
+    }
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _grid_rows(items, ratings) -> list[GridRow]:
+    rows = []
+    for item in items:
+        rating = ratings.get(item.key)
+        status = rating.status if rating else Status.NOT_ASSESSED
+        evidence = rating.evidence if rating else ""
+        rows.append(
+            GridRow(
+                item,
+                status,
+                evidence,
+                rating.version if rating else 0,
+                status,
+                fingerprint(evidence),
+            )
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def grid(request, level, domain):
+    """One domain at one level: status and evidence per item, saved without losing a word."""
+    user = request.user
+    framework = load_framework(wordings=True)
+    domain_obj = access.own_grid(framework, level, domain)
+    items = framework.items[(level, domain)]
+    ratings = ratings_by_key(user, level=level, domain=domain)
+    rows = _grid_rows(items, ratings)
+    conflicts = {}
+    if request.method == "POST":
+        submission = GridSubmission(request.POST, rows)
+        entries = submission.entries()
+        if entries is None:
+            messages.error(request, "Nothing was saved: see the marked items. Your text is kept.")
+        else:
+            result = save_domain(
+                user=user, editor=user, level=level, domain=domain, entries=entries
+            )
+            if result.saved:
+                messages.success(
+                    request,
+                    f"Saved {len(result.saved)} item{'s' if len(result.saved) != 1 else ''} in "
+                    f"Domain {domain} at Level {level}.",
+                )
+            if not result.conflicts:
+                if not result.saved:
+                    messages.info(request, "No changes to save.")
+                return redirect(request.path)
+            by_code = {row.item.code: row for row in rows}
+            for conflict in result.conflicts:
+                row = by_code[conflict.entry.item.code]
+                current = conflict.current
+                # Keep what this person typed in the form, and make it the next save's
+                # edit against the version that is now stored.
+                row.version = current.version if current else 0
+                row.seen_status = current.status if current else Status.NOT_ASSESSED
+                row.seen_fingerprint = fingerprint(current.evidence if current else "")
+                conflicts[row.item.code] = current
+            messages.warning(
+                request,
+                f"{len(result.conflicts)} item{'s were' if len(result.conflicts) != 1 else ' was'} "
+                "changed elsewhere since you opened this page, so your version was not saved. "
+                "Both versions are shown below: save again to keep yours.",
+            )
+    for row in rows:
+        row.conflict = conflicts.get(row.item.code, False)
+        row.conflict_missing = row.item.code in conflicts and conflicts[row.item.code] is None
+    competencies = framework.competencies.get(domain, [])
+    context = {
+        "level": level,
+        "domain": domain_obj,
+        "rows": rows,
+        "whole_domain": items and items[0].is_whole_domain,
+        "guidance": [
+            (c, next((w for w in c.wordings.all() if w.level_id == level), None))
+            for c in competencies
+        ],
+        "statuses": Status.choices,
+        "target": user.target_level,
+        "domains": framework.domains,
+        "levels": LEVELS,
+    }
+    return render(request, "assessments/grid.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Job role and target level (the role suggests one; the practitioner may choose another)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(
+            request, f"Profile saved. You are assessing up to Level {user.target_level}."
+        )
+        return redirect("assessments:dashboard")
+    return render(request, "assessments/profile.html", {"form": form})
+
+
+@require_GET
+def history(request):
+    """Every change to the user's ratings: who, when, old and new."""
+    changes = RatingChange.objects.filter(rating__user=request.user).select_related(
+        "rating__competency", "changed_by"
+    )
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    return render(request, "assessments/history.html", {"page": page})
+
+
+def _gaps_and_catalogue(user):
+    framework = load_framework()
+    ratings = ratings_by_key(user)
+    catalogue = load_catalogue()
+    return (
+        find_gaps(framework, ratings, user.target_level, catalogue),
+        catalogue,
+        framework,
+        ratings,
+    )
+
+
+@require_GET
+def gaps(request):
+    """Every item below achieved up to the target level, with the courses that cover it."""
+    found, _, _, _ = _gaps_and_catalogue(request.user)
+    context = {
+        "gaps": found,
+        "uncovered": [g for g in found if not g.matches],
+        "target": request.user.target_level,
+    }
+    return render(request, "assessments/gaps.html", context)
+
+
+def _plan_context(request):
+    data = request.GET.copy()
+    data.setdefault("objective", "cost")
+    form = PlanForm(data)
+    form.is_valid()  # a bad value is reported beside its field; the default applies
+    objective = form.cleaned_data.get("objective") or "cost"
+    nhs = bool(form.cleaned_data.get("nhs"))
+    user = request.user
+    found, catalogue, framework, ratings = _gaps_and_catalogue(user)
+    options = build_options(found, catalogue, nhs=nhs)
+    plan = best_plan(frozenset(g.key for g in found), options, objective)
+    by_key = {g.key: g for g in found}
+    chosen = [
+        {"option": option, "gaps": [by_key[k] for k in sorted(option.covers & plan.covered)]}
+        for option in plan.chosen
+    ]
+    return {
+        "form": form,
+        "objective": objective,
+        "nhs": nhs,
+        "plan": plan,
+        "chosen": chosen,
+        "uncovered": [by_key[k] for k in sorted(plan.uncovered)],
+        "gap_count": len(found),
+        "target": user.target_level,
+        "progress": progress(framework, ratings, user.target_level),
+        "highlights": [r for r in ratings.values() if r.evidence][:10],
+        "today": timezone.localdate(),
+        "query": request.GET.urlencode(),
+    }
+
+
+@require_GET
+def plan(request):
+    """The recommended set of courses for the practitioner's gaps, and what none covers."""
+    return render(request, "assessments/plan.html", _plan_context(request))
+
+
+@require_GET
+def plan_print(request):
+    """The development plan for an appraisal, laid out for printing."""
+    return render(request, "assessments/plan_print.html", _plan_context(request))
+
+
+@require_GET
+def plan_pdf(request):
+    """The same development plan as a PDF (WeasyPrint)."""
+    from weasyprint import HTML  # imported here: loading it costs ~0.5 s at start-up
+
+    html = render_to_string("assessments/plan_print.html", _plan_context(request), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="development-plan.pdf"'
+    return response
+
+
+def _export_rows(user):
+    ratings = (
+        Rating.objects.filter(user=user)
+        .select_related("competency")
+        .order_by("level", "domain", "competency__code")
+    )
+    changes = RatingChange.objects.filter(rating__user=user).select_related(
+        "rating__competency", "changed_by"
+    )
+    return ratings, changes
+
+
+@require_GET
+def export_json(request):
+    """Everything the user owns, as JSON."""
+    user = request.user
+    ratings, changes = _export_rows(user)
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "job_role": user.job_role,
+            "target_level": user.target_level,
+        },
+        "ratings": [
+            {
+                "level": r.level_id,
+                "item": r.item_key,
+                "status": r.status,
+                "evidence": r.evidence,
+                "version": r.version,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in ratings
+        ],
+        "history": [
+            {
+                "item": c.rating.item_key,
+                "level": c.rating.level_id,
+                "changed_at": c.changed_at.isoformat(),
+                "changed_by": c.changed_by.username if c.changed_by else None,
+                "old_status": c.old_status,
+                "new_status": c.new_status,
+                "old_evidence": c.old_evidence,
+                "new_evidence": c.new_evidence,
+            }
+            for c in changes
+        ],
+    }
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.json"'
+    return response
+
+
+def csv_safe(value) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+def export_csv(request):
+    """The user's ratings and their history, as one CSV."""
+    ratings, changes = _export_rows(request.user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["record", "level", "item", "status", "evidence", "when", "old status", "old evidence"]
+    )
+    for r in ratings:
+        writer.writerow(
+            [
+                "rating",
+                r.level_id,
+                r.item_key,
+                r.status,
+                csv_safe(r.evidence),
+                r.updated_at.isoformat(),
+                "",
+                "",
+            ]
+        )
+    for c in changes:
+        writer.writerow(
+            [
+                "change",
+                c.rating.level_id,
+                c.rating.item_key,
+                c.new_status,
+                csv_safe(c.new_evidence),
+                c.changed_at.isoformat(),
+                c.old_status,
+                csv_safe(c.old_evidence),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """Delete the account and everything in it, after the password is given again."""
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            user = request.user
+            logout(request)
+            user.delete()
+            messages.success(request, "Your account and all your assessment data were deleted.")
+            return redirect("catalogue:home")
+        error = "That password is not right; nothing was deleted."
+    return render(request, "assessments/delete_account.html", {"error": error})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Self sign-up, when the site allows it (IMHCF_SIGNUP_OPEN)."""
+    if not settings.IMHCF_SIGNUP_OPEN:
+        raise Http404("Sign-up is closed")
+    if request.user.is_authenticated:
+        return redirect("assessments:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome. Check your job role and target level, then start.")
+        return redirect(reverse("assessments:profile"))
+    return render(request, "registration/signup.html", {"form": form})
