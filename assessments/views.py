@@ -70,17 +70,20 @@ def _grid_rows(items, ratings) -> list[GridRow]:
 
 @require_http_methods(["GET", "POST"])
 def grid(request, level, domain):
-    """One domain at one level: status and evidence per item, saved without losing a word."""
+    """One domain at one level: status and evidence per item, saved without losing a word.
+
+    GET: six queries (session, user, domains, competencies, wordings, ratings). A
+    successful POST reads no wording or rating before the save itself: at most ten."""
     user = request.user
-    framework = load_framework(wordings=True)
+    framework = load_framework(wordings=request.method == "GET")
     domain_obj = access.own_grid(framework, level, domain)
     items = framework.items[(level, domain)]
-    ratings = ratings_by_key(user, level=level, domain=domain)
-    rows = _grid_rows(items, ratings)
     conflicts = {}
-    if request.method == "POST":
-        submission = GridSubmission(request.POST, rows)
-        entries = submission.entries()
+    if request.method == "GET":
+        rows = _grid_rows(items, ratings_by_key(user, level=level, domain=domain))
+    else:
+        rows = _grid_rows(items, {})  # every value comes from the form
+        entries = GridSubmission(request.POST, rows).entries()
         if entries is None:
             messages.error(request, "Nothing was saved: see the marked items. Your text is kept.")
         else:
@@ -97,22 +100,14 @@ def grid(request, level, domain):
                 if not result.saved:
                     messages.info(request, "No changes to save.")
                 return redirect(request.path)
-            by_code = {row.item.code: row for row in rows}
-            for conflict in result.conflicts:
-                row = by_code[conflict.entry.item.code]
-                current = conflict.current
-                # Keep what this person typed in the form, and make it the next save's
-                # edit against the version that is now stored.
-                row.version = current.version if current else 0
-                row.seen_status = current.status if current else Status.NOT_ASSESSED
-                row.seen_fingerprint = fingerprint(current.evidence if current else "")
-                conflicts[row.item.code] = current
+            conflicts = _mark_conflicts(rows, result.conflicts)
             messages.warning(
                 request,
                 f"{len(result.conflicts)} item{'s were' if len(result.conflicts) != 1 else ' was'} "
                 "changed elsewhere since you opened this page, so your version was not saved. "
                 "Both versions are shown below: save again to keep yours.",
             )
+        framework = load_framework(wordings=True)  # the page is shown again, with guidance
     for row in rows:
         row.conflict = conflicts.get(row.item.code, False)
         row.conflict_missing = row.item.code in conflicts and conflicts[row.item.code] is None
@@ -132,6 +127,21 @@ def grid(request, level, domain):
         "levels": LEVELS,
     }
     return render(request, "assessments/grid.html", context)
+
+
+def _mark_conflicts(rows, found) -> dict:
+    """Keep what this person typed, and make it the next save's edit against the
+    version now stored, so saving again is a deliberate choice of theirs."""
+    by_code = {row.item.code: row for row in rows}
+    conflicts = {}
+    for conflict in found:
+        row = by_code[conflict.entry.item.code]
+        current = conflict.current
+        row.version = current.version if current else 0
+        row.seen_status = current.status if current else Status.NOT_ASSESSED
+        row.seen_fingerprint = fingerprint(current.evidence if current else "")
+        conflicts[row.item.code] = current
+    return conflicts
 
 
 @require_http_methods(["GET", "POST"])

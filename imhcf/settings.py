@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "catalogue",
     "assessments",
 ]
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imhcf.urls"
@@ -113,6 +116,18 @@ LOGIN_REDIRECT_URL = "assessments:dashboard"
 # Self sign-up: off unless the deployment opens it (`make run` does, for the demo).
 IMHCF_SIGNUP_OPEN = env_bool("IMHCF_SIGNUP_OPEN", False)
 LOGOUT_REDIRECT_URL = "catalogue:home"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in rate limit: 5 failures for one username from one address lock that pair
+# for 15 minutes; keying on both keeps one address (a shared NHS NAT) from locking
+# out everyone behind it, and one username from being locked by strangers elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -40,6 +40,22 @@ def practitioner(db, django_user_model):
     return django_user_model.objects.create_user("alice", "alice@example.org", "x-pass-12345")
 
 
+@pytest.fixture
+def alice(catalogue, django_user_model):
+    """A health visitor (target Level 2) assessing herself; the owner in access tests."""
+    return django_user_model.objects.create_user(
+        "alice", "alice@example.org", "x-pass-12345", job_role="health_visitor"
+    )
+
+
+@pytest.fixture
+def bob(catalogue, django_user_model):
+    """Another practitioner: must never see or change anything of Alice's."""
+    return django_user_model.objects.create_user(
+        "bob", "bob@example.org", "x-pass-12345", job_role="early_years"
+    )
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -1,0 +1,26 @@
+"""Building grid POSTs the way the page's form sends them."""
+
+from assessments.progress import load_framework, ratings_by_key
+from assessments.services import fingerprint
+
+
+def grid_post(user, level, domain, changes=None, *, stale_from=None):
+    """The form data for one grid page as first rendered, with `changes`
+    ({code: (status, evidence)}) applied. `stale_from` gives the ratings the form
+    was opened with (default: what is stored now)."""
+    items = load_framework().items[(level, domain)]
+    seen = (
+        stale_from if stale_from is not None else ratings_by_key(user, level=level, domain=domain)
+    )
+    data = {}
+    for item in items:
+        rating = seen.get(item.key)
+        status = rating.status if rating else "not_assessed"
+        evidence = rating.evidence if rating else ""
+        data[f"v-{item.code}"] = str(rating.version if rating else 0)
+        data[f"os-{item.code}"] = status
+        data[f"of-{item.code}"] = fingerprint(evidence)
+        data[f"s-{item.code}"], data[f"e-{item.code}"] = (changes or {}).get(
+            item.code, (status, evidence)
+        )
+    return data
