@@ -1,0 +1,179 @@
+"""Dashboard, gaps, plan, PDF, exports, profile: what a practitioner sees."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assessments.models import Rating, RatingChange, User
+from assessments.progress import load_framework
+from assessments.services import Entry, fingerprint, save_domain
+from tests.factories import build_full_framework
+
+pytestmark = pytest.mark.django_db
+
+
+def rate(user, answers):
+    """answers: {(level, domain): (status, evidence)} applied to every item there."""
+    framework = load_framework()
+    for (level, domain), (status, evidence) in answers.items():
+        entries = [
+            Entry(item, status, evidence, 0, "not_assessed", fingerprint(""))
+            for item in framework.items[(level, domain)]
+        ]
+        save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
+
+
+def all_achieved_except(user, *gaps, up_to=2):
+    rate(
+        user,
+        {
+            (level, domain): ("achieved", "")
+            for level in range(1, up_to + 1)
+            for domain in range(1, 8)
+            if (level, domain) not in gaps
+        },
+    )
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_dashboard_shows_progress_as_text_and_picture(client, alice):
+    rate(alice, {(1, 1): ("achieved", "x"), (1, 2): ("working_towards", "y")})
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:dashboard")))
+    assert "up to <strong>Level 2</strong> as a health visitor" in page
+    assert 'role="img" aria-label="1 of 1 achieved, 0 working towards"' in page
+    assert "Level 1: 6 items not yet achieved" in page
+
+
+def test_a_level_counts_only_when_it_and_every_lower_level_are_achieved(client, alice):
+    rate(alice, {(2, d): ("achieved", "") for d in range(1, 8)})
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:dashboard")))
+    assert "No level is complete yet." in page
+    all_achieved_except(alice, up_to=1)
+    page = text(client.get(reverse("assessments:dashboard")))
+    assert "You have completed <strong>Level 2</strong>." in page
+
+
+def test_changes_since_a_date_shows_only_later_changes(client, alice):
+    rate(alice, {(1, 1): ("achieved", "old news")})
+    RatingChange.objects.update(changed_at=timezone.now() - timedelta(days=400))
+    rate(alice, {(1, 3): ("achieved", "fresh")})
+    client.force_login(alice)
+    since = (timezone.localdate() - timedelta(days=30)).isoformat()
+    page = text(client.get(reverse("assessments:dashboard"), {"since": since}))
+    assert "fresh" in page and "old news" not in page
+    bad = client.get(reverse("assessments:dashboard"), {"since": "last spring"})
+    assert bad.status_code == 200 and "Enter a valid date." in text(bad)
+
+
+def test_gaps_list_matched_courses_with_reasons_and_what_none_covers(client, alice):
+    all_achieved_except(alice, (1, 4), (2, 7))
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:gaps")))
+    assert "2 items below <em>achieved</em>" in page
+    assert (
+        "Objective: begin developing the skills to identify infant mental health problems." in page
+    )
+    assert "PGCert: £2,550 / not published" not in page  # Northampton does not cover D4
+    assert "MSc: £15,000 / £11,130" in page
+    assert "Level 2: D7 Domain 7 as a whole" in page  # nothing covers it
+
+
+def test_plan_buys_one_module_rather_than_a_degree(client, alice):
+    all_achieved_except(alice, (2, 6))
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:plan")))
+    assert "Module Reflective Practice (10 credits, 1 × 20-credit block)" in page
+    assert '<td data-testid="plan-total">£1,667</td>' in page
+    nhs = text(client.get(reverse("assessments:plan"), {"nhs": "on"}))
+    assert '<td data-testid="plan-total">£1,237</td>' in nhs
+    quick = text(client.get(reverse("assessments:plan"), {"objective": "time"}))
+    assert "PGDip (120 credits)" in quick  # a module's time is not published
+
+
+def test_plan_prefers_the_free_course(client, alice):
+    all_achieved_except(alice, (1, 7))
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:plan")))
+    assert "Infant Mental Health: Developing Positive Early Attachments" in page
+    assert '<td data-testid="plan-total">£0</td>' in page
+
+
+def test_plan_pdf_has_the_plan_in_it(client, alice):
+    all_achieved_except(alice, (2, 6))
+    Rating.objects.filter(user=alice, level=1, domain=1).update(evidence="Ran joint visits.")
+    client.force_login(alice)
+    response = client.get(reverse("assessments:plan_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Infant mental health development plan" in pdf
+    assert "target Level 2" in pdf
+    assert "Reflective Practice" in pdf and "£1,667" in pdf
+    assert "Ran joint visits." in pdf
+
+
+def test_printable_plan_is_a_page_of_its_own(client, alice):
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:plan_print")))
+    assert "<title>Development plan – alice – IMHCF self-assessment</title>" in page
+
+
+def test_profile_role_suggests_a_level_and_a_choice_overrides_it(client, alice):
+    client.force_login(alice)
+    client.post(reverse("assessments:profile"), {"job_role": "psychotherapist", "chosen_level": ""})
+    assert User.objects.get(pk=alice.pk).target_level == 3
+    client.post(
+        reverse("assessments:profile"), {"job_role": "psychotherapist", "chosen_level": "1"}
+    )
+    assert User.objects.get(pk=alice.pk).target_level == 1
+
+
+def test_exports_hold_everything_and_neutralise_formulas(client, alice):
+    rate(alice, {(1, 1): ("achieved", '=HYPERLINK("x")')})
+    client.force_login(alice)
+    data = json.loads(client.get(reverse("assessments:export_json")).content)
+    assert data["profile"]["job_role"] == "health_visitor"
+    assert data["ratings"][0]["evidence"] == '=HYPERLINK("x")'
+    assert data["history"][0]["new_status"] == "achieved"
+    rows = list(csv.reader(io.StringIO(text(client.get(reverse("assessments:export_csv"))))))
+    assert rows[1][4] == '\'=HYPERLINK("x")'
+
+
+def test_deleting_the_account_needs_the_password_and_removes_everything(client, alice):
+    rate(alice, {(1, 1): ("achieved", "mine")})
+    client.force_login(alice)
+    wrong = client.post(reverse("assessments:delete_account"), {"password": "nope"})
+    assert "nothing was deleted" in text(wrong)
+    assert User.objects.filter(pk=alice.pk).exists()
+    client.post(reverse("assessments:delete_account"), {"password": "x-pass-12345"})
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert not Rating.objects.exists() and not RatingChange.objects.exists()
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(("name", "ceiling"), [("dashboard", 6), ("gaps", 8), ("plan", 8)])
+def test_page_queries_stay_under_the_ceiling_and_do_not_grow(client, alice, name, ceiling):
+    build_full_framework()
+    client.force_login(alice)
+    url = reverse(f"assessments:{name}")
+    before = queries(client, url)
+    rate(alice, {(level, d): ("working_towards", "e") for level in (1, 2, 3) for d in range(1, 8)})
+    after = queries(client, url)
+    assert before == after <= ceiling
