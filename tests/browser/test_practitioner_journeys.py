@@ -1,0 +1,111 @@
+"""A practitioner in a real Chromium: sign up, choose a role, rate with evidence,
+see progress, gaps and the plan, download the PDF; and a conflict between two
+windows. Every page scanned with axe-core."""
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from assessments.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, site, username, password):
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings, assert_accessible):
+    settings.IMHCF_SIGNUP_OPEN = True
+    page.goto(site + "/accounts/signup/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill("hana")
+    page.get_by_label("Email").fill("hana@example.org")
+    page.get_by_label("Job role").select_option("health_visitor")
+    page.locator("#id_password1").fill("a-long-pass-phrase")
+    page.locator("#id_password2").fill("a-long-pass-phrase")
+    page.get_by_role("button", name="Create my account").click()
+
+    expect(page.get_by_role("heading", name="My profile")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Level 3: supervising, managing and shaping services").check()
+    page.get_by_label("Level 3: supervising, managing and shaping services").press("Enter")
+    expect(page.get_by_text("You are assessing up to Level 3.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Assess domain 1 at level 1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 1")
+    assert_accessible(page)
+    page.get_by_label("Achieved").check()
+    page.get_by_label("Evidence from your practice").fill("Joint visits with the family nurse.")
+    page.get_by_role("button", name="Save Domain 1").click()
+    expect(page.get_by_text("Saved 1 item in Domain 1 at Level 1.")).to_be_visible()
+    expect(page.get_by_label("Evidence from your practice")).to_have_value(
+        "Joint visits with the family nurse."
+    )
+
+    page.get_by_role("link", name="My progress").click()
+    expect(page.get_by_role("img", name="1 of 1 achieved, 0 working towards")).to_have_count(1)
+    expect(page.get_by_text("Joint visits with the family nurse.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Gaps and courses").click()
+    expect(page.get_by_text("20 items below")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Development plan").click()
+    page.get_by_label("the least time").check()
+    page.get_by_label("I am NHS-funded (use NHS-funded fees)").check()
+    page.get_by_role("button", name="Update plan").click()
+    expect(page.get_by_test_id("plan")).to_be_visible()
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    pdf = download_info.value
+    assert pdf.suggested_filename == "development-plan.pdf"
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(open(pdf.path(), "rb").read())).pages
+    )
+    assert "Infant mental health development plan" in text
+    assert "target Level 3" in text
+    assert "Joint visits with the family nurse." in text
+
+    page.get_by_role("link", name="History").click()
+    assert_accessible(page)
+
+
+def test_two_windows_saving_the_same_item_shows_a_conflict(browser, site, assert_accessible):
+    User.objects.create_user("ravi", password="ravi-pass-12345", job_role="midwife")
+    first, second = browser.new_context(), browser.new_context()
+    one, two = first.new_page(), second.new_page()
+    for window in (one, two):
+        sign_in(window, site, "ravi", "ravi-pass-12345")
+        window.goto(site + "/me/level/1/domain/4/")
+
+    one.get_by_label("Working towards").check()
+    one.get_by_label("Evidence from your practice").fill("Written in window one.")
+    one.get_by_role("button", name="Save Domain 4").click()
+    expect(one.get_by_text("Saved 1 item")).to_be_visible()
+
+    two.get_by_label("Achieved").check()
+    two.get_by_label("Evidence from your practice").fill("Written in window two.")
+    two.get_by_role("button", name="Save Domain 4").click()
+
+    panel = two.get_by_test_id("conflict-D4")
+    expect(panel).to_contain_text("Changed elsewhere since you opened this page")
+    expect(panel).to_contain_text("Written in window one.")
+    expect(two.get_by_label("Evidence from your practice")).to_have_value("Written in window two.")
+    assert_accessible(two)
+
+    two.get_by_role("button", name="Save Domain 4").click()  # keep mine, deliberately
+    expect(two.get_by_text("Saved 1 item")).to_be_visible()
+    one.reload()
+    expect(one.get_by_label("Evidence from your practice")).to_have_value("Written in window two.")
+    first.close()
+    second.close()
