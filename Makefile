@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt chromium check pytest demo clean
+.PHONY: help run test lint fmt chromium check pytest bench clean
 
 .venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
 	$(PY) -m venv .venv
@@ -35,6 +35,9 @@ check: .venv/done  ## Django system checks and no missing migrations
 
 pytest: .venv/done  ## the whole pytest suite (DATABASE_URL picks the database)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: .venv/done  ## page timings as ratios to a bare view, on a full-size framework
+	$(BIN)/python bench/run.py
 
 chromium:  ## install Debian's Chromium for the browser tests when it is missing (needs root)
 	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \

@@ -80,7 +80,9 @@ def load_catalogue() -> Catalogue:
     for row in rows:
         row.course = courses[row.course_id]  # one instance per course, not one per row
     for course_id, course in courses.items():
-        course.fee_list = fees[course_id]  # read by the templates instead of course.fees
+        course.fee_summary = "; ".join(  # shown beside every gap the course covers
+            f"{fee.label}: {fee.standard_label} / {fee.nhs_funded_label}" for fee in fees[course_id]
+        )
     return Catalogue(rows, fees, modules, courses)
 
 
@@ -113,6 +115,40 @@ def find_gaps(framework: Framework, ratings: dict, target: int, catalogue: Catal
         rating = ratings.get(item.key)
         gaps.append(Gap(item, status, rating.evidence if rating else "", by_target[item.key]))
     return gaps
+
+
+@dataclass
+class GapGroup:
+    """The gaps of one domain at one level, with the distinct coverage rows that
+    apply to them: a domain-wide row is listed once, not once per competency."""
+
+    level: int
+    domain: int
+    name: str
+    gaps: list[Gap]
+    rows: list[Match]
+
+
+def group_gaps(gaps: list[Gap], framework: Framework) -> list[GapGroup]:
+    """No queries. Each gap also gets `covered_by`: the covering courses in one line."""
+    names = {d.number: d.name for d in framework.domains}
+    groups: dict[tuple[int, int], GapGroup] = {}
+    listed: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)
+    for gap in gaps:
+        where = (gap.item.level, gap.item.domain)
+        group = groups.get(where)
+        if group is None:
+            group = groups[where] = GapGroup(*where, names[where[1]], [], [])
+        seen = listed[where]
+        gap.covered_by = "; ".join(
+            dict.fromkeys(f"{m.row.course.title} ({m.strength_label.lower()})" for m in gap.matches)
+        )
+        group.gaps.append(gap)
+        for match in gap.matches:
+            if (match.row.pk, match.strength) not in seen:
+                seen.add((match.row.pk, match.strength))
+                group.rows.append(match)
+    return list(groups.values())
 
 
 def build_options(gaps: list[Gap], catalogue: Catalogue, *, nhs: bool) -> list[Option]:

@@ -8,7 +8,7 @@ from three queries: domains with counts, competencies, and the user's ratings.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from catalogue.models import Competency, Domain
+from catalogue.models import Competency, Domain, Wording
 
 from .models import Rating, Status
 
@@ -32,12 +32,29 @@ class Item:
         return self.competency_id is None
 
 
+@dataclass(frozen=True)
+class CompetencyRef:
+    """What the assessment pages need of a competency; read with values_list, because
+    building 63 model instances per page costs more than the rest of the page."""
+
+    pk: int
+    domain_id: int
+    code: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Text:
+    knowledge: str
+    ability: str
+
+
 @dataclass
 class Framework:
     """The framework as the assessment sees it: domains, competencies, items per level."""
 
     domains: list[Domain]
-    competencies: dict[int, list[Competency]]  # domain number -> its competencies
+    competencies: dict[int, list[CompetencyRef]]  # domain number -> its competencies
     items: dict[tuple[int, int], list[Item]]  # (level, domain) -> items
 
     def items_at(self, level: int) -> list[Item]:
@@ -47,14 +64,27 @@ class Framework:
         return [item for level in LEVELS if level <= up_to for item in self.items_at(level)]
 
 
-def load_framework(*, wordings: bool = False) -> Framework:
-    """Domains with counts, then competencies: two queries, three with `wordings`
-    (the grid shows them; the dashboard and gaps do not)."""
-    domains = list(Domain.objects.with_counts())
-    competencies: dict[int, list[Competency]] = defaultdict(list)
-    rows = Competency.objects.prefetch_related("wordings") if wordings else Competency.objects.all()
-    for competency in rows:
-        competencies[competency.domain_id].append(competency)
+def load_framework() -> Framework:
+    """Two queries: domains, then competencies with the levels they are worded at.
+
+    Sets on each domain the same counts as Domain.objects.with_counts()
+    (competency_count, worded_1..worded_3), counted here in Python: compiling that
+    aggregate costs more than the whole of this function."""
+    domains = list(Domain.objects.all())
+    competencies: dict[int, list[CompetencyRef]] = defaultdict(list)
+    worded: dict[tuple[int, int], int] = defaultdict(int)
+    seen: set[int] = set()
+    rows = Competency.objects.values_list("pk", "domain_id", "code", "heading", "wordings__level")
+    for pk, domain_id, code, heading, level in rows:
+        if pk not in seen:
+            seen.add(pk)
+            competencies[domain_id].append(CompetencyRef(pk, domain_id, code, heading))
+        if level is not None:
+            worded[(domain_id, level)] += 1
+    for domain in domains:
+        domain.competency_count = len(competencies[domain.number])
+        for level in LEVELS:
+            setattr(domain, f"worded_{level}", worded[(domain.number, level)])
     items: dict[tuple[int, int], list[Item]] = {}
     for level in LEVELS:
         for domain in domains:
@@ -71,6 +101,14 @@ def load_framework(*, wordings: bool = False) -> Framework:
     return Framework(domains, competencies, items)
 
 
+def wording_at(domain: int, level: int) -> dict[int, Text]:
+    """The wording of one domain's competencies at one level. One query."""
+    rows = Wording.objects.filter(competency__domain=domain, level=level).values_list(
+        "competency_id", "knowledge", "ability"
+    )
+    return {pk: Text(knowledge, ability) for pk, knowledge, ability in rows}
+
+
 def ratings_by_key(user, *, level: int | None = None, domain: int | None = None):
     """The user's ratings keyed like Item.key. One query."""
     ratings = Rating.objects.filter(user=user)
@@ -81,7 +119,33 @@ def ratings_by_key(user, *, level: int | None = None, domain: int | None = None)
     return {(r.level_id, r.domain_id, r.competency_id): r for r in ratings}
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A rating's status and evidence, without the cost of a model instance."""
+
+    level: int
+    code: str
+    status: str
+    evidence: str
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+
+def answers_by_key(user) -> dict[tuple, Answer]:
+    """Every answer of the user keyed like Item.key. One light query (values_list):
+    the dashboard, gaps and plan read up to 189 of these per page."""
+    rows = Rating.objects.filter(user=user).values_list(
+        "level", "domain", "competency", "competency__code", "status", "evidence"
+    )
+    return {
+        (level, domain, competency): Answer(level, code or f"D{domain}", status, evidence)
+        for level, domain, competency, code, status, evidence in rows
+    }
+
+
 def status_of(ratings: dict, item: Item) -> str:
+    """`ratings` maps Item.key to a Rating or an Answer."""
     rating = ratings.get(item.key)
     return rating.status if rating else Status.NOT_ASSESSED
 

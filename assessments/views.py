@@ -18,11 +18,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
+from .changes import recent_changes
 from .forms import ChangesSinceForm, GridRow, GridSubmission, PlanForm, ProfileForm, SignUpForm
 from .matching import best_plan
 from .models import Rating, RatingChange, Status
-from .plans import build_options, find_gaps, load_catalogue
-from .progress import LEVELS, load_framework, progress, ratings_by_key
+from .plans import build_options, find_gaps, group_gaps, load_catalogue
+from .progress import (
+    LEVELS,
+    answers_by_key,
+    load_framework,
+    progress,
+    ratings_by_key,
+    wording_at,
+)
 from .services import fingerprint, save_domain
 
 
@@ -31,19 +39,22 @@ def dashboard(request):
     """Progress per level and domain, what blocks the next level, and recent changes."""
     user = request.user
     framework = load_framework()
-    ratings = ratings_by_key(user)
+    statuses = answers_by_key(user)
     since_form = ChangesSinceForm(request.GET or None)
     since = since_form.cleaned_data["since"] if since_form.is_valid() else None
-    changes = RatingChange.objects.filter(rating__user=user).select_related(
-        "rating__competency", "changed_by"
-    )
-    if since:
-        changes = changes.filter(changed_at__date__gte=since)
+    standing = progress(framework, statuses, user.target_level)
+    rows = []
+    for index, domain in enumerate(framework.domains):
+        cells = [standing.cells[level][index] for level in LEVELS]
+        for cell in cells:
+            cell.url = reverse("assessments:grid", args=[cell.level, domain.number])
+        rows.append({"domain": domain, "cells": cells})
     context = {
-        "progress": progress(framework, ratings, user.target_level),
+        "progress": standing,
+        "rows": rows,
         "since_form": since_form,
         "since": since,
-        "changes": list(changes[:50]),
+        "changes": recent_changes(user, since=since, limit=200 if since else 8),
         "levels": LEVELS,
     }
     return render(request, "assessments/dashboard.html", context)
@@ -75,7 +86,7 @@ def grid(request, level, domain):
     GET: six queries (session, user, domains, competencies, wordings, ratings). A
     successful POST reads no wording or rating before the save itself: at most ten."""
     user = request.user
-    framework = load_framework(wordings=request.method == "GET")
+    framework = load_framework()
     domain_obj = access.own_grid(framework, level, domain)
     items = framework.items[(level, domain)]
     conflicts = {}
@@ -107,20 +118,19 @@ def grid(request, level, domain):
                 "changed elsewhere since you opened this page, so your version was not saved. "
                 "Both versions are shown below: save again to keep yours.",
             )
-        framework = load_framework(wordings=True)  # the page is shown again, with guidance
+    wording = wording_at(domain, level)  # after a successful save we have redirected
     for row in rows:
+        row.wording = wording.get(row.item.competency_id)
         row.conflict = conflicts.get(row.item.code, False)
         row.conflict_missing = row.item.code in conflicts and conflicts[row.item.code] is None
     competencies = framework.competencies.get(domain, [])
+    whole_domain = bool(items) and items[0].is_whole_domain
     context = {
         "level": level,
         "domain": domain_obj,
         "rows": rows,
-        "whole_domain": items and items[0].is_whole_domain,
-        "guidance": [
-            (c, next((w for w in c.wordings.all() if w.level_id == level), None))
-            for c in competencies
-        ],
+        "whole_domain": whole_domain,
+        "guidance": [(c, wording.get(c.pk)) for c in competencies] if whole_domain else [],
         "statuses": Status.choices,
         "target": user.target_level,
         "domains": framework.domains,
@@ -169,7 +179,7 @@ def history(request):
 
 def _gaps_and_catalogue(user):
     framework = load_framework()
-    ratings = ratings_by_key(user)
+    ratings = answers_by_key(user)
     catalogue = load_catalogue()
     return (
         find_gaps(framework, ratings, user.target_level, catalogue),
@@ -181,10 +191,21 @@ def _gaps_and_catalogue(user):
 
 @require_GET
 def gaps(request):
-    """Every item below achieved up to the target level, with the courses that cover it."""
-    found, _, _, _ = _gaps_and_catalogue(request.user)
+    """Every item below achieved up to the target level, grouped by level and domain,
+    with the courses that cover them (reasons, fees, time, delivery, endorsement)."""
+    found, catalogue, framework, _ = _gaps_and_catalogue(request.user)
+    groups = group_gaps(found, framework)
+    for group in groups:
+        group.grid_url = reverse("assessments:grid", args=[group.level, group.domain])
+    covering = {m.row.course_id for g in found for m in g.matches}
     context = {
         "gaps": found,
+        "groups": groups,
+        "courses": [
+            c
+            for pk, c in sorted(catalogue.courses.items(), key=lambda i: i[1].title)
+            if pk in covering
+        ],
         "uncovered": [g for g in found if not g.matches],
         "target": request.user.target_level,
     }
@@ -217,7 +238,7 @@ def _plan_context(request):
         "gap_count": len(found),
         "target": user.target_level,
         "progress": progress(framework, ratings, user.target_level),
-        "highlights": [r for r in ratings.values() if r.evidence][:10],
+        "highlights": [a for a in ratings.values() if a.evidence][:10],
         "today": timezone.localdate(),
         "query": request.GET.urlencode(),
     }

@@ -1,0 +1,147 @@
+"""`make bench`: median server time of each practitioner page as a ratio to a bare
+view, in one run, on a framework the full size of the IMHCF (63 competencies x 3
+levels, placeholder wording built here only) and a practitioner at Level 3 with
+every item rated. Prints `bench: <page> median_ms=<m> ratio=<r>`."""
+
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from assessments.matching import Option, best_plan  # noqa: E402
+from assessments.models import Status, User  # noqa: E402
+from assessments.progress import load_framework  # noqa: E402
+from assessments.services import Entry, fingerprint, save_domain  # noqa: E402
+from catalogue.loading import load_catalogue  # noqa: E402
+from tests.factories import build_full_framework  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "60"))
+GOALS = {"grid": 8, "dashboard": 8, "gaps": 15, "plan": 15}
+
+
+def median_ms(fn, runs=RUNS) -> float:
+    fn()  # one warm-up so imports and template loading are not counted
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def setup() -> Client:
+    call_command("migrate", verbosity=0)
+    load_catalogue()
+    build_full_framework()
+    user = User.objects.create_user("bench", chosen_level=3)
+    framework = load_framework()
+    statuses = [Status.ACHIEVED, Status.WORKING_TOWARDS, Status.NOT_ASSESSED]
+    for (level, domain), items in framework.items.items():
+        entries = [
+            Entry(
+                item,
+                statuses[i % 3],
+                f"Evidence for {item.code}",
+                0,
+                "not_assessed",
+                fingerprint(""),
+            )
+            for i, item in enumerate(items)
+        ]
+        save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(client, url):
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return get
+
+
+def optimiser_ms() -> float:
+    rng = random.Random(7)
+    gaps = frozenset(
+        f"{level}:{d}.{n:02d}" for level in (1, 2, 3) for d in range(1, 8) for n in range(1, 10)
+    )
+    gaps = frozenset(sorted(gaps)[:189])
+    keys = sorted(gaps)
+    options = [
+        Option(
+            f"c{i:02d}",
+            f"Course {i}",
+            "course",
+            Decimal(rng.randint(0, 15000)),
+            Decimal(rng.randint(2, 26000)),
+            frozenset(rng.sample(keys, rng.randint(3, 40))),
+        )
+        for i in range(50)
+    ]
+    return median_ms(lambda: best_plan(gaps, options, "cost"), runs=100)
+
+
+def interleaved_medians(fns: dict, runs=RUNS) -> dict[str, float]:
+    """Time every page once per round, round after round, so a slow moment on a
+    shared machine hits the baseline and the pages alike."""
+    for fn in fns.values():
+        fn()  # warm-up: imports and template loading are not counted
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main():
+    client = setup()
+    largest = max(load_framework().domains, key=lambda d: d.competency_count).number
+    pages = {
+        "bare": "/bench/bare/",
+        "grid": f"/me/level/3/domain/{largest}/",
+        "dashboard": "/me/",
+        "gaps": "/me/gaps/",
+        "plan": "/me/plan/",
+    }
+    medians = interleaved_medians({name: page(client, url) for name, url in pages.items()})
+    baseline = medians.pop("bare")
+    print(f"bench: bare median_ms={baseline:.2f} ratio=1.00")
+    failed = []
+    for name, ms in medians.items():
+        ratio = ms / baseline
+        print(f"bench: {name} median_ms={ms:.2f} ratio={ratio:.2f} goal<={GOALS[name]}")
+        if ratio > GOALS[name]:
+            failed.append(name)
+    # The same pages timed back to back (warm caches, so a harder ratio to meet).
+    base = median_ms(page(client, pages["bare"]))
+    for name, url in pages.items():
+        if name != "bare":
+            ms = median_ms(page(client, url))
+            print(f"bench: {name}_sequential median_ms={ms:.2f} ratio={ms / base:.2f}")
+    ms = optimiser_ms()
+    print(f"bench: plan_optimiser_189x50 median_ms={ms:.2f} goal<=5")
+    if ms > 5:
+        failed.append("plan_optimiser")
+    if failed:
+        print(f"bench: over goal: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
