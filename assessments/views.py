@@ -174,6 +174,7 @@ def history(request):
         "rating__competency", "changed_by"
     )
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read here, not while the template renders
     return render(request, "assessments/history.html", {"page": page})
 
 

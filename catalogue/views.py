@@ -31,7 +31,7 @@ def home(request):
     context = {
         "completeness": framework_completeness(),
         "course_count": Course.objects.count(),
-        "levels": Level.objects.all(),
+        "levels": list(Level.objects.all()),
     }
     return render(request, "catalogue/home.html", context)
 
@@ -74,7 +74,7 @@ def framework(request):
         "q": q,
         "framework": framework,
         "completeness": framework_completeness(framework),
-        "levels": Level.objects.all(),
+        "levels": list(Level.objects.all()),
         "sections": list(sections.values()),
         "match_count": sum(len(s.competencies) for s in sections.values()),
     }
@@ -93,8 +93,10 @@ def _coverage_by_level(rows) -> dict[int, list[Coverage]]:
 def domain_detail(request, number):
     """A domain: its competencies, their wording per level and the courses covering it."""
     domain = get_object_or_404(Domain.objects.with_counts(), number=number)
-    competencies = domain.competencies.prefetch_related(
-        Prefetch("wordings", queryset=Wording.objects.order_by("level"))
+    competencies = list(
+        domain.competencies.prefetch_related(
+            Prefetch("wordings", queryset=Wording.objects.order_by("level"))
+        )
     )
     coverage = (
         Coverage.objects.filter(domain=domain)
@@ -181,4 +183,4 @@ def course_detail(request, slug):
 @login_not_required
 def glossary(request):
     """The framework's key terms, in our own words."""
-    return render(request, "catalogue/glossary.html", {"terms": Term.objects.all()})
+    return render(request, "catalogue/glossary.html", {"terms": list(Term.objects.all())})
