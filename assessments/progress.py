@@ -189,6 +189,17 @@ class Progress:
         return {level for level in LEVELS if self.is_complete(level)}
 
     @property
+    def next_level(self) -> tuple[int, list[Item]] | None:
+        """The lowest level not yet complete, and the items in its way (its own and
+        any lower level's); None when all three are complete."""
+        for level in LEVELS:
+            if not self.is_complete(level):
+                return level, [
+                    i for lower in LEVELS if lower <= level for i in self.blockers[lower]
+                ]
+        return None
+
+    @property
     def reached(self) -> int:
         """The highest complete level (0 when none)."""
         return max((level for level in LEVELS if self.is_complete(level)), default=0)

@@ -1,14 +1,13 @@
 """The grid: saving a domain, keeping every word, conflicts, history, query counts."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Rating, RatingChange
 from assessments.progress import ratings_by_key
 from tests.assessments.helpers import grid_post
 from tests.factories import build_full_framework
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -139,29 +138,24 @@ def test_unknown_level_or_domain_is_404(client, alice):
     assert client.get(url(1, 8)).status_code == 404
 
 
-def count(client, method, path, data=None):
-    with CaptureQueriesContext(connection) as queries:
-        response = getattr(client, method)(path, data or {})
-    assert response.status_code in (200, 302)
-    return len(queries)
-
-
 def test_grid_queries_stay_within_six_and_do_not_grow_with_ratings(client, alice):
     build_full_framework()
     client.force_login(alice)
-    empty = count(client, "get", url(3, 1))
+    empty = count_queries(client, url(3, 1))
     every = {f"1.{n:02d}": ("achieved", f"Evidence {n}") for n in range(1, 11)}
     client.post(url(3, 1), grid_post(alice, 3, 1, every))
-    full = count(client, "get", url(3, 1))
+    full = count_queries(client, url(3, 1))
     assert empty == full <= 6
 
 
 def test_saving_a_domain_costs_at_most_ten_queries_for_one_row_or_all(client, alice):
     build_full_framework()
     client.force_login(alice)
-    one = count(client, "post", url(2, 1), grid_post(alice, 2, 1, {"1.01": ("achieved", "a")}))
+    one = count_queries(
+        client, url(2, 1), method="post", data=grid_post(alice, 2, 1, {"1.01": ("achieved", "a")})
+    )
     every = {f"1.{n:02d}": ("working_towards", f"b {n}") for n in range(1, 11)}
-    all_rows = count(client, "post", url(2, 1), grid_post(alice, 2, 1, every))
+    all_rows = count_queries(client, url(2, 1), method="post", data=grid_post(alice, 2, 1, every))
     assert one <= 10 and all_rows <= 10
     assert Rating.objects.filter(user=alice, level=2).count() == 10
     assert RatingChange.objects.filter(rating__user=alice).count() == 11

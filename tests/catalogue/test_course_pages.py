@@ -4,12 +4,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Domain, Level
 from tests.factories import CourseFactory, CoverageFactory, FeeFactory, ModuleFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -129,12 +128,6 @@ def grow_catalogue(n=20):
         for level in levels:
             for domain in domains:
                 CoverageFactory(course=course, level=level, domain=domain, module=module)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,11 @@
 """The public framework pages: what a visitor sees, bad input, and query counts."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import Competency, Coverage, Domain, Level, Wording
 from tests.factories import CourseFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +119,6 @@ def grow_framework(extra_domains=(2, 3, 4, 5)):
                     strength="full",
                     reason="R",
                 )
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(
