@@ -149,3 +149,62 @@ class RatingChange(models.Model):
 
     def __str__(self):
         return f"{self.rating.item_key}: {self.old_status} → {self.new_status}"
+
+
+class TeamQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """The only definition of "teams this user manages"."""
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.MANAGER
+        ).distinct()
+
+
+class Team(models.Model):
+    """A group of practitioners with one or more managers."""
+
+    name = models.CharField(max_length=200, help_text="e.g. North locality health visiting")
+    organisation = models.CharField(max_length=200, help_text="e.g. Anytown NHS Trust")
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class Membership(models.Model):
+    """A person on a team, as a member or as one of its managers."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        MANAGER = "manager", "Manager"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role, default=Role.MEMBER)
+    shares_evidence = models.BooleanField(
+        default=False,
+        help_text="The member lets this team's managers read their evidence notes. "
+        "Managers always see statuses.",
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "user__last_name", "user__first_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_team_user"),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "manager"]), name="membership_role_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "role"], name="membership_team_role")]
+
+    def __str__(self):
+        return f"{self.user} – {self.team} ({self.get_role_display()})"

@@ -4,7 +4,8 @@ from . import views
 
 app_name = "assessments"
 
-# Every page here shows only the signed-in user's own records: no object ids.
+# A practitioner's pages show only their own records and take no object ids;
+# team pages take ids and pass them through access.py.
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
@@ -17,4 +18,10 @@ urlpatterns = [
     path("export.json", views.export_json, name="export_json"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("delete/", views.delete_account, name="delete_account"),
+    path("memberships/<int:pk>/share/", views.share, name="share"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<int:pk>/", views.team_report, name="team_report"),
+    path(
+        "teams/<int:pk>/members/<int:member_id>/", views.member_assessment, name="member_assessment"
+    ),
 ]

@@ -17,11 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access
+from . import access, reports
 from .changes import recent_changes
-from .forms import ChangesSinceForm, GridRow, GridSubmission, PlanForm, ProfileForm, SignUpForm
+from .forms import (
+    ChangesSinceForm,
+    GridRow,
+    GridSubmission,
+    PlanForm,
+    ProfileForm,
+    SignUpForm,
+    TeamReportForm,
+)
 from .matching import best_plan
-from .models import Rating, RatingChange, Status
+from .models import Membership, Rating, RatingChange, Status, Team
 from .plans import build_options, find_gaps, group_gaps, load_catalogue
 from .progress import (
     LEVELS,
@@ -164,7 +172,8 @@ def profile(request):
             request, f"Profile saved. You are assessing up to Level {user.target_level}."
         )
         return redirect("assessments:dashboard")
-    return render(request, "assessments/profile.html", {"form": form})
+    memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
+    return render(request, "assessments/profile.html", {"form": form, "memberships": memberships})
 
 
 @require_GET
@@ -402,3 +411,84 @@ def signup(request):
         messages.success(request, "Welcome. Check your job role and target level, then start.")
         return redirect(reverse("assessments:profile"))
     return render(request, "registration/signup.html", {"form": form})
+
+
+# Teams ------------------------------------------------------------------------------
+
+
+@require_GET
+def teams(request):
+    """The teams the user manages."""
+    managed = list(Team.objects.managed_by(request.user))
+    return render(request, "assessments/teams.html", {"teams": managed})
+
+
+@require_GET
+def team_report(request, pk):
+    """Members x items at one level, with text symbols; per-domain share achieved and
+    top gaps for the whole team. Nine queries whatever the team size."""
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    form = TeamReportForm(request.GET or None, domains=framework.domains)
+    filters = form.filters()
+    report = reports.team_report(
+        team,
+        framework,
+        level=filters.get("level") or 1,
+        domain=filters.get("domain"),
+        job_role=filters.get("job_role", ""),
+        page=request.GET.get("page"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "team": team,
+        "form": form,
+        "report": report,
+        "query": query.urlencode(),
+        "symbols": reports.SYMBOL.values(),
+    }
+    return render(request, "assessments/team_report.html", context)
+
+
+@require_GET
+def member_assessment(request, pk, member_id):
+    """A member's statuses at every level; their evidence only if they share it."""
+    team = access.managed_team(request.user, pk)
+    membership = access.team_member(team, member_id)
+    framework = load_framework()
+    answers = answers_by_key(membership.user)
+    levels = []
+    for level in LEVELS:
+        rows = []
+        for item in framework.items_at(level):
+            answer = answers.get(item.key)
+            rows.append(
+                {
+                    "item": item,
+                    "status": Status(answer.status).label if answer else Status.NOT_ASSESSED.label,
+                    "evidence": answer.evidence if answer and membership.shares_evidence else "",
+                }
+            )
+        levels.append((level, rows))
+    context = {"team": team, "membership": membership, "member": membership.user, "levels": levels}
+    return render(request, "assessments/member_assessment.html", context)
+
+
+@require_http_methods(["POST"])
+def share(request, pk):
+    """Share one's evidence with a team's managers, or withdraw it."""
+    membership = access.own_membership(request.user, pk)
+    sharing = request.POST.get("share") == "1"
+    membership.shares_evidence = sharing
+    membership.shared_at = timezone.now() if sharing else None
+    membership.save(update_fields=["shares_evidence", "shared_at"])
+    if sharing:
+        messages.success(
+            request, f"The managers of {membership.team.name} can now read your evidence."
+        )
+    else:
+        messages.success(
+            request, f"You withdrew your evidence from {membership.team.name}'s managers."
+        )
+    return redirect("assessments:profile")

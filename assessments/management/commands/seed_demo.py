@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import JobRole, Status
+from assessments.models import JobRole, Membership, Status, Team
 from assessments.progress import load_framework
 from assessments.services import Entry, fingerprint, save_domain
 
@@ -26,6 +26,12 @@ DEMO_USERS = [
             (2, 1): (W, "Co-led a parent group; need feedback on my facilitation."),
             (2, 3): (W, ""),
         },
+    ),
+    (
+        "mina",
+        "Manager of the demo team",
+        {"first_name": "Mina", "last_name": "Shah", "job_role": JobRole.SPECIALIST_HV},
+        {},
     ),
     (
         "bob",
@@ -66,4 +72,9 @@ class Command(BaseCommand):
                     ]
                     save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
             lines.append(f"  {role:<38} username {username:<6} password {DEMO_PASSWORD}")
+        team, _ = Team.objects.get_or_create(name="North locality", organisation="Demo NHS Trust")
+        for username, role in [("alice", "member"), ("bob", "member"), ("mina", "manager")]:
+            Membership.objects.get_or_create(
+                team=team, user=User.objects.get(username=username), defaults={"role": role}
+            )
         self.stdout.write("Demo accounts (local use only):\n" + "\n".join(lines))

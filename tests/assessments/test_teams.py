@@ -1,0 +1,189 @@
+"""Teams: who sees which team page, sharing evidence, the report's content, paging
+and query counts from 5 to 500 members."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import urls
+from assessments.models import Membership, Rating, Team, User
+from tests.assessments.test_pages import rate
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+SECRET = "A note about a baby's weight that Alice keeps private"
+
+
+@pytest.fixture
+def team(alice, bob, django_user_model):
+    """Alice's and Bob's team, managed by `manager`."""
+    team = Team.objects.create(name="North locality", organisation="Trust A")
+    Membership.objects.create(team=team, user=alice)
+    Membership.objects.create(team=team, user=bob)
+    return team
+
+
+@pytest.fixture
+def manager(team, django_user_model):
+    """Manages Alice's team, and nothing else."""
+    user = django_user_model.objects.create_user("mina", password="x-pass-12345")
+    Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def other_manager(db, django_user_model, catalogue):
+    """Manages a different team (with its own member Carol)."""
+    other = Team.objects.create(name="South locality", organisation="Trust A")
+    carol = django_user_model.objects.create_user("carol", password="x-pass-12345")
+    Membership.objects.create(team=other, user=carol)
+    user = django_user_model.objects.create_user("omar", password="x-pass-12345")
+    Membership.objects.create(team=other, user=user, role=Membership.Role.MANAGER)
+    return user
+
+
+TEAM_URLS = {
+    "team_report": lambda team, alice: [team.pk],
+    "member_assessment": lambda team, alice: [team.pk, alice.pk],
+}
+OWN_URLS = {"teams"}  # lists only the teams the signed-in user manages
+
+
+def test_every_team_url_is_in_the_access_table():
+    names = {p.name for p in urls.urlpatterns if "teams" in str(p.pattern)}
+    assert names == TEAM_URLS.keys() | OWN_URLS
+
+
+@pytest.mark.parametrize("name", sorted(TEAM_URLS))
+@pytest.mark.parametrize("who", ["anonymous", "alice", "other_manager", "admin_user"])
+def test_only_the_teams_manager_opens_a_team_page(
+    client, request, team, manager, other_manager, alice, name, who
+):
+    url = reverse(f"assessments:{name}", args=TEAM_URLS[name](team, alice))
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(url)
+    if who == "anonymous":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 404
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+
+
+def test_a_manager_cannot_reach_another_teams_member_through_their_own_team(
+    client, team, manager, other_manager
+):
+    carol = User.objects.get(username="carol")
+    client.force_login(manager)
+    url = reverse("assessments:member_assessment", args=[team.pk, carol.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(other_manager)
+    assert client.get(reverse("assessments:teams")).content.decode().count("North locality") == 0
+
+
+def test_evidence_stays_private_until_shared_and_goes_again_when_withdrawn(
+    client, team, manager, alice
+):
+    rate(alice, {(1, 1): ("working_towards", SECRET)})
+    page = reverse("assessments:member_assessment", args=[team.pk, alice.pk])
+    client.force_login(manager)
+    body = client.get(page).content.decode()
+    assert "Working towards" in body and "baby&#x27;s weight" not in body
+    assert "Evidence is private" in body
+
+    membership = Membership.objects.get(team=team, user=alice)
+    client.force_login(alice)
+    client.post(reverse("assessments:share", args=[membership.pk]), {"share": "1"})
+    client.force_login(manager)
+    assert "baby&#x27;s weight" in client.get(page).content.decode()
+
+    client.force_login(alice)
+    client.post(reverse("assessments:share", args=[membership.pk]), {"share": "0"})
+    client.force_login(manager)
+    assert "baby&#x27;s weight" not in client.get(page).content.decode()
+
+
+def test_anonymous_visitor_cannot_share(client, team, alice):
+    membership = Membership.objects.get(team=team, user=alice)
+    response = client.post(reverse("assessments:share", args=[membership.pk]), {"share": "1"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Membership.objects.get(pk=membership.pk).shares_evidence
+
+
+def test_nobody_can_share_someone_elses_membership(client, team, alice, bob):
+    membership = Membership.objects.get(team=team, user=alice)
+    client.force_login(bob)
+    response = client.post(reverse("assessments:share", args=[membership.pk]), {"share": "1"})
+    assert response.status_code == 404
+    assert not Membership.objects.get(pk=membership.pk).shares_evidence
+
+
+def test_practitioner_pages_say_who_can_see_what(client, team, alice):
+    client.force_login(alice)
+    body = client.get(reverse("assessments:profile")).content.decode()
+    assert "your <strong>evidence notes</strong> stay private" in body
+    assert "Its managers see your statuses only." in body
+
+
+def test_report_shows_symbols_summary_and_top_gaps(client, team, manager, alice, bob):
+    rate(alice, {(1, 1): ("achieved", ""), (1, 2): ("working_towards", "")})
+    rate(bob, {(1, 1): ("achieved", "")})
+    client.force_login(manager)
+    body = client.get(reverse("assessments:team_report", args=[team.pk])).content.decode()
+    assert "2 members, at Level 1" in body
+    assert "100% (2 of 2)" in body  # domain 1: both achieved
+    assert (
+        "D7 Domain 7 as a whole: Working within relevant legal and professional frameworks: 2 of 2"
+        in body
+    )
+    working = '<td class="hm-working"><span aria-hidden="true">◐</span>'
+    assert working + '<span class="visually-hidden">Working towards</span></td>' in body
+
+
+def test_report_filters_by_job_role_and_domain(client, team, manager):
+    client.force_login(manager)
+    url = reverse("assessments:team_report", args=[team.pk])
+    body = client.get(
+        url, {"job_role": "early_years", "level": "2", "domain": "3"}
+    ).content.decode()
+    assert "1 member in this role, at Level 2" in body
+    assert ">bob<" in body and ">alice<" not in body
+    assert ">D3<" in body and ">D1<" not in body
+    bad = client.get(url, {"level": "9"})
+    assert bad.status_code == 200
+    assert "Select a valid choice." in bad.content.decode()
+
+
+def add_members(team, n, start=0):
+    users = User.objects.bulk_create(
+        User(username=f"m{team.pk}-{i:03d}", last_name=f"Member {i:03d}", job_role="midwife")
+        for i in range(start, start + n)
+    )
+    Membership.objects.bulk_create(Membership(team=team, user=u) for u in users)
+    Rating.objects.bulk_create(
+        Rating(
+            user=u, level_id=1, domain_id=d, status="achieved" if (i + d) % 2 else "working_towards"
+        )
+        for i, u in enumerate(users)
+        for d in range(1, 8)
+    )
+
+
+def test_report_pages_through_members(client, team, manager):
+    add_members(team, 30)
+    client.force_login(manager)
+    url = reverse("assessments:team_report", args=[team.pk])
+    first = client.get(url).content.decode()
+    assert "Page 1 of 2." in first and "Member 000" in first and "Member 029" not in first
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "Member 029" in second
+
+
+def test_report_queries_are_constant_from_5_to_500_members_and_at_most_nine(client, team, manager):
+    add_members(team, 3)  # 5 members with Alice and Bob
+    client.force_login(manager)
+    url = reverse("assessments:team_report", args=[team.pk])
+    small = count_queries(client, url)
+    add_members(team, 495, start=3)
+    large = count_queries(client, url)
+    assert small == large <= 9
