@@ -86,34 +86,39 @@ def load_catalogue() -> Catalogue:
     return Catalogue(rows, fees, modules, courses)
 
 
-def find_gaps(framework: Framework, ratings: dict, target: int, catalogue: Catalogue) -> list[Gap]:
-    """Every item below achieved at or under the target level, with its matches. No queries."""
+def attach_matches(gaps: list[Gap], framework: Framework, catalogue: Catalogue) -> None:
+    """Set each gap's matches from the offered coverage rows. No queries."""
     by_target: dict[tuple, list[Match]] = defaultdict(list)
     for row in catalogue.rows:
-        strength_label = row.get_strength_display()
+        label = row.get_strength_display()
         if row.competency_id is None:
-            by_target[(row.level_id, row.domain_id, None)].append(
-                Match(row, row.strength, strength_label)
-            )
+            by_target[(row.level_id, row.domain_id, None)].append(Match(row, row.strength, label))
             for competency in framework.competencies.get(row.domain_id, []):
                 by_target[(row.level_id, row.domain_id, competency.pk)].append(
-                    Match(row, row.strength, strength_label)
+                    Match(row, row.strength, label)
                 )
         else:
             by_target[(row.level_id, row.domain_id, row.competency_id)].append(
-                Match(row, row.strength, strength_label)
+                Match(row, row.strength, label)
             )
             # Covering one competency only partly covers its domain as a whole.
             by_target[(row.level_id, row.domain_id, None)].append(
                 Match(row, Coverage.Strength.PARTIAL, "Partly covers (one competency)")
             )
+    for gap in gaps:
+        gap.matches = by_target[gap.item.key]
+
+
+def find_gaps(framework: Framework, ratings: dict, target: int, catalogue: Catalogue) -> list[Gap]:
+    """Every item below achieved at or under the target level, with its matches. No queries."""
     gaps = []
     for item in framework.all_items(up_to=target):
         status = status_of(ratings, item)
         if status == Status.ACHIEVED:
             continue
         rating = ratings.get(item.key)
-        gaps.append(Gap(item, status, rating.evidence if rating else "", by_target[item.key]))
+        gaps.append(Gap(item, status, rating.evidence if rating else ""))
+    attach_matches(gaps, framework, catalogue)
     return gaps
 
 

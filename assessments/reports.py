@@ -5,12 +5,16 @@ The team report shows one page of members at a time; the team-wide figures
 does not depend on how many members the team has.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
+from .matching import Option, best_plan
 from .models import Membership, Rating, Status
+from .plans import Gap, attach_matches, build_options
 from .progress import Framework, Item
 
 PER_PAGE = 25
@@ -117,3 +121,82 @@ def team_report(
         (g for g in gaps if g.missing), key=lambda g: (-g.missing, g.item.code)
     )[:10]
     return report
+
+
+@dataclass
+class TeamCourse:
+    """One option of the team plan: who should take it and what it costs in all."""
+
+    option: Option
+    members: list[str] = field(default_factory=list)
+    standard: Decimal = Decimal(0)
+    nhs: Decimal = Decimal(0)
+    unpublished: int = 0  # members for whom this option has no published fee
+    gaps_closed: int = 0
+
+
+@dataclass
+class TeamPlan:
+    level: int
+    member_count: int
+    courses: list[TeamCourse]
+    unmet: list[tuple[Item, int]]  # items no listed course covers, with members missing them
+
+    @property
+    def total_standard(self) -> Decimal:
+        return sum((c.standard for c in self.courses), Decimal(0))
+
+    @property
+    def total_nhs(self) -> Decimal:
+        return sum((c.nhs for c in self.courses), Decimal(0))
+
+
+def team_plan(team, framework: Framework, catalogue, *, level: int, objective: str = "cost"):
+    """Each member's own best plan for their gaps at `level` (the same optimiser as the
+    practitioner's plan, on the same priced options), added up per option. Members
+    with the same gaps share one computation. Two queries: members, their ratings."""
+    items = framework.items_at(level)
+    members = list(
+        team_members(team)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    achieved = set(
+        Rating.objects.filter(
+            user__in=[m.user_id for m in members], level=level, status=Status.ACHIEVED
+        ).values_list("user_id", "domain_id", "competency_id")
+    )
+    all_gaps = [Gap(item, Status.NOT_ASSESSED, "") for item in items]
+    attach_matches(all_gaps, framework, catalogue)
+    standard = {o.key: o for o in build_options(all_gaps, catalogue, nhs=False)}
+    nhs = {o.key: o for o in build_options(all_gaps, catalogue, nhs=True)}
+    by_key = {gap.key: gap for gap in all_gaps}
+    plans: dict[frozenset, object] = {}
+    chosen: dict[str, TeamCourse] = {}
+    missing: dict[str, int] = defaultdict(int)
+    for membership in members:
+        gaps = frozenset(
+            gap.key
+            for gap in all_gaps
+            if (membership.user_id, gap.item.domain, gap.item.competency_id) not in achieved
+        )
+        for key in gaps:
+            missing[key] += 1
+        if gaps not in plans:
+            plans[gaps] = best_plan(gaps, list(standard.values()), objective)
+        for option in plans[gaps].chosen:
+            course = chosen.setdefault(option.key, TeamCourse(option))
+            course.members.append(membership.user.get_full_name() or membership.user.username)
+            course.gaps_closed += len(option.covers & gaps)
+            if option.fee is None:
+                course.unpublished += 1
+            else:
+                course.standard += option.fee
+            course.nhs += nhs[option.key].fee or 0
+    courses = sorted(chosen.values(), key=lambda c: (-c.gaps_closed, c.option.key))
+    unmet = [
+        (by_key[key].item, count)
+        for key, count in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not by_key[key].matches
+    ]
+    return TeamPlan(level, len(members), courses, unmet)

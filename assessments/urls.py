@@ -21,6 +21,11 @@ urlpatterns = [
     path("memberships/<int:pk>/share/", views.share, name="share"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team_report, name="team_report"),
+    path("teams/<int:pk>/report.csv", views.team_report_csv, name="team_report_csv"),
+    path("teams/<int:pk>/report.xlsx", views.team_report_xlsx, name="team_report_xlsx"),
+    path("teams/<int:pk>/plan/", views.team_plan, name="team_plan"),
+    path("teams/<int:pk>/plan.csv", views.team_plan_csv, name="team_plan_csv"),
+    path("teams/<int:pk>/plan.xlsx", views.team_plan_xlsx, name="team_plan_xlsx"),
     path(
         "teams/<int:pk>/members/<int:member_id>/", views.member_assessment, name="member_assessment"
     ),

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, reports
+from . import access, exports, reports
 from .changes import recent_changes
 from .forms import (
     ChangesSinceForm,
@@ -429,12 +429,11 @@ def team_report(request, pk):
     top gaps for the whole team. Nine queries whatever the team size."""
     team = access.managed_team(request.user, pk)
     framework = load_framework()
-    form = TeamReportForm(request.GET or None, domains=framework.domains)
-    filters = form.filters()
+    form, filters, level, _ = _report_filters(request, framework)
     report = reports.team_report(
         team,
         framework,
-        level=filters.get("level") or 1,
+        level=level,
         domain=filters.get("domain"),
         job_role=filters.get("job_role", ""),
         page=request.GET.get("page"),
@@ -492,3 +491,83 @@ def share(request, pk):
             request, f"You withdrew your evidence from {membership.team.name}'s managers."
         )
     return redirect("assessments:profile")
+
+
+def _report_filters(request, framework):
+    form = TeamReportForm(request.GET or None, domains=framework.domains)
+    filters = form.filters()
+    level = filters.get("level") or 1
+    domain = filters.get("domain")
+    items = [i for i in framework.items_at(level) if domain is None or i.domain == domain]
+    return form, filters, level, items
+
+
+@require_GET
+def team_report_csv(request, pk):
+    """The whole heat map (every member, every item shown), streamed as CSV."""
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    _, filters, level, items = _report_filters(request, framework)
+    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.csv"'
+    return response
+
+
+@require_GET
+def team_report_xlsx(request, pk):
+    """The whole heat map as an Excel workbook."""
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    _, filters, level, items = _report_filters(request, framework)
+    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    response = HttpResponse(
+        exports.xlsx_bytes(rows, f"Level {level}"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.xlsx"'
+    return response
+
+
+def _team_plan(request, pk):
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    form, _, level, _ = _report_filters(request, framework)
+    plan = reports.team_plan(team, framework, load_catalogue(), level=level)
+    return team, form, plan
+
+
+@require_GET
+def team_plan(request, pk):
+    """Which courses close the most member-gaps, for whom, at what total cost and time."""
+    team, form, plan = _team_plan(request, pk)
+    context = {"team": team, "form": form, "plan": plan, "query": request.GET.urlencode()}
+    template = (
+        "assessments/team_plan_print.html"
+        if request.GET.get("print")
+        else ("assessments/team_plan.html")
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def team_plan_csv(request, pk):
+    """The team plan as CSV."""
+    team, _, plan = _team_plan(request, pk)
+    response = StreamingHttpResponse(
+        exports.csv_stream(exports.plan_rows(plan)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.csv"'
+    return response
+
+
+@require_GET
+def team_plan_xlsx(request, pk):
+    """The team plan as an Excel workbook."""
+    team, _, plan = _team_plan(request, pk)
+    response = HttpResponse(
+        exports.xlsx_bytes(exports.plan_rows(plan), "Team plan"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.xlsx"'
+    return response

@@ -43,6 +43,11 @@ def other_manager(db, django_user_model, catalogue):
 
 TEAM_URLS = {
     "team_report": lambda team, alice: [team.pk],
+    "team_report_csv": lambda team, alice: [team.pk],
+    "team_report_xlsx": lambda team, alice: [team.pk],
+    "team_plan": lambda team, alice: [team.pk],
+    "team_plan_csv": lambda team, alice: [team.pk],
+    "team_plan_xlsx": lambda team, alice: [team.pk],
     "member_assessment": lambda team, alice: [team.pk, alice.pk],
 }
 OWN_URLS = {"teams"}  # lists only the teams the signed-in user manages
@@ -187,3 +192,55 @@ def test_report_queries_are_constant_from_5_to_500_members_and_at_most_nine(clie
     add_members(team, 495, start=3)
     large = count_queries(client, url)
     assert small == large <= 9
+
+
+def test_heatmap_exports_have_every_member_with_labels(client, team, manager, alice, bob):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    add_members(team, 30)
+    rate(alice, {(1, 1): ("achieved", "")})
+    alice.first_name, alice.last_name = "=cmd", "Hughes"
+    alice.save()
+    client.force_login(manager)
+    response = client.get(reverse("assessments:team_report_csv", args=[team.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["Member", "Job role", "Domain 1 as a whole: Relationship-based practice"]
+    assert len(rows) == 1 + 32  # every member, not one page
+    alice_row = next(r for r in rows if "Hughes" in r[0])
+    assert alice_row[:3] == ["'=cmd Hughes", "Health visitor", "Achieved"]
+    xlsx = client.get(reverse("assessments:team_report_xlsx", args=[team.pk]), {"level": "2"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.title == "Level 2"
+    assert sheet.max_row == 33 and sheet["C2"].value in (
+        "Not yet assessed",
+        "Achieved",
+        "Working towards",
+    )
+
+
+def test_team_plan_adds_up_each_members_own_plan(client, team, manager, alice, bob):
+    # Both lack only Level 2 domain 6: each member's plan is the Reflective Practice module.
+    for member in (alice, bob):
+        rate(member, {(2, d): ("achieved", "") for d in range(1, 8) if d != 6})
+    client.force_login(manager)
+    body = client.get(reverse("assessments:team_plan", args=[team.pk]), {"level": "2"})
+    page = body.content.decode()
+    assert "Module Reflective Practice (10 credits, 1 × 20-credit block)" in page
+    assert "£3,334 standard" in page and "£2,474 NHS-funded" in page  # 2 × £1,667 / £1,237
+    assert "2: Alice Hughes, bob" in page or "2: alice, bob" in page
+    plan_csv = client.get(reverse("assessments:team_plan_csv", args=[team.pk]), {"level": "2"})
+    text = b"".join(plan_csv.streaming_content).decode()
+    assert "Module Reflective Practice" in text and ",2," in text
+
+
+def test_team_plan_lists_unmet_need(client, team, manager, alice, bob):
+    client.force_login(manager)
+    page = client.get(reverse("assessments:team_plan", args=[team.pk]), {"level": "3"})
+    text = page.content.decode()
+    assert (
+        "Domain 7 as a whole: Working within relevant legal and professional frameworks: 2 members"
+        in text
+    )
