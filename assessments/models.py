@@ -208,3 +208,27 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.team} ({self.get_role_display()})"
+
+
+class Review(models.Model):
+    """A manager's comment on a member's shared assessment, optionally a sign-off.
+    The snapshot keeps what the assessment said at that moment."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="reviews")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, max_length=EVIDENCE_MAX)
+    signed_off = models.BooleanField(default=False)
+    snapshot = models.JSONField(default=list, help_text="Every rating at the time, as saved.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        kind = "Sign-off" if self.signed_off else "Comment"
+        return f"{kind} for {self.member} by {self.manager} ({self.created_at:%d %b %Y})"

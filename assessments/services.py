@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .models import EVIDENCE_MAX, Rating, RatingChange, Status
+from .models import EVIDENCE_MAX, Rating, RatingChange, Review, Status
 from .progress import Item
 
 
@@ -123,3 +123,31 @@ def save_domain(*, user, editor, level: int, domain: int, entries: list[Entry]) 
             for rating, old_status, old_evidence in history
         )
     return SaveResult(saved, conflicts)
+
+
+@transaction.atomic
+def review_assessment(*, team, membership, manager, comment: str, sign_off: bool):
+    """Record a manager's comment or sign-off of a shared assessment, with a snapshot
+    of every rating as it stands. Refuses an assessment that is not shared."""
+    if not membership.shares_evidence:
+        raise PermissionError("The member has not shared their assessment with this team.")
+    snapshot = [
+        {
+            "level": r.level_id,
+            "item": r.item_key,
+            "status": r.status,
+            "evidence": r.evidence,
+            "version": r.version,
+        }
+        for r in Rating.objects.filter(user=membership.user)
+        .select_related("competency")
+        .order_by("level", "domain", "competency__code")
+    ]
+    return Review.objects.create(
+        team=team,
+        member=membership.user,
+        manager=manager,
+        comment=comment,
+        signed_off=sign_off,
+        snapshot=snapshot,
+    )

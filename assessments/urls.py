@@ -29,4 +29,5 @@ urlpatterns = [
     path(
         "teams/<int:pk>/members/<int:member_id>/", views.member_assessment, name="member_assessment"
     ),
+    path("teams/<int:pk>/members/<int:member_id>/review/", views.review, name="review"),
 ]

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, exports, reports
+from . import access, exports, reports, services
 from .changes import recent_changes
 from .forms import (
     ChangesSinceForm,
@@ -29,7 +29,7 @@ from .forms import (
     TeamReportForm,
 )
 from .matching import best_plan
-from .models import Membership, Rating, RatingChange, Status, Team
+from .models import EVIDENCE_MAX, Membership, Rating, RatingChange, Review, Status, Team
 from .plans import build_options, find_gaps, group_gaps, load_catalogue
 from .progress import (
     LEVELS,
@@ -173,7 +173,11 @@ def profile(request):
         )
         return redirect("assessments:dashboard")
     memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
-    return render(request, "assessments/profile.html", {"form": form, "memberships": memberships})
+    reviews = list(
+        Review.objects.filter(member=request.user).select_related("team", "manager")[:20]
+    )
+    context = {"form": form, "memberships": memberships, "reviews": reviews}
+    return render(request, "assessments/profile.html", context)
 
 
 @require_GET
@@ -470,8 +474,46 @@ def member_assessment(request, pk, member_id):
                 }
             )
         levels.append((level, rows))
-    context = {"team": team, "membership": membership, "member": membership.user, "levels": levels}
+    reviews = list(
+        Review.objects.filter(team=team, member=membership.user).select_related("manager")[:20]
+    )
+    context = {
+        "team": team,
+        "membership": membership,
+        "member": membership.user,
+        "levels": levels,
+        "reviews": reviews,
+    }
     return render(request, "assessments/member_assessment.html", context)
+
+
+@require_http_methods(["POST"])
+def review(request, pk, member_id):
+    """A manager comments on, or signs off, a member's shared assessment."""
+    team = access.managed_team(request.user, pk)
+    membership = access.team_member(team, member_id)
+    comment = request.POST.get("comment", "").strip()
+    sign_off = request.POST.get("sign_off") == "1"
+    url = reverse("assessments:member_assessment", args=[team.pk, member_id])
+    if not membership.shares_evidence:
+        return HttpResponseForbidden("This member has not shared their assessment with you.")
+    if not comment and not sign_off:
+        messages.error(request, "Write a comment or tick sign-off; nothing was saved.")
+        return redirect(url)
+    if len(comment) > EVIDENCE_MAX:
+        messages.error(request, f"Keep the comment under {EVIDENCE_MAX:,} characters.")
+        return redirect(url)
+    services.review_assessment(
+        team=team,
+        membership=membership,
+        manager=request.user,
+        comment=comment,
+        sign_off=sign_off,
+    )
+    messages.success(
+        request, "Signed off, with a snapshot of the assessment." if sign_off else "Comment saved."
+    )
+    return redirect(url)
 
 
 @require_http_methods(["POST"])

@@ -28,7 +28,18 @@ URLS = {
 }
 SECRET = "Alice's private note about a family"
 # URLs that take an object id; each is tried with every wrong user in test_teams.py.
-OBJECT_URLS = {"share", "teams", "team_report", "member_assessment"}
+OBJECT_URLS = {
+    "share",
+    "teams",
+    "team_report",
+    "team_report_csv",
+    "team_report_xlsx",
+    "team_plan",
+    "team_plan_csv",
+    "team_plan_xlsx",
+    "member_assessment",
+    "review",
+}
 
 
 def test_every_assessments_url_is_in_an_access_table():

@@ -49,6 +49,7 @@ TEAM_URLS = {
     "team_plan_csv": lambda team, alice: [team.pk],
     "team_plan_xlsx": lambda team, alice: [team.pk],
     "member_assessment": lambda team, alice: [team.pk, alice.pk],
+    "review": lambda team, alice: [team.pk, alice.pk],  # POST only: GET is 405 for all
 }
 OWN_URLS = {"teams"}  # lists only the teams the signed-in user manages
 
@@ -64,15 +65,18 @@ def test_only_the_teams_manager_opens_a_team_page(
     client, request, team, manager, other_manager, alice, name, who
 ):
     url = reverse(f"assessments:{name}", args=TEAM_URLS[name](team, alice))
+    Membership.objects.filter(user=alice).update(shares_evidence=True)
+    send = client.post if name == "review" else client.get
+    data = {"comment": "Well done"} if name == "review" else {}
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
-    response = client.get(url)
+    response = send(url, data)
     if who == "anonymous":
-        assert response.status_code == 302
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     else:
         assert response.status_code == 404
     client.force_login(manager)
-    assert client.get(url).status_code == 200
+    assert send(url, data).status_code in (200, 302)
 
 
 def test_a_manager_cannot_reach_another_teams_member_through_their_own_team(
@@ -244,3 +248,23 @@ def test_team_plan_lists_unmet_need(client, team, manager, alice, bob):
         "Domain 7 as a whole: Working within relevant legal and professional frameworks: 2 members"
         in text
     )
+
+
+def test_sign_off_keeps_a_snapshot_and_the_member_sees_it(client, team, manager, alice):
+    from assessments.models import Review
+
+    rate(alice, {(1, 1): ("achieved", "Before sign-off")})
+    url = reverse("assessments:review", args=[team.pk, alice.pk])
+    client.force_login(manager)
+    assert client.post(url, {"comment": "Good", "sign_off": "1"}).status_code == 403  # not shared
+    Membership.objects.filter(user=alice).update(shares_evidence=True)
+    client.post(url, {"comment": "Good work on joint visits", "sign_off": "1"})
+    rate(alice, {(1, 2): ("achieved", "After sign-off")})
+
+    review = Review.objects.get()
+    assert (review.manager, review.signed_off) == (manager, True)
+    assert [s["evidence"] for s in review.snapshot] == ["Before sign-off"]
+    client.force_login(alice)
+    page = client.get(reverse("assessments:profile")).content.decode()
+    assert "Signed off</strong> by mina (North locality)" in page
+    assert "Good work on joint visits" in page
