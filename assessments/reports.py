@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .matching import Option, best_plan
 from .models import Membership, Rating, Status
@@ -24,6 +26,19 @@ SYMBOL = {
     Status.WORKING_TOWARDS: ("◐", "Working towards", "hm-working"),
     Status.NOT_ASSESSED: ("○", "Not yet assessed", "hm-none"),
 }
+# One heat-map cell per status, built once: a page has up to 25 x 63 cells, and
+# rendering each through the template engine cost more than the rest of the page.
+CELL = {
+    status: format_html(
+        '<td class="{}"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>'
+        "</td>",
+        css,
+        symbol,
+        label,
+    )
+    for status, (symbol, label, css) in SYMBOL.items()
+}
+NONE = Status.NOT_ASSESSED
 
 
 @dataclass
@@ -91,14 +106,12 @@ def team_report(
         ).values_list("user_id", "domain_id", "competency_id", "status")
     }
     for membership in memberships:
-        membership.cells = [
-            SYMBOL[
-                statuses.get(
-                    (membership.user_id, item.domain, item.competency_id), Status.NOT_ASSESSED
-                )
-            ]
-            for item in items
-        ]
+        membership.cells = SafeString(  # built only from the constant CELL markup
+            "".join(
+                CELL[statuses.get((membership.user_id, i.domain, i.competency_id), NONE)]
+                for i in items
+            )
+        )
     count = paginator.count
     achieved = {
         (row["domain"], row["competency"]): row["n"]

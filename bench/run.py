@@ -21,15 +21,27 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from assessments.demo import build_demo_team  # noqa: E402
 from assessments.matching import Option, best_plan  # noqa: E402
-from assessments.models import Status, User  # noqa: E402
+from assessments.models import (  # noqa: E402
+    Status,
+    Team,  # noqa: E402
+    User,
+)
 from assessments.progress import load_framework  # noqa: E402
 from assessments.services import Entry, fingerprint, save_domain  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
 from tests.factories import build_full_framework  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
-GOALS = {"grid": 8, "dashboard": 8, "gaps": 15, "plan": 15}
+GOALS = {
+    "grid": 8,
+    "dashboard": 8,
+    "gaps": 15,
+    "plan": 15,
+    "team_report_50": 10,
+    "team_report_500": 10,
+}
 
 
 def median_ms(fn, runs=RUNS) -> float:
@@ -64,6 +76,8 @@ def setup() -> Client:
         save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
     client = Client()
     client.force_login(user)
+    for size in (50, 500):
+        build_demo_team(f"Bench {size}", size, manager=user)
     return client
 
 
@@ -119,6 +133,8 @@ def main():
         "dashboard": "/me/",
         "gaps": "/me/gaps/",
         "plan": "/me/plan/",
+        "team_report_50": f"/me/teams/{Team.objects.get(name='Bench 50').pk}/",
+        "team_report_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/",
     }
     medians = interleaved_medians({name: page(client, url) for name, url in pages.items()})
     baseline = medians.pop("bare")

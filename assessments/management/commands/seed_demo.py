@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.demo import build_demo_team
 from assessments.models import JobRole, Membership, Status, Team
 from assessments.progress import load_framework
 from assessments.services import Entry, fingerprint, save_domain
@@ -46,10 +47,16 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts with part-filled assessments for a local run. DEBUG only."
+    help = (
+        "Create demo accounts with part-filled assessments for a local run; with --members N "
+        "also a demo team of N rated members managed by 'mina'. DEBUG only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=0, help="size of an extra demo team")
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, members: int = 0, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo creates accounts with a published password; it runs only with "
@@ -77,4 +84,11 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 team=team, user=User.objects.get(username=username), defaults={"role": role}
             )
+        if members:
+            if members < 0:
+                raise CommandError("--members must be 0 or more")
+            big = build_demo_team(
+                f"Demo team of {members}", members, manager=User.objects.get(username="mina")
+            )
+            lines.append(f"  Team '{big.name}': {members} rated members, managed by mina")
         self.stdout.write("Demo accounts (local use only):\n" + "\n".join(lines))

@@ -1,0 +1,95 @@
+"""A manager and a practitioner in a real Chromium: share and withdraw evidence,
+open and filter the team report, download both exports, sign off; axe on each page."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from assessments.models import Membership, Review, Team, User
+from tests.assessments.test_pages import rate
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, site, username):
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("x-pass-12345")
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def team(site):
+    team = Team.objects.create(name="North locality", organisation="Trust A")
+    for username, role, job in [
+        ("alice", "member", "health_visitor"),
+        ("bob", "member", "early_years"),
+        ("mina", "manager", ""),
+    ]:
+        user = User.objects.create_user(
+            username, password="x-pass-12345", job_role=job, first_name=username.title()
+        )
+        Membership.objects.create(team=team, user=user, role=role)
+    rate(User.objects.get(username="alice"), {(1, 1): ("achieved", "Joint visits each week.")})
+    return team
+
+
+def test_practitioner_shares_then_withdraws_evidence(page, site, team, assert_accessible):
+    sign_in(page, site, "alice")
+    page.goto(site + "/me/profile/")
+    expect(page.get_by_text("Its managers see your statuses only.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Share my evidence with North locality").click()
+    expect(
+        page.get_by_text("The managers of North locality can now read your evidence.")
+    ).to_be_visible()
+    assert Membership.objects.get(user__username="alice").shares_evidence
+    page.get_by_role("button", name="Withdraw my evidence with North locality").click()
+    expect(page.get_by_text("You withdrew your evidence")).to_be_visible()
+    assert not Membership.objects.get(user__username="alice").shares_evidence
+
+
+def test_manager_filters_the_report_downloads_exports_and_signs_off(
+    page, site, team, assert_accessible
+):
+    Membership.objects.filter(user__username="alice").update(shares_evidence=True)
+    sign_in(page, site, "mina")
+    page.goto(site + "/me/teams/")
+    page.get_by_role("link", name="North locality").click()
+    expect(page.get_by_test_id("heatmap")).to_contain_text("Alice")
+    assert_accessible(page)
+
+    page.get_by_label("Job role").select_option("early_years")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("heatmap")).not_to_contain_text("Alice")
+    expect(page.get_by_test_id("heatmap")).to_contain_text("Bob")
+    page.get_by_label("Job role").select_option("")
+    page.get_by_role("button", name="Show").click()
+
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Download heat map (CSV)").click()
+    rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
+    assert rows[0][2] == "Domain 1 as a whole: Relationship-based practice"
+    assert ["Alice", "Health visitor", "Achieved"] == rows[1][:3]
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Download heat map (XLSX)").click()
+    sheet = load_workbook(io.BytesIO(open(got.value.path(), "rb").read())).active
+    assert sheet["A1"].value == "Member" and sheet.max_row == 3
+
+    page.get_by_role("link", name="Training plan for the team").click()
+    expect(page.get_by_test_id("team-plan")).to_be_visible()
+    assert_accessible(page)
+
+    page.go_back()
+    page.get_by_role("link", name="Alice").click()
+    expect(page.get_by_text("Joint visits each week.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Comment for Alice").fill("Good joint working.")
+    page.get_by_label("Sign off this assessment as it stands now").check()
+    page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text("Signed off, with a snapshot of the assessment.")).to_be_visible()
+    review = Review.objects.get()
+    assert review.signed_off and review.snapshot[0]["evidence"] == "Joint visits each week."
