@@ -5,6 +5,8 @@ competency, or a whole domain while its wording is not loaded (DESIGN.md).
 Rows are created on first save; a missing row reads as "not yet assessed".
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -232,3 +234,33 @@ class Review(models.Model):
     def __str__(self):
         kind = "Sign-off" if self.signed_off else "Comment"
         return f"{kind} for {self.member} by {self.manager} ({self.created_at:%d %b %Y})"
+
+
+def invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    """A single-use link a manager sends to bring a practitioner onto a team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    token = models.CharField(max_length=64, unique=True, default=invite_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invite to {self.team} ({'used' if self.used_at else 'open'})"

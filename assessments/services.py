@@ -10,11 +10,12 @@ Every change adds one RatingChange (who, when, old, new).
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import EVIDENCE_MAX, Rating, RatingChange, Review, Status
+from .models import EVIDENCE_MAX, Invite, Membership, Rating, RatingChange, Review, Status
 from .progress import Item
 
 
@@ -151,3 +152,34 @@ def review_assessment(*, team, membership, manager, comment: str, sign_off: bool
         signed_off=sign_off,
         snapshot=snapshot,
     )
+
+
+INVITE_DAYS = 14
+
+
+def create_invite(*, team, manager):
+    """A fresh single-use invite to `team`, valid for INVITE_DAYS days."""
+    return Invite.objects.create(
+        team=team, created_by=manager, expires_at=timezone.now() + timedelta(days=INVITE_DAYS)
+    )
+
+
+class InviteProblem(Exception):
+    """The invite cannot be used; the message says why."""
+
+
+@transaction.atomic
+def accept_invite(*, token: str, user):
+    """Join the invite's team as a member. The row is locked so two people cannot
+    both use one link; an expired or used link is refused with a reason."""
+    invite = Invite.objects.select_for_update().select_related("team").filter(token=token).first()
+    if invite is None:
+        raise InviteProblem("This invitation link is not valid.")
+    if invite.used_at is not None:
+        raise InviteProblem("This invitation link has already been used.")
+    if invite.expires_at <= timezone.now():
+        raise InviteProblem("This invitation link has expired; ask your manager for a new one.")
+    membership, created = Membership.objects.get_or_create(team=invite.team, user=user)
+    invite.used_by, invite.used_at = user, timezone.now()
+    invite.save(update_fields=["used_by", "used_at"])
+    return membership, created

@@ -30,4 +30,5 @@ urlpatterns = [
         "teams/<int:pk>/members/<int:member_id>/", views.member_assessment, name="member_assessment"
     ),
     path("teams/<int:pk>/members/<int:member_id>/review/", views.review, name="review"),
+    path("teams/<int:pk>/invite/", views.invite, name="invite"),
 ]

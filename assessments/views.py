@@ -613,3 +613,35 @@ def team_plan_xlsx(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.xlsx"'
     return response
+
+
+@require_http_methods(["POST"])
+def invite(request, pk):
+    """A manager makes a single-use invitation link to the team."""
+    team = access.managed_team(request.user, pk)
+    made = services.create_invite(team=team, manager=request.user)
+    link = request.build_absolute_uri(reverse("join", args=[made.token]))
+    messages.success(
+        request,
+        f"Invitation link (single use, valid {services.INVITE_DAYS} days): {link}",
+    )
+    return redirect("assessments:team_report", pk=team.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, token):
+    """Accept an invitation (sign in first; the link brings you back here)."""
+    if request.method == "POST":
+        try:
+            membership, created = services.accept_invite(token=token, user=request.user)
+        except services.InviteProblem as problem:
+            messages.error(request, str(problem))
+            return redirect("assessments:profile")
+        messages.success(
+            request,
+            f"You joined {membership.team.name}."
+            if created
+            else f"You were already on {membership.team.name}.",
+        )
+        return redirect("assessments:profile")
+    return render(request, "assessments/join.html", {"token": token})

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/signup/", assessment_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("assessments.urls")),
+    path("join/<str:token>/", assessment_views.join, name="join"),
     path("", include("catalogue.urls")),
 ]

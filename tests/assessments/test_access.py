@@ -39,6 +39,7 @@ OBJECT_URLS = {
     "team_plan_xlsx",
     "member_assessment",
     "review",
+    "invite",
 }
 
 

@@ -50,6 +50,7 @@ TEAM_URLS = {
     "team_plan_xlsx": lambda team, alice: [team.pk],
     "member_assessment": lambda team, alice: [team.pk, alice.pk],
     "review": lambda team, alice: [team.pk, alice.pk],  # POST only: GET is 405 for all
+    "invite": lambda team, alice: [team.pk],  # POST only
 }
 OWN_URLS = {"teams"}  # lists only the teams the signed-in user manages
 
@@ -66,7 +67,7 @@ def test_only_the_teams_manager_opens_a_team_page(
 ):
     url = reverse(f"assessments:{name}", args=TEAM_URLS[name](team, alice))
     Membership.objects.filter(user=alice).update(shares_evidence=True)
-    send = client.post if name == "review" else client.get
+    send = client.post if name in ("review", "invite") else client.get
     data = {"comment": "Well done"} if name == "review" else {}
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
@@ -268,3 +269,44 @@ def test_sign_off_keeps_a_snapshot_and_the_member_sees_it(client, team, manager,
     page = client.get(reverse("assessments:profile")).content.decode()
     assert "Signed off</strong> by mina (North locality)" in page
     assert "Good work on joint visits" in page
+
+
+def test_an_invite_link_works_once_and_only_before_it_expires(
+    client, team, manager, django_user_model
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Invite
+
+    client.force_login(manager)
+    page = client.post(reverse("assessments:invite", args=[team.pk]), follow=True)
+    invite = Invite.objects.get()
+    assert f"/join/{invite.token}/" in page.content.decode()
+
+    dan = django_user_model.objects.create_user("dan", password="x-pass-12345")
+    join = reverse("join", args=[invite.token])
+    client.logout()
+    assert client.get(join)["Location"].startswith(reverse("login"))
+    client.force_login(dan)
+    done = client.post(join, follow=True).content.decode()
+    assert "You joined North locality." in done
+    assert Membership.objects.get(team=team, user=dan).role == "member"
+
+    eve = django_user_model.objects.create_user("eve", password="x-pass-12345")
+    client.force_login(eve)
+    again = client.post(join, follow=True).content.decode()
+    assert "already been used" in again
+    assert not Membership.objects.filter(user=eve).exists()
+
+    client.force_login(manager)
+    client.post(reverse("assessments:invite", args=[team.pk]))
+    late = Invite.objects.filter(used_at=None).get()
+    Invite.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(eve)
+    expired = client.post(reverse("join", args=[late.token]), follow=True).content.decode()
+    assert "has expired" in expired
+    assert (
+        "is not valid" in client.post(reverse("join", args=["nope"]), follow=True).content.decode()
+    )
