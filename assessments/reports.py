@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
+from django.db.models import Q as models_q
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from .matching import Option, best_plan
-from .models import Membership, Rating, Status
+from .models import Membership, Rating, Status, Team
 from .plans import Gap, attach_matches, build_options
 from .progress import Framework, Item
 
@@ -213,3 +214,50 @@ def team_plan(team, framework: Framework, catalogue, *, level: int, objective: s
         if not by_key[key].matches
     ]
     return TeamPlan(level, len(members), courses, unmet)
+
+
+MIN_GROUP = 3  # aggregates over fewer people than this could single someone out
+
+
+@dataclass
+class TeamRow:
+    team: object
+    members: int
+    percents: list[int | None]  # per domain; None when the team is too small to show
+
+    @property
+    def hidden(self) -> bool:
+        return self.members < MIN_GROUP
+
+
+def organisation_overview(framework: Framework, *, level: int) -> dict[str, list[TeamRow]]:
+    """Share achieved per team and domain at `level`, for admins, grouped by
+    organisation; teams under MIN_GROUP members show no figures. Two queries."""
+    teams = list(
+        Team.objects.annotate(
+            member_count=Count(
+                "memberships", filter=models_q(memberships__role=Membership.Role.MEMBER)
+            )
+        )
+    )
+    achieved: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        Rating.objects.filter(
+            level=level, status=Status.ACHIEVED, user__memberships__role=Membership.Role.MEMBER
+        )
+        .values_list("user__memberships__team", "domain")
+        .annotate(n=Count("id"))
+    )
+    for team_id, domain, n in rows:
+        achieved[(team_id, domain)] += n
+    overview: dict[str, list[TeamRow]] = defaultdict(list)
+    for team in teams:
+        percents: list[int | None] = []
+        for domain in framework.domains:
+            possible = team.member_count * len(framework.items[(level, domain.number)])
+            if team.member_count < MIN_GROUP or not possible:
+                percents.append(None)
+            else:
+                percents.append(round(100 * achieved[(team.pk, domain.number)] / possible))
+        overview[team.organisation].append(TeamRow(team, team.member_count, percents))
+    return dict(overview)

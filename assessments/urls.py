@@ -20,6 +20,7 @@ urlpatterns = [
     path("delete/", views.delete_account, name="delete_account"),
     path("memberships/<int:pk>/share/", views.share, name="share"),
     path("teams/", views.teams, name="teams"),
+    path("organisation/", views.organisation, name="organisation"),
     path("teams/<int:pk>/", views.team_report, name="team_report"),
     path("teams/<int:pk>/report.csv", views.team_report_csv, name="team_report_csv"),
     path("teams/<int:pk>/report.xlsx", views.team_report_xlsx, name="team_report_xlsx"),

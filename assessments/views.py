@@ -645,3 +645,21 @@ def join(request, token):
         )
         return redirect("assessments:profile")
     return render(request, "assessments/join.html", {"token": token})
+
+
+@require_GET
+def organisation(request):
+    """For admins: share achieved per team and domain across every team; groups of
+    fewer than three people are hidden."""
+    if not request.user.is_staff:
+        raise Http404("Not found")
+    framework = load_framework()
+    form, _, level, _ = _report_filters(request, framework)
+    context = {
+        "form": form,
+        "level": level,
+        "domains": framework.domains,
+        "overview": reports.organisation_overview(framework, level=level),
+        "min_group": reports.MIN_GROUP,
+    }
+    return render(request, "assessments/organisation.html", context)

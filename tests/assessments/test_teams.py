@@ -310,3 +310,22 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
     assert (
         "is not valid" in client.post(reverse("join", args=["nope"]), follow=True).content.decode()
     )
+
+
+def test_organisation_view_is_for_admins_and_hides_small_teams(
+    client, team, alice, bob, admin_user, django_user_model
+):
+    big = Team.objects.create(name="South locality", organisation="Trust A")
+    for i in range(3):
+        member = django_user_model.objects.create_user(f"s{i}", password="x-pass-12345")
+        Membership.objects.create(team=big, user=member)
+        rate(member, {(1, 1): ("achieved", "")})
+    rate(alice, {(1, 1): ("achieved", "")})
+    url = reverse("assessments:organisation")
+    client.force_login(alice)
+    assert client.get(url).status_code == 404
+    client.force_login(admin_user)
+    page = client.get(url).content.decode()
+    assert "hidden: fewer than 3 members" in page  # North locality has 2 members
+    south = page[page.index("South locality") :]
+    assert "<td>100%</td>" in south[:400]  # all three achieved domain 1
