@@ -21,9 +21,10 @@ run: .venv/done  ## the app with demo data on SQLite at http://127.0.0.1:8000
 
 test: .venv/done chromium lint check pytest  ## lint, Django checks, then every test (browser tests too)
 
-lint: .venv/done  ## ruff lint and format check
+lint: .venv/done  ## ruff lint and format check; bandit: no medium or high finding
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r catalogue assessments imhcf -ll -x '*/migrations/*'
 
 fmt: .venv/done  ## format the code
 	$(BIN)/ruff format .
