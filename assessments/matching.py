@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
+from catalogue.labels import elapsed, pounds
+
 EXACT_LIMIT = 12
 OBJECTIVES = ("cost", "time", "count")
 
@@ -30,6 +32,14 @@ class Option:
     fee: Decimal | None  # None: not published; 0: free
     hours: Decimal | None  # elapsed time on one scale; None: not published
     covers: frozenset[str]  # gap keys, e.g. {"1:1.07", "2:D3"}
+
+    @property
+    def fee_label(self) -> str:
+        return pounds(self.fee)
+
+    @property
+    def time_label(self) -> str:
+        return elapsed(self.hours)
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,14 @@ class Plan:
     @property
     def unknown_hours(self) -> int:
         return sum(o.hours is None for o in self.chosen)
+
+    @property
+    def total_fee_label(self) -> str:
+        return pounds(self.total_fee)
+
+    @property
+    def total_time_label(self) -> str:
+        return elapsed(self.total_hours) if self.total_hours else ""
 
 
 def _rank(chosen: tuple[Option, ...], objective: str) -> tuple:

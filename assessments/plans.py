@@ -41,7 +41,6 @@ class Match:
 class Gap:
     item: Item
     status: str
-    evidence: str
     matches: list[Match] = field(default_factory=list)
 
     @property
@@ -116,8 +115,7 @@ def find_gaps(framework: Framework, ratings: dict, target: int, catalogue: Catal
         status = status_of(ratings, item)
         if status == Status.ACHIEVED:
             continue
-        rating = ratings.get(item.key)
-        gaps.append(Gap(item, status, rating.evidence if rating else ""))
+        gaps.append(Gap(item, status))
     attach_matches(gaps, framework, catalogue)
     return gaps
 

@@ -14,6 +14,8 @@ from django.db.models import Count
 from django.db.models import Q as models_q
 from django.utils.html import format_html
 
+from catalogue.labels import pounds
+
 from .matching import Option, best_plan
 from .models import Membership, Rating, Status, Team
 from .plans import Gap, attach_matches, build_options
@@ -150,6 +152,14 @@ class TeamCourse:
     unpublished: int = 0  # members for whom this option has no published fee
     gaps_closed: int = 0
 
+    @property
+    def standard_label(self) -> str:
+        return pounds(self.standard)
+
+    @property
+    def nhs_label(self) -> str:
+        return pounds(self.nhs)
+
 
 @dataclass
 class TeamPlan:
@@ -165,6 +175,18 @@ class TeamPlan:
     @property
     def total_nhs(self) -> Decimal:
         return sum((c.nhs for c in self.courses), Decimal(0))
+
+    @property
+    def total_standard_label(self) -> str:
+        return pounds(self.total_standard)
+
+    @property
+    def total_nhs_label(self) -> str:
+        return pounds(self.total_nhs)
+
+    @property
+    def unpublished(self) -> int:
+        return sum(c.unpublished for c in self.courses)
 
 
 def team_plan(team, framework: Framework, catalogue, *, level: int, objective: str = "cost"):
@@ -182,7 +204,7 @@ def team_plan(team, framework: Framework, catalogue, *, level: int, objective: s
             user__in=[m.user_id for m in members], level=level, status=Status.ACHIEVED
         ).values_list("user_id", "domain_id", "competency_id")
     )
-    all_gaps = [Gap(item, Status.NOT_ASSESSED, "") for item in items]
+    all_gaps = [Gap(item, Status.NOT_ASSESSED) for item in items]
     attach_matches(all_gaps, framework, catalogue)
     standard = {o.key: o for o in build_options(all_gaps, catalogue, nhs=False)}
     nhs = {o.key: o for o in build_options(all_gaps, catalogue, nhs=True)}

@@ -63,7 +63,6 @@ def dashboard(request):
         "since_form": since_form,
         "since": since,
         "changes": recent_changes(user, since=since, limit=200 if since else 8),
-        "levels": LEVELS,
     }
     return render(request, "assessments/dashboard.html", context)
 
@@ -142,7 +141,6 @@ def grid(request, level, domain):
         "statuses": Status.choices,
         "target": user.target_level,
         "domains": framework.domains,
-        "levels": LEVELS,
     }
     return render(request, "assessments/grid.html", context)
 
@@ -339,12 +337,6 @@ def export_json(request):
     return response
 
 
-def csv_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def export_csv(request):
     """The user's ratings and their history, as one CSV."""
@@ -361,7 +353,7 @@ def export_csv(request):
                 r.level_id,
                 r.item_key,
                 r.status,
-                csv_safe(r.evidence),
+                exports.cell(r.evidence),
                 r.updated_at.isoformat(),
                 "",
                 "",
@@ -374,10 +366,10 @@ def export_csv(request):
                 c.rating.level_id,
                 c.rating.item_key,
                 c.new_status,
-                csv_safe(c.new_evidence),
+                exports.cell(c.new_evidence),
                 c.changed_at.isoformat(),
                 c.old_status,
-                csv_safe(c.old_evidence),
+                exports.cell(c.old_evidence),
             ]
         )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

@@ -13,22 +13,13 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 
+from .labels import HOURS_PER_MONTH, pounds
+
 CODE_PATTERN = r"^[1-7]\.\d{2}$"
 code_validator = RegexValidator(
     CODE_PATTERN, "Use the form 1.07: domain number, a dot, two digits.", code="bad_code"
 )
 not_negative = MinValueValidator(Decimal("0"), "A fee cannot be negative; use 0 for free.")
-
-
-def pounds(amount: Decimal | None) -> str:
-    """£15,000 / £1,667 / free / not published: the one way money is written."""
-    if amount is None:
-        return "not published"
-    if amount == 0:
-        return "free"
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
 
 
 # The framework -----------------------------------------------------------------
@@ -292,7 +283,7 @@ class Provider(models.Model):
 
 
 # Hours, for putting courses measured in hours and in months on one scale.
-HOURS_PER = {"hours": Decimal(1), "weeks": Decimal(24 * 7), "months": Decimal("730.5")}
+HOURS_PER = {"hours": Decimal(1), "weeks": Decimal(24 * 7), "months": HOURS_PER_MONTH}
 
 
 class CourseQuerySet(models.QuerySet):

@@ -139,3 +139,18 @@ def test_domain_of_unknown_size_is_never_complete():
     domain = DomainFactory(number=5, declared_size=None)
     WordingFactory(competency=CompetencyFactory(domain=domain, code="5.01"))
     assert not Domain.objects.with_counts().get(number=5).is_complete_at(1)
+
+
+@pytest.mark.parametrize(
+    ("hours", "label"),
+    [
+        (None, "not published"),
+        (Decimal("4"), "4 hours"),
+        (Decimal("8766"), "about 12 months"),
+        (Decimal("730.5"), "about 1 month"),
+    ],
+)
+def test_time_reads_in_hours_or_months(hours, label):
+    from catalogue.labels import elapsed
+
+    assert elapsed(hours) == label
