@@ -1,0 +1,204 @@
+"""The practitioner's account: profile, sharing, joining a team, export, deletion, sign-up."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import access, exports, services
+from ..forms import ProfileForm, SignUpForm
+from ..models import Membership, Rating, RatingChange, Review
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Job role and target level (the role suggests one; the practitioner may choose another)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(
+            request, f"Profile saved. You are assessing up to Level {user.target_level}."
+        )
+        return redirect("assessments:dashboard")
+    memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
+    reviews = list(
+        Review.objects.filter(member=request.user).select_related("team", "manager")[:20]
+    )
+    context = {"form": form, "memberships": memberships, "reviews": reviews}
+    return render(request, "assessments/profile.html", context)
+
+
+@require_http_methods(["POST"])
+def share(request, pk):
+    """Share one's evidence with a team's managers, or withdraw it."""
+    membership = access.own_membership(request.user, pk)
+    sharing = request.POST.get("share") == "1"
+    membership.shares_evidence = sharing
+    membership.shared_at = timezone.now() if sharing else None
+    membership.save(update_fields=["shares_evidence", "shared_at"])
+    if sharing:
+        messages.success(
+            request, f"The managers of {membership.team.name} can now read your evidence."
+        )
+    else:
+        messages.success(
+            request, f"You withdrew your evidence from {membership.team.name}'s managers."
+        )
+    return redirect("assessments:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, token):
+    """Accept an invitation (sign in first; the link brings you back here)."""
+    if request.method == "POST":
+        try:
+            membership, created = services.accept_invite(token=token, user=request.user)
+        except services.InviteProblem as problem:
+            messages.error(request, str(problem))
+            return redirect("assessments:profile")
+        messages.success(
+            request,
+            f"You joined {membership.team.name}."
+            if created
+            else f"You were already on {membership.team.name}.",
+        )
+        return redirect("assessments:profile")
+    return render(request, "assessments/join.html", {"token": token})
+
+
+def _export_rows(user):
+    ratings = (
+        Rating.objects.filter(user=user)
+        .select_related("competency")
+        .order_by("level", "domain", "competency__code")
+    )
+    changes = RatingChange.objects.filter(rating__user=user).select_related(
+        "rating__competency", "changed_by"
+    )
+    return ratings, changes
+
+
+@require_GET
+def export_json(request):
+    """Everything the user owns, as JSON."""
+    user = request.user
+    ratings, changes = _export_rows(user)
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "job_role": user.job_role,
+            "target_level": user.target_level,
+        },
+        "ratings": [
+            {
+                "level": r.level_id,
+                "item": r.item_key,
+                "status": r.status,
+                "evidence": r.evidence,
+                "version": r.version,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in ratings
+        ],
+        "history": [
+            {
+                "item": c.rating.item_key,
+                "level": c.rating.level_id,
+                "changed_at": c.changed_at.isoformat(),
+                "changed_by": c.changed_by.username if c.changed_by else None,
+                "old_status": c.old_status,
+                "new_status": c.new_status,
+                "old_evidence": c.old_evidence,
+                "new_evidence": c.new_evidence,
+            }
+            for c in changes
+        ],
+    }
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.json"'
+    return response
+
+
+@require_GET
+def export_csv(request):
+    """The user's ratings and their history, as one CSV."""
+    ratings, changes = _export_rows(request.user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["record", "level", "item", "status", "evidence", "when", "old status", "old evidence"]
+    )
+    for r in ratings:
+        writer.writerow(
+            [
+                "rating",
+                r.level_id,
+                r.item_key,
+                r.status,
+                exports.cell(r.evidence),
+                r.updated_at.isoformat(),
+                "",
+                "",
+            ]
+        )
+    for c in changes:
+        writer.writerow(
+            [
+                "change",
+                c.rating.level_id,
+                c.rating.item_key,
+                c.new_status,
+                exports.cell(c.new_evidence),
+                c.changed_at.isoformat(),
+                c.old_status,
+                exports.cell(c.old_evidence),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """Delete the account and everything in it, after the password is given again."""
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            user = request.user
+            logout(request)
+            user.delete()
+            messages.success(request, "Your account and all your assessment data were deleted.")
+            return redirect("catalogue:home")
+        error = "That password is not right; nothing was deleted."
+    return render(request, "assessments/delete_account.html", {"error": error})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Self sign-up, when the site allows it (IMHCF_SIGNUP_OPEN)."""
+    if not settings.IMHCF_SIGNUP_OPEN:
+        raise Http404("Sign-up is closed")
+    if request.user.is_authenticated:
+        return redirect("assessments:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome. Check your job role and target level, then start.")
+        return redirect(reverse("assessments:profile"))
+    return render(request, "registration/signup.html", {"form": form})

@@ -1,0 +1,143 @@
+"""The practitioner's own assessment: dashboard, grid and history."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import access
+from ..changes import recent_changes
+from ..forms import ChangesSinceForm, GridRow, GridSubmission
+from ..models import RatingChange, Status
+from ..progress import LEVELS, answers_by_key, load_framework, progress, ratings_by_key, wording_at
+from ..services import fingerprint, save_domain
+
+
+@require_GET
+def dashboard(request):
+    """Progress per level and domain, what blocks the next level, and recent changes."""
+    user = request.user
+    framework = load_framework()
+    statuses = answers_by_key(user)
+    since_form = ChangesSinceForm(request.GET or None)
+    since = since_form.cleaned_data["since"] if since_form.is_valid() else None
+    standing = progress(framework, statuses, user.target_level)
+    rows = []
+    for index, domain in enumerate(framework.domains):
+        cells = [standing.cells[level][index] for level in LEVELS]
+        for cell in cells:
+            cell.url = reverse("assessments:grid", args=[cell.level, domain.number])
+        rows.append({"domain": domain, "cells": cells})
+    context = {
+        "progress": standing,
+        "rows": rows,
+        "since_form": since_form,
+        "since": since,
+        "changes": recent_changes(user, since=since, limit=200 if since else 8),
+    }
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _grid_rows(items, ratings) -> list[GridRow]:
+    rows = []
+    for item in items:
+        rating = ratings.get(item.key)
+        status = rating.status if rating else Status.NOT_ASSESSED
+        evidence = rating.evidence if rating else ""
+        rows.append(
+            GridRow(
+                item,
+                status,
+                evidence,
+                rating.version if rating else 0,
+                status,
+                fingerprint(evidence),
+            )
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def grid(request, level, domain):
+    """One domain at one level: status and evidence per item, saved without losing a word.
+
+    GET: six queries (session, user, domains, competencies, wordings, ratings). A
+    successful POST reads no wording or rating before the save itself: at most ten."""
+    user = request.user
+    framework = load_framework()
+    domain_obj = access.own_grid(framework, level, domain)
+    items = framework.items[(level, domain)]
+    conflicts = {}
+    if request.method == "GET":
+        rows = _grid_rows(items, ratings_by_key(user, level=level, domain=domain))
+    else:
+        rows = _grid_rows(items, {})  # every value comes from the form
+        entries = GridSubmission(request.POST, rows).entries()
+        if entries is None:
+            messages.error(request, "Nothing was saved: see the marked items. Your text is kept.")
+        else:
+            result = save_domain(
+                user=user, editor=user, level=level, domain=domain, entries=entries
+            )
+            if result.saved:
+                messages.success(
+                    request,
+                    f"Saved {len(result.saved)} item{'s' if len(result.saved) != 1 else ''} in "
+                    f"Domain {domain} at Level {level}.",
+                )
+            if not result.conflicts:
+                if not result.saved:
+                    messages.info(request, "No changes to save.")
+                return redirect(request.path)
+            conflicts = _mark_conflicts(rows, result.conflicts)
+            messages.warning(
+                request,
+                f"{len(result.conflicts)} item{'s were' if len(result.conflicts) != 1 else ' was'} "
+                "changed elsewhere since you opened this page, so your version was not saved. "
+                "Both versions are shown below: save again to keep yours.",
+            )
+    wording = wording_at(domain, level)  # after a successful save we have redirected
+    for row in rows:
+        row.wording = wording.get(row.item.competency_id)
+        row.conflict = conflicts.get(row.item.code, False)
+        row.conflict_missing = row.item.code in conflicts and conflicts[row.item.code] is None
+    competencies = framework.competencies.get(domain, [])
+    whole_domain = bool(items) and items[0].is_whole_domain
+    context = {
+        "level": level,
+        "domain": domain_obj,
+        "rows": rows,
+        "whole_domain": whole_domain,
+        "guidance": [(c, wording.get(c.pk)) for c in competencies] if whole_domain else [],
+        "statuses": Status.choices,
+        "target": user.target_level,
+        "domains": framework.domains,
+    }
+    return render(request, "assessments/grid.html", context)
+
+
+def _mark_conflicts(rows, found) -> dict:
+    """Keep what this person typed, and make it the next save's edit against the
+    version now stored, so saving again is a deliberate choice of theirs."""
+    by_code = {row.item.code: row for row in rows}
+    conflicts = {}
+    for conflict in found:
+        row = by_code[conflict.entry.item.code]
+        current = conflict.current
+        row.version = current.version if current else 0
+        row.seen_status = current.status if current else Status.NOT_ASSESSED
+        row.seen_fingerprint = fingerprint(current.evidence if current else "")
+        conflicts[row.item.code] = current
+    return conflicts
+
+
+@require_GET
+def history(request):
+    """Every change to the user's ratings: who, when, old and new."""
+    changes = RatingChange.objects.filter(rating__user=request.user).select_related(
+        "rating__competency", "changed_by"
+    )
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read here, not while the template renders
+    return render(request, "assessments/history.html", {"page": page})

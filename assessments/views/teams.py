@@ -1,0 +1,221 @@
+"""Manager pages: team report, exports, team plan, member review and invitations;
+and the admins' organisation view."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import access, exports, reports, services
+from ..forms import TeamReportForm
+from ..models import EVIDENCE_MAX, Review, Status, Team
+from ..plans import load_catalogue
+from ..progress import LEVELS, answers_by_key, load_framework
+
+
+@require_GET
+def teams(request):
+    """The teams the user manages."""
+    managed = list(Team.objects.managed_by(request.user))
+    return render(request, "assessments/teams.html", {"teams": managed})
+
+
+def _report_filters(request, framework):
+    form = TeamReportForm(request.GET or None, domains=framework.domains)
+    filters = form.filters()
+    level = filters.get("level") or 1
+    domain = filters.get("domain")
+    items = [i for i in framework.items_at(level) if domain is None or i.domain == domain]
+    return form, filters, level, items
+
+
+@require_GET
+def team_report(request, pk):
+    """Members x items at one level, with text symbols; per-domain share achieved and
+    top gaps for the whole team. Nine queries whatever the team size."""
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    form, filters, level, _ = _report_filters(request, framework)
+    report = reports.team_report(
+        team,
+        framework,
+        level=level,
+        domain=filters.get("domain"),
+        job_role=filters.get("job_role", ""),
+        page=request.GET.get("page"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "team": team,
+        "form": form,
+        "report": report,
+        "query": query.urlencode(),
+        "symbols": reports.SYMBOL.values(),
+    }
+    return render(request, "assessments/team_report.html", context)
+
+
+@require_GET
+def team_report_csv(request, pk):
+    """The whole heat map (every member, every item shown), streamed as CSV."""
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    _, filters, level, items = _report_filters(request, framework)
+    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.csv"'
+    return response
+
+
+@require_GET
+def team_report_xlsx(request, pk):
+    """The whole heat map as an Excel workbook."""
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    _, filters, level, items = _report_filters(request, framework)
+    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    response = HttpResponse(
+        exports.xlsx_bytes(rows, f"Level {level}"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.xlsx"'
+    return response
+
+
+@require_GET
+def member_assessment(request, pk, member_id):
+    """A member's statuses at every level; their evidence only if they share it."""
+    team = access.managed_team(request.user, pk)
+    membership = access.team_member(team, member_id)
+    framework = load_framework()
+    answers = answers_by_key(membership.user)
+    levels = []
+    for level in LEVELS:
+        rows = []
+        for item in framework.items_at(level):
+            answer = answers.get(item.key)
+            rows.append(
+                {
+                    "item": item,
+                    "status": Status(answer.status).label if answer else Status.NOT_ASSESSED.label,
+                    "evidence": answer.evidence if answer and membership.shares_evidence else "",
+                }
+            )
+        levels.append((level, rows))
+    reviews = list(
+        Review.objects.filter(team=team, member=membership.user).select_related("manager")[:20]
+    )
+    context = {
+        "team": team,
+        "membership": membership,
+        "member": membership.user,
+        "levels": levels,
+        "reviews": reviews,
+    }
+    return render(request, "assessments/member_assessment.html", context)
+
+
+@require_http_methods(["POST"])
+def review(request, pk, member_id):
+    """A manager comments on, or signs off, a member's shared assessment."""
+    team = access.managed_team(request.user, pk)
+    membership = access.team_member(team, member_id)
+    comment = request.POST.get("comment", "").strip()
+    sign_off = request.POST.get("sign_off") == "1"
+    url = reverse("assessments:member_assessment", args=[team.pk, member_id])
+    if not membership.shares_evidence:
+        return HttpResponseForbidden("This member has not shared their assessment with you.")
+    if not comment and not sign_off:
+        messages.error(request, "Write a comment or tick sign-off; nothing was saved.")
+        return redirect(url)
+    if len(comment) > EVIDENCE_MAX:
+        messages.error(request, f"Keep the comment under {EVIDENCE_MAX:,} characters.")
+        return redirect(url)
+    services.review_assessment(
+        team=team,
+        membership=membership,
+        manager=request.user,
+        comment=comment,
+        sign_off=sign_off,
+    )
+    messages.success(
+        request, "Signed off, with a snapshot of the assessment." if sign_off else "Comment saved."
+    )
+    return redirect(url)
+
+
+def _team_plan(request, pk):
+    team = access.managed_team(request.user, pk)
+    framework = load_framework()
+    form, _, level, _ = _report_filters(request, framework)
+    plan = reports.team_plan(team, framework, load_catalogue(), level=level)
+    return team, form, plan
+
+
+@require_GET
+def team_plan(request, pk):
+    """Which courses close the most member-gaps, for whom, at what total cost and time."""
+    team, form, plan = _team_plan(request, pk)
+    context = {"team": team, "form": form, "plan": plan, "query": request.GET.urlencode()}
+    template = (
+        "assessments/team_plan_print.html"
+        if request.GET.get("print")
+        else ("assessments/team_plan.html")
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def team_plan_csv(request, pk):
+    """The team plan as CSV."""
+    team, _, plan = _team_plan(request, pk)
+    response = StreamingHttpResponse(
+        exports.csv_stream(exports.plan_rows(plan)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.csv"'
+    return response
+
+
+@require_GET
+def team_plan_xlsx(request, pk):
+    """The team plan as an Excel workbook."""
+    team, _, plan = _team_plan(request, pk)
+    response = HttpResponse(
+        exports.xlsx_bytes(exports.plan_rows(plan), "Team plan"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.xlsx"'
+    return response
+
+
+@require_http_methods(["POST"])
+def invite(request, pk):
+    """A manager makes a single-use invitation link to the team."""
+    team = access.managed_team(request.user, pk)
+    made = services.create_invite(team=team, manager=request.user)
+    link = request.build_absolute_uri(reverse("join", args=[made.token]))
+    messages.success(
+        request,
+        f"Invitation link (single use, valid {services.INVITE_DAYS} days): {link}",
+    )
+    return redirect("assessments:team_report", pk=team.pk)
+
+
+@require_GET
+def organisation(request):
+    """For admins: share achieved per team and domain across every team; groups of
+    fewer than three people are hidden."""
+    if not request.user.is_staff:
+        raise Http404("Not found")
+    framework = load_framework()
+    form, _, level, _ = _report_filters(request, framework)
+    context = {
+        "form": form,
+        "level": level,
+        "domains": framework.domains,
+        "overview": reports.organisation_overview(framework, level=level),
+        "min_group": reports.MIN_GROUP,
+    }
+    return render(request, "assessments/organisation.html", context)
