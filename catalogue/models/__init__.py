@@ -1,0 +1,35 @@
+"""The framework and the courses that cover it. Reference data: loaded from
+`fixtures/`, kept right by admins, read by everyone. One module per concern."""
+
+from ..labels import pounds
+from .courses import HOURS_PER, Course, Fee, Module, Outcome, Provider
+from .coverage import Coverage
+from .framework import (
+    CODE_PATTERN,
+    Competency,
+    Domain,
+    Framework,
+    Level,
+    Term,
+    Wording,
+    code_validator,
+)
+
+__all__ = [
+    "CODE_PATTERN",
+    "HOURS_PER",
+    "Competency",
+    "Course",
+    "Coverage",
+    "Domain",
+    "Fee",
+    "Framework",
+    "Level",
+    "Module",
+    "Outcome",
+    "Provider",
+    "Term",
+    "Wording",
+    "code_validator",
+    "pounds",
+]
