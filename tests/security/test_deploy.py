@@ -12,38 +12,33 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_production_settings_pass_check_deploy_without_warnings():
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},  # tests set some
-        "DJANGO_SECURE": "1",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "imhcf.example.org",
-        "DJANGO_DEBUG": "0",
-    }
+def check_deploy(**settings: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a fresh process with only `settings` set (the test
+    run's own DJANGO_* variables and DATABASE_URL left out)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env={**env, **settings},
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = check_deploy(
+        DJANGO_SECURE="1",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="imhcf.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_default_local_settings_are_flagged_by_check_deploy():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy()
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
 
