@@ -94,6 +94,10 @@ class SignUpForm(UserCreationForm):
         fields = ["username", "email", "job_role"]
         labels = {"job_role": "Job role"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job_role"].choices = [("", "Choose your role")] + list(JobRole.choices)
+
 
 class ChangesSinceForm(forms.Form):
     since = forms.DateField(
