@@ -1,13 +1,18 @@
 """Demo teams for `seed_demo --members N` and the benchmark: made-up people with
 ratings spread over every item, written in bulk."""
 
+import random
+
 from django.contrib.auth import get_user_model
 
 from .models import JobRole, Membership, Rating, Status, Team
 from .progress import load_framework
 
 ROLES = [JobRole.HEALTH_VISITOR, JobRole.MIDWIFE, JobRole.EARLY_YEARS, JobRole.SOCIAL_WORKER]
-CYCLE = [Status.ACHIEVED, Status.WORKING_TOWARDS, Status.ACHIEVED, Status.NOT_ASSESSED]
+# Half achieved, a quarter working towards, a quarter not yet assessed, drawn per item
+# with a fixed seed: members differ from one another (as real ones do, so the team
+# plan meets many different sets of gaps), and every run builds the same team.
+STATUSES = [Status.ACHIEVED, Status.WORKING_TOWARDS, Status.ACHIEVED, Status.NOT_ASSESSED]
 
 
 def build_demo_team(name: str, members: int, *, manager=None) -> Team:
@@ -30,6 +35,7 @@ def build_demo_team(name: str, members: int, *, manager=None) -> Team:
             team=team, user=manager, defaults={"role": Membership.Role.MANAGER}
         )
     items = load_framework().all_items()
+    rng = random.Random(team.pk)
     Rating.objects.bulk_create(
         (
             Rating(
@@ -37,10 +43,10 @@ def build_demo_team(name: str, members: int, *, manager=None) -> Team:
                 level_id=item.level,
                 domain_id=item.domain,
                 competency_id=item.competency_id,
-                status=CYCLE[(i + j) % len(CYCLE)],
+                status=rng.choice(STATUSES),
             )
-            for i, user in enumerate(users)
-            for j, item in enumerate(items)
+            for user in users
+            for item in items
         ),
         batch_size=2000,
     )

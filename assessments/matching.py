@@ -107,6 +107,31 @@ def best_plan(gaps: frozenset[str], options: list[Option], objective: str = "cos
     return Plan(chosen, coverable, gaps - coverable)
 
 
+def cover_sets(options: list[Option]) -> dict[str, frozenset[str]]:
+    """For each gap key any option covers: the keys of the options that cover it."""
+    covering: dict[str, set[str]] = {}
+    for option in options:
+        for gap in option.covers:
+            covering.setdefault(gap, set()).add(option.key)
+    return {gap: frozenset(keys) for gap, keys in covering.items()}
+
+
+def plan_signature(gaps: frozenset[str], covering: dict[str, frozenset[str]]) -> frozenset:
+    """A key that decides best_plan's choice (`covering` from cover_sets): two gap sets
+    with the same signature get the same options. What matters of a gap is only which
+    options cover it; gaps no option covers change nothing. While the search is exact
+    only which of those cover-sets occur matters; past EXACT_LIMIT useful options the
+    greedy search weighs how many gaps each option closes, so the signature counts
+    them. The team plan computes one plan per signature rather than one per member."""
+    present = [covering[gap] for gap in gaps if gap in covering]
+    if len(frozenset().union(*present)) <= EXACT_LIMIT:
+        return frozenset(present)
+    counts: dict[frozenset[str], int] = {}
+    for keys in present:
+        counts[keys] = counts.get(keys, 0) + 1
+    return frozenset(counts.items())
+
+
 def _drop_dominated(options: list[Option], gaps: frozenset[str], objective: str) -> list[Option]:
     """An option is never needed if another covers at least the same gaps for no more."""
     kept = []

@@ -122,7 +122,15 @@ class Rating(models.Model):
                 name="rating_status_known",
             ),
         ]
-        indexes = [models.Index(fields=["user", "level", "domain"], name="rating_grid_lookup")]
+        indexes = [
+            models.Index(fields=["user", "level", "domain"], name="rating_grid_lookup"),
+            # Covers the team report's reads (a page of members' statuses, the team's
+            # achieved counts) so they never touch the table rows.
+            models.Index(
+                fields=["user", "level", "status", "domain", "competency"],
+                name="rating_team_statuses",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.item_key} L{self.level_id}: {self.status}"

@@ -1,13 +1,16 @@
-"""`make bench`: median server time of each practitioner page as a ratio to a bare
-view, in one run, on a framework the full size of the IMHCF (63 competencies x 3
-levels, placeholder wording built here only) and a practitioner at Level 3 with
-every item rated. Prints `bench: <page> median_ms=<m> ratio=<r>`."""
+"""`make bench`: median server time of each page as a ratio to a bare view, in one
+run, on a framework the full size of the IMHCF (63 competencies x 3 levels,
+placeholder wording built here only): a practitioner at Level 3 with every item
+rated, and demo teams of 50 and 500 members rated on every item. Prints
+`bench: <page> median_ms=<m> ratio=<r>`, then the peak memory of the heat-map
+exports at both team sizes (flat for the streamed CSV)."""
 
 import os
 import random
 import statistics
 import sys
 import time
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,6 +44,7 @@ GOALS = {
     "plan": 15,
     "team_report_50": 10,
     "team_report_500": 10,
+    "team_plan_500": 25,
 }
 
 
@@ -89,6 +93,20 @@ def page(client, url):
     return get
 
 
+def export_peak_kib(client, size: int, kind: str) -> float:
+    """Peak Python memory while one heat-map export is produced and read to the end,
+    chunk by chunk, as a browser would."""
+    url = f"/me/teams/{Team.objects.get(name=f'Bench {size}').pk}/report.{kind}"
+    tracemalloc.start()
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    for _ in response.streaming_content if response.streaming else [response.content]:
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1024
+
+
 def optimiser_ms() -> float:
     rng = random.Random(7)
     gaps = frozenset(
@@ -135,6 +153,7 @@ def main():
         "plan": "/me/plan/",
         "team_report_50": f"/me/teams/{Team.objects.get(name='Bench 50').pk}/",
         "team_report_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/",
+        "team_plan_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/plan/",
     }
     medians = interleaved_medians({name: page(client, url) for name, url in pages.items()})
     baseline = medians.pop("bare")
@@ -151,6 +170,10 @@ def main():
         if name != "bare":
             ms = median_ms(page(client, url))
             print(f"bench: {name}_sequential median_ms={ms:.2f} ratio={ms / base:.2f}")
+    for size in (50, 500):
+        for kind in ("csv", "xlsx"):
+            kib = export_peak_kib(client, size, kind)
+            print(f"bench: export_{kind}_{size} peak_kib={kib:.0f}")
     ms = optimiser_ms()
     print(f"bench: plan_optimiser_189x50 median_ms={ms:.2f} goal<=5")
     if ms > 5:

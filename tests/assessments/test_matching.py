@@ -111,3 +111,35 @@ def test_large_inputs_use_the_greedy_search_and_still_cover_everything():
     for option in plan.chosen:
         rest = frozenset().union(*(o.covers for o in plan.chosen if o is not option))
         assert not rest >= gaps
+
+
+@pytest.mark.parametrize("n_options", [6, 30])  # the exact search, then the greedy one
+def test_gap_sets_with_one_signature_get_the_same_plan(n_options):
+    import random
+
+    from assessments.matching import cover_sets, plan_signature
+
+    rng = random.Random(n_options)
+    universe = [f"g{i:02d}" for i in range(40)]
+    # Options cover whole blocks of gaps (as a domain-wide coverage row does), so many
+    # different gap sets share a signature; some gaps no option covers.
+    blocks = [universe[i : i + 5] for i in range(0, 35, 5)]
+    options = [
+        opt(
+            f"c{n:02d}",
+            rng.choice([None, 0, 500, 1667, 2550]),
+            rng.choice([None, 4, 900]),
+            *(g for block in rng.sample(blocks, rng.randint(1, 3)) for g in block),
+        )
+        for n in range(n_options)
+    ]
+    covering = cover_sets(options)
+    plans: dict[frozenset, list[str]] = {}
+    gap_sets = {frozenset(rng.sample(universe, rng.randint(0, 40))) for _ in range(400)}
+    for gaps in gap_sets:
+        chosen = keys(best_plan(gaps, options))
+        assert plans.setdefault(plan_signature(gaps, covering), chosen) == chosen
+    if n_options <= EXACT_LIMIT:  # here the signature does merge many different gap sets
+        assert len(plans) < len(gap_sets) / 2
+    else:  # here it counts gaps, so merges fewer, but some
+        assert len(plans) < len(gap_sets)

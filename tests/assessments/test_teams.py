@@ -329,3 +329,55 @@ def test_organisation_view_is_for_admins_and_hides_small_teams(
     assert "hidden: fewer than 3 members" in page  # North locality has 2 members
     south = page[page.index("South locality") :]
     assert "<td>100%</td>" in south[:400]  # all three achieved domain 1
+
+
+def test_team_plan_queries_are_constant_from_5_to_500_members(client, team, manager):
+    add_members(team, 3)
+    client.force_login(manager)
+    url = reverse("assessments:team_plan", args=[team.pk])
+    small = count_queries(client, url, data={"level": "1"})
+    add_members(team, 495, start=3)
+    large = count_queries(client, url, data={"level": "1"})
+    assert small == large <= 11
+
+
+def test_team_plan_matches_each_members_own_plan_on_a_full_framework(team, manager):
+    """Members with different gaps on a fully worded framework (each has finished a
+    different choice of domains): the team plan buys for each member exactly what their
+    own plan would, however many of them share one computation."""
+    import random
+
+    from assessments.matching import best_plan
+    from assessments.plans import build_options, find_gaps, load_catalogue
+    from assessments.progress import answers_by_key, load_framework
+    from assessments.reports import team_plan
+    from tests.factories import build_full_framework
+
+    build_full_framework()
+    framework, catalogue = load_framework(), load_catalogue()
+    rng = random.Random(4)
+    users = User.objects.bulk_create(User(username=f"v{i:02d}") for i in range(40))
+    Membership.objects.bulk_create(Membership(team=team, user=u) for u in users)
+    Rating.objects.bulk_create(
+        Rating(
+            user=user,
+            level_id=1,
+            domain_id=item.domain,
+            competency_id=item.competency_id,
+            status="achieved" if done or rng.random() < 0.5 else "working_towards",
+        )
+        for user in users
+        for domain, done in ((d.number, rng.random() < 0.5) for d in framework.domains)
+        for item in framework.items[(1, domain)]
+    )
+    plan = team_plan(team, framework, catalogue, level=1)
+    expected: dict[str, list[str]] = {}
+    for membership in team.memberships.filter(role="member").select_related("user"):
+        found = find_gaps(framework, answers_by_key(membership.user), 1, catalogue)
+        gaps = [g for g in found if g.item.level == 1]
+        own = best_plan(frozenset(g.key for g in gaps), build_options(gaps, catalogue, nhs=False))
+        for option in own.chosen:
+            expected.setdefault(option.key, []).append(membership.user.username)
+    got = {course.option.key: sorted(course.members) for course in plan.courses}
+    assert got == {key: sorted(names) for key, names in expected.items()}
+    assert len({len(names) for names in got.values()}) > 1  # members' plans do differ
