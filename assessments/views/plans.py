@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from .. import exports
 from ..forms import PlanForm
 from ..matching import best_plan
 from ..plans import build_options, find_gaps, group_gaps, load_catalogue
@@ -95,10 +96,8 @@ def plan_print(request):
 @require_GET
 def plan_pdf(request):
     """The same development plan as a PDF (WeasyPrint)."""
-    from weasyprint import HTML  # imported here: loading it costs ~0.5 s at start-up
-
     html = render_to_string("assessments/plan_print.html", _plan_context(request), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = exports.pdf_bytes(html, request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="development-plan.pdf"'
     return response

@@ -107,3 +107,23 @@ def test_other_pages_pass_axe(page, site, assert_accessible, path):
     page.goto(site + path)
     expect(page.locator("h1")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_content_security_policy_blocks_inline_style_and_script(page, site):
+    """What the policy is for: markup slipped into a page cannot style or run anything,
+    and the browser reports it (the check every journey ends with relies on that)."""
+    page.goto(site + "/")
+    page.evaluate(
+        """() => {
+          const p = document.createElement("p");
+          p.setAttribute("style", "color: red");
+          const s = document.createElement("script");
+          s.textContent = "window.__ran = true";
+          document.body.append(p, s);
+        }"""
+    )
+    page.wait_for_function("window.__cspViolations.length >= 2")
+    assert page.evaluate("window.__ran") is None
+    violations = page.evaluate("window.__cspViolations")
+    assert any(v.startswith("style-src") for v in violations)
+    assert any(v.startswith("script-src") for v in violations)

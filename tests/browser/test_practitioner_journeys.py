@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from assessments.models import User
+from tests.browser.conftest import RECORD_CSP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,6 +85,8 @@ def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings,
 def test_two_windows_saving_the_same_item_shows_a_conflict(browser, site, assert_accessible):
     User.objects.create_user("ravi", password="ravi-pass-12345", job_role="midwife")
     first, second = browser.new_context(), browser.new_context()
+    for context in (first, second):
+        context.add_init_script(RECORD_CSP)
     one, two = first.new_page(), second.new_page()
     for window in (one, two):
         sign_in(window, site, "ravi", "ravi-pass-12345")
