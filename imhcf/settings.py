@@ -67,6 +67,9 @@ MIDDLEWARE = [
     # Deny by default: a view must say @login_not_required to be public.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it says why someone was signed out); LoginRequiredMiddleware's
+    # check runs later, at the view, so a timed-out visitor is sent to sign in.
+    "imhcf.middleware.SessionTimeouts",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "imhcf.middleware.PrivatePagesNotStored",
@@ -132,6 +135,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Sessions end after this long without a request, and this long after signing in.
+IMHCF_SESSION_IDLE_MINUTES = int(os.environ.get("IMHCF_SESSION_IDLE_MINUTES", "30"))
+IMHCF_SESSION_MAX_HOURS = int(os.environ.get("IMHCF_SESSION_MAX_HOURS", "10"))
+SESSION_COOKIE_AGE = IMHCF_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

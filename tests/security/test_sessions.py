@@ -1,0 +1,100 @@
+"""Sessions end by themselves: after a spell without activity, a fixed time after
+signing in, when the account is deactivated and when the password changes; and
+passwords must follow the rules."""
+
+import pytest
+from django.urls import reverse
+
+from imhcf.middleware import LAST_SEEN, SIGNED_IN_AT
+
+pytestmark = pytest.mark.django_db
+
+
+def shift(client, key, seconds):
+    """Pretend something happened `seconds` earlier than it did."""
+    session = client.session
+    session[key] -= seconds
+    session.save()
+
+
+def assert_signed_out(client, reason):
+    response = client.get(reverse("assessments:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    page = client.get(response["Location"]).content.decode()
+    assert reason in page
+
+
+def test_thirty_minutes_without_a_request_signs_you_out(client, alice):
+    client.force_login(alice)
+    shift(client, LAST_SEEN, 31 * 60)
+    assert_signed_out(client, "signed out after 30 minutes without activity")
+
+
+def test_activity_keeps_the_session_alive(client, alice):
+    client.force_login(alice)
+    shift(client, LAST_SEEN, 29 * 60)
+    assert client.get(reverse("assessments:dashboard")).status_code == 200
+    shift(client, LAST_SEEN, 29 * 60)  # counts from the last request, not the sign-in
+    assert client.get(reverse("assessments:dashboard")).status_code == 200
+
+
+def test_ten_hours_after_signing_in_you_are_signed_out_however_busy(client, alice):
+    client.force_login(alice)
+    shift(client, SIGNED_IN_AT, 10 * 3600 + 1)
+    assert_signed_out(client, "signed out 10 hours after signing in")
+
+
+def test_the_limits_come_from_the_environment_settings(client, alice, settings):
+    settings.IMHCF_SESSION_IDLE_MINUTES = 5
+    client.force_login(alice)
+    shift(client, LAST_SEEN, 6 * 60)
+    assert_signed_out(client, "after 5 minutes without activity")
+
+
+def test_deactivating_a_user_ends_their_sessions(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("assessments:dashboard")).status_code == 200
+    alice.is_active = False
+    alice.save()
+    response = client.get(reverse("assessments:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_changing_the_password_ends_the_other_sessions(client, alice):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(alice)
+    client.force_login(alice)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "x-pass-12345",
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("assessments:dashboard")).status_code == 200
+    assert other.get(reverse("assessments:dashboard")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short1!", "at least 10 characters"),
+        ("password123", "too common"),
+        ("4829301756", "entirely numeric"),
+        ("alice@example.org", "too similar to the email address"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(client, alice, password, message):
+    client.force_login(alice)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "x-pass-12345", "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password("x-pass-12345")
