@@ -146,3 +146,16 @@ class TeamReportForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class CodeForm(forms.Form):
+    """A code from an authenticator app (six digits) or a recovery code."""
+
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )

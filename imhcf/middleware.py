@@ -1,12 +1,17 @@
-"""Site-wide request and response rules: private pages are not stored, and signed-in
-sessions end after a spell without activity or after a fixed time in all."""
+"""Site-wide request and response rules: private pages are not stored, signed-in
+sessions end after a spell without activity or after a fixed time in all, and a
+sign-in that still owes its second factor opens nothing else."""
 
 import time
+from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 
 SIGNED_IN_AT = "imhcf_signed_in_at"
 LAST_SEEN = "imhcf_last_seen"
@@ -15,10 +20,18 @@ SEEN_GRANULARITY = 60
 
 
 def mark_signed_in(sender, request, user, **kwargs):
-    """user_logged_in receiver: the absolute timeout counts from here."""
+    """user_logged_in receiver: the absolute timeout counts from here, and whether a
+    second factor is still owed is decided here, once."""
+    from assessments import two_factor
+
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
+    state = two_factor.state_at_sign_in(user)
+    if state:
+        request.session[two_factor.PENDING] = state
+    else:
+        request.session.pop(two_factor.PENDING, None)
 
 
 class SessionTimeouts:
@@ -49,6 +62,41 @@ class SessionTimeouts:
             return
         logout(request)
         messages.info(request, f"{reason} Please sign in again; nothing you saved was lost.")
+
+
+@cache
+def _open_while_pending() -> dict[str, frozenset[str]]:
+    """The pages a sign-in may reach while it owes its second factor."""
+    out = reverse("logout")
+    return {
+        "verify": frozenset({reverse("two_factor_verify"), out}),
+        "setup": frozenset(
+            {
+                reverse("two_factor_setup"),
+                reverse("two_factor_qr"),
+                reverse("two_factor_codes"),
+                out,
+            }
+        ),
+    }
+
+
+class TwoFactorGate:
+    """Until the second factor is given (or, where it is required, set up), every page
+    but those few sends the person to give or set it up, then back. Costs no query:
+    the state was put in the session at sign-in (assessments.two_factor)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from assessments.two_factor import PENDING, SETUP
+
+        state = request.session.get(PENDING) if request.user.is_authenticated else None
+        if state and request.path_info not in _open_while_pending()[state]:
+            page = "two_factor_setup" if state == SETUP else "two_factor_verify"
+            return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
 
 
 class PrivatePagesNotStored:

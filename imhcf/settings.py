@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "catalogue",
     "assessments",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     # After messages (it says why someone was signed out); LoginRequiredMiddleware's
     # check runs later, at the view, so a timed-out visitor is sent to sign in.
     "imhcf.middleware.SessionTimeouts",
+    "imhcf.middleware.TwoFactorGate",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "imhcf.middleware.PrivatePagesNotStored",
@@ -141,6 +145,8 @@ IMHCF_SESSION_MAX_HOURS = int(os.environ.get("IMHCF_SESSION_MAX_HOURS", "10"))
 SESSION_COOKIE_AGE = IMHCF_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Two-factor sign-in (assessments/two_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "IMHCF self-assessment"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

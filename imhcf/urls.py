@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments import views as assessment_views
+from assessments.views import two_factor
 
 admin.site.site_header = "imhcf administration"
 admin.site.site_title = "imhcf admin"
@@ -10,6 +11,11 @@ admin.site.index_title = "Framework, courses and people"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", assessment_views.signup, name="signup"),
+    path("accounts/two-factor/", two_factor.manage, name="two_factor"),
+    path("accounts/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/qr.svg", two_factor.qr_code, name="two_factor_qr"),
+    path("accounts/two-factor/codes/", two_factor.recovery_codes, name="two_factor_codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("assessments.urls")),
     path("join/<str:token>/", assessment_views.join, name="join"),

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from catalogue.loading import load_catalogue
+from tests.factories import with_authenticator
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse database access from it. Tests only.
@@ -30,8 +31,11 @@ def catalogue(db):
 
 @pytest.fixture
 def admin_user(db, django_user_model):
-    """A superuser: the training lead who keeps the catalogue right."""
-    return django_user_model.objects.create_superuser("lead", "lead@example.org", "x-pass-12345")
+    """A superuser: the training lead who keeps the catalogue right. Signs in with an
+    authenticator app, as admins must."""
+    return with_authenticator(
+        django_user_model.objects.create_superuser("lead", "lead@example.org", "x-pass-12345")
+    )
 
 
 @pytest.fixture

@@ -145,3 +145,13 @@ def build_full_framework():
         for c in Competency.objects.all()
         for level in levels
     )
+
+
+def with_authenticator(user):
+    """Give `user` a confirmed authenticator app and mark it as used at sign-in, so that
+    `client.force_login(user)` counts as a sign-in with both factors: django-otp's own
+    convention for sign-in forms that check the code (`user.otp_device`)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user.otp_device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+    return user

@@ -7,6 +7,7 @@ from django.urls import reverse
 from assessments import urls
 from assessments.models import Membership, Rating, Team, User
 from tests.assessments.test_pages import rate
+from tests.factories import with_authenticator
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def manager(team, django_user_model):
     """Manages Alice's team, and nothing else."""
     user = django_user_model.objects.create_user("mina", password="x-pass-12345")
     Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
-    return user
+    return with_authenticator(user)
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def other_manager(db, django_user_model, catalogue):
     Membership.objects.create(team=other, user=carol)
     user = django_user_model.objects.create_user("omar", password="x-pass-12345")
     Membership.objects.create(team=other, user=user, role=Membership.Role.MANAGER)
-    return user
+    return with_authenticator(user)
 
 
 TEAM_URLS = {

@@ -1,10 +1,13 @@
-"""A manager and a practitioner in a real Chromium: share and withdraw evidence,
-open and filter the team report, download both exports, sign off; axe on each page."""
+"""A manager and a practitioner in a real Chromium: share and withdraw evidence; a
+manager's first sign-in sets up two-factor sign-in, then opens and filters the team
+report, downloads both exports and signs off; axe on each page."""
 
+import base64
 import csv
 import io
 
 import pytest
+from django_otp.oath import TOTP
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -57,6 +60,17 @@ def test_manager_filters_the_report_downloads_exports_and_signs_off(
 ):
     Membership.objects.filter(user__username="alice").update(shares_evidence=True)
     sign_in(page, site, "mina")
+    # A manager must set up an authenticator app first: do it as a person would, typing
+    # the key shown into an "app" (here django-otp's own TOTP clock).
+    expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    assert_accessible(page)
+    secret = page.get_by_test_id("secret").inner_text().replace(" ", "")
+    app = TOTP(base64.b32decode(secret))
+    page.get_by_label("Code").fill(f"{app.token():06d}")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    assert_accessible(page)
+    page.get_by_role("link", name="I have kept them: continue").click()
     page.goto(site + "/me/teams/")
     page.get_by_role("link", name="North locality").click()
     expect(page.get_by_test_id("heatmap")).to_contain_text("Alice")

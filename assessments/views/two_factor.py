@@ -1,0 +1,141 @@
+"""Two-factor sign-in pages: give a code after the password, set up an authenticator
+app, see recovery codes once, and manage it all from one page."""
+
+import io
+
+import segno
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .. import two_factor
+from ..forms import CodeForm
+
+NEW_CODES = "imhcf_new_recovery_codes"
+
+
+def _with_next(name: str, target: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': target})}"
+
+
+def _next(request) -> str:
+    """Where to go once the code is accepted: the page asked for, if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("assessments:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """After the password: a code from the authenticator app, or a recovery code."""
+    if request.session.get(two_factor.PENDING) != two_factor.VERIFY:
+        return redirect(_next(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, problem = two_factor.check_code(request.user, form.cleaned_data["token"])
+        if device is not None:
+            two_factor.mark_verified(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} left. If your phone is lost, "
+                    "set up your authenticator again from Two-factor sign-in.",
+                )
+            return redirect(_next(request))
+        form.add_error("token", problem)
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
+
+
+def _may_set_up(request) -> bool:
+    """Not while a code is still owed: knowing the password alone must not let anyone
+    swap in their own authenticator."""
+    return request.session.get(two_factor.PENDING) != two_factor.VERIFY
+
+
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    """Set up an authenticator app: scan the QR code or type the key, then give a code."""
+    if not _may_set_up(request):
+        return redirect(_with_next("two_factor_verify", reverse("two_factor_setup")))
+    device = two_factor.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    form.fields["token"].help_text = "The six digits your authenticator app shows now."
+    if request.method == "POST" and form.is_valid():
+        codes, problem = two_factor.confirm_device(request, device, form.cleaned_data["token"])
+        if codes:
+            request.session[NEW_CODES] = codes
+            messages.success(request, "Two-factor sign-in is on.")
+            return redirect(_with_next("two_factor_codes", _next(request)))
+        form.add_error("token", problem)
+    context = {
+        "form": form,
+        "secret": two_factor.secret_for_typing(device),
+        "required": two_factor.required(request.user),
+        "next": _next(request),
+    }
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+@require_GET
+def qr_code(request):
+    """The QR code of the authenticator being set up, as SVG."""
+    if not _may_set_up(request):
+        raise Http404("Nothing is being set up")
+    device = two_factor.pending_device(request.user)
+    svg = io.BytesIO()
+    segno.make(device.config_url, error="m").save(
+        svg, kind="svg", scale=5, border=3, dark="#000", light="#fff", xmldecl=False
+    )
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+def recovery_codes(request):
+    """New recovery codes, shown this once."""
+    codes = request.session.pop(NEW_CODES, None)
+    if not codes:
+        return redirect("two_factor")
+    return render(
+        request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    """Whether two-factor sign-in is on; new recovery codes or turning it off, each
+    confirmed with a current code."""
+    user = request.user
+    required = two_factor.required(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        device, problem = two_factor.check_code(user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", problem)
+        elif action == "codes":
+            request.session[NEW_CODES] = two_factor.new_recovery_codes(user)
+            return redirect("two_factor_codes")
+        elif action == "off" and not required:
+            two_factor.turn_off(user)
+            messages.success(request, "Two-factor sign-in is off.")
+            return redirect("two_factor")
+        else:
+            form.add_error(None, "Two-factor sign-in cannot be turned off for your account.")
+    context = {
+        "form": form,
+        "on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "required": required,
+        "codes_left": StaticToken.objects.filter(device__user=user).count(),
+    }
+    return render(request, "registration/two_factor.html", context)
