@@ -147,6 +147,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Two-factor sign-in (assessments/two_factor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "IMHCF self-assessment"
+# Admins may reset a person's two-factor sign-in (delete the device) but never read its
+# secret or recovery codes: that would let them pass as that person.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
