@@ -20,10 +20,17 @@ STATUS_LABEL = dict(Status.choices)
 ROLE_LABEL = dict(JobRole.choices)
 
 
-def cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def cell(value):
+    """Spreadsheets run text cells that start with = + - @ as formulas: such text gets a
+    leading apostrophe. Numbers and dates pass unchanged. Every CSV and XLSX row goes
+    through here (csv_stream, xlsx_bytes), so no caller can forget it."""
+    if not isinstance(value, str):
+        return value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def safe_row(row: list) -> list:
+    return [cell(value) for value in row]
 
 
 def item_label(item: Item) -> str:
@@ -55,7 +62,7 @@ def heatmap_rows(team, items: list[Item], *, level: int, job_role: str = "") -> 
             pending = next(rating_iter, None)
         name = f"{first} {last}".strip() or username
         yield [
-            cell(name),
+            name,
             ROLE_LABEL.get(role, ""),
             *(
                 STATUS_LABEL[mine.get((i.domain, i.competency_id), Status.NOT_ASSESSED)]
@@ -80,7 +87,7 @@ def plan_rows(plan) -> Iterator[list]:
             course.option.course,
             course.option.label,
             len(course.members),
-            cell("; ".join(course.members)),
+            "; ".join(course.members),
             course.gaps_closed,
             course.standard,
             course.nhs,
@@ -90,6 +97,33 @@ def plan_rows(plan) -> Iterator[list]:
     yield ["Not covered by any listed course", "Members missing it"]
     for item, count in plan.unmet:
         yield [item_label(item), count]
+
+
+def own_data_rows(ratings, changes) -> Iterator[list]:
+    """A practitioner's ratings and then their history, for their own CSV download."""
+    yield ["record", "level", "item", "status", "evidence", "when", "old status", "old evidence"]
+    for r in ratings:
+        yield [
+            "rating",
+            r.level_id,
+            r.item_key,
+            r.status,
+            r.evidence,
+            r.updated_at.isoformat(),
+            "",
+            "",
+        ]
+    for c in changes:
+        yield [
+            "change",
+            c.rating.level_id,
+            c.rating.item_key,
+            c.new_status,
+            c.new_evidence,
+            c.changed_at.isoformat(),
+            c.old_status,
+            c.old_evidence,
+        ]
 
 
 class Echo:
@@ -102,7 +136,7 @@ class Echo:
 def csv_stream(rows: Iterator[list]) -> Iterator[str]:
     writer = csv.writer(Echo())
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(safe_row(row))
 
 
 def xlsx_bytes(rows: Iterator[list], title: str) -> bytes:
@@ -110,7 +144,7 @@ def xlsx_bytes(rows: Iterator[list], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,7 +1,5 @@
 """The practitioner's account: profile, sharing, joining a team, export, deletion, sign-up."""
 
-import csv
-import io
 import json
 
 from django.conf import settings
@@ -136,38 +134,8 @@ def export_json(request):
 def export_csv(request):
     """The user's ratings and their history, as one CSV."""
     ratings, changes = _export_rows(request.user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["record", "level", "item", "status", "evidence", "when", "old status", "old evidence"]
-    )
-    for r in ratings:
-        writer.writerow(
-            [
-                "rating",
-                r.level_id,
-                r.item_key,
-                r.status,
-                exports.cell(r.evidence),
-                r.updated_at.isoformat(),
-                "",
-                "",
-            ]
-        )
-    for c in changes:
-        writer.writerow(
-            [
-                "change",
-                c.rating.level_id,
-                c.rating.item_key,
-                c.new_status,
-                exports.cell(c.new_evidence),
-                c.changed_at.isoformat(),
-                c.old_status,
-                exports.cell(c.old_evidence),
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text = "".join(exports.csv_stream(exports.own_data_rows(ratings, changes)))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.csv"'
     return response
 
