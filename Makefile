@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt chromium check pytest bench clean
+.PHONY: help run serve test lint fmt chromium check pytest bench backup restore clean
 
 .venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
 	$(PY) -m venv .venv
@@ -18,6 +18,23 @@ run: .venv/done  ## the app with demo data on SQLite at http://127.0.0.1:8000
 	$(BIN)/python manage.py load_catalogue
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 IMHCF_SIGNUP_OPEN=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+serve: .venv/done  ## gunicorn on 127.0.0.1:8000 with the production settings on the local database
+	@test -n "$$DJANGO_SECRET_KEY" || test -s .secret-key || \
+	  $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/python manage.py load_catalogue --if-empty
+	exec env DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}" \
+	  $(BIN)/gunicorn -c gunicorn.conf.py imhcf.wsgi
+
+backup: .venv/done  ## write the whole database to FILE (make backup FILE=site.backup)
+	@test -n "$(FILE)" || { echo "Say where: make backup FILE=site.backup"; exit 2; }
+	$(BIN)/python manage.py backup "$(FILE)"
+
+restore: .venv/done  ## replace the whole database with FILE, all or nothing (make restore FILE=...)
+	@test -n "$(FILE)" || { echo "Say which: make restore FILE=site.backup"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 test: .venv/done chromium lint check pytest  ## lint, Django checks, then every test (browser tests too)
 
@@ -51,7 +68,7 @@ chromium:  ## install Debian's Chromium for the browser tests when it is missing
 	fi
 
 clean:  ## remove the virtualenv, local database and collected static files
-	rm -rf .venv db.sqlite3 db.sqlite3-* staticfiles .pytest_cache
+	rm -rf .venv db.sqlite3 db.sqlite3-* staticfiles .pytest_cache .secret-key
 
 help:  ## list the targets
 	@grep -E '^[a-z.\/-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16

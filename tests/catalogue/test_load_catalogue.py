@@ -32,6 +32,15 @@ def test_reload_restores_a_value_changed_since(catalogue):
     assert Fee.objects.get(course__slug="northampton-pgcert").standard == 2550
 
 
+def test_if_empty_loads_a_first_deploy_and_leaves_an_edited_catalogue_alone(capsys):
+    call_command("load_catalogue", "--if-empty")
+    assert counts() == (10, 4, 34, 7, 2)
+    Fee.objects.filter(course__slug="northampton-pgcert").update(standard=1)
+    call_command("load_catalogue", "--if-empty")
+    assert Fee.objects.get(course__slug="northampton-pgcert").standard == 1
+    assert "left as it is" in capsys.readouterr().out
+
+
 @pytest.fixture
 def copies(tmp_path):
     """Copies of the shipped fixtures that a test may break; returns name -> path."""

@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks, and private pages are not stored."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -49,3 +50,64 @@ def test_private_pages_send_no_store_and_public_pages_may_be_cached(client, alic
     client.force_login(alice)
     assert "no-store" in client.get(reverse("assessments:dashboard"))["Cache-Control"]
     assert "no-store" in client.get(reverse("catalogue:course_list"))["Cache-Control"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_make_serve_runs_gunicorn_with_production_settings(tmp_path):
+    """`make serve` as docs/deploy.md describes it: static files collected and served by
+    whitenoise under hashed names, the catalogue loaded on a first run, security
+    headers on, DEBUG off (a missing page is the plain 404, not Django's debug page)."""
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+    )
+    server = subprocess.Popen(
+        ["make", "serve"],  # noqa: S607 (make from PATH, as a developer runs it)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                health = urllib.request.urlopen(base + "/healthz/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()[-3000:]
+                time.sleep(0.5)
+        assert health.read() == b"ok"
+        home = urllib.request.urlopen(base + "/", timeout=5)  # noqa: S310
+        page = home.read().decode()
+        assert "Infant mental health competencies" in page
+        assert "default-src 'self'" in home.headers["Content-Security-Policy"]
+        css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1)
+        static = urllib.request.urlopen(base + css, timeout=5)  # noqa: S310
+        assert "max-age=315360000" in static.headers["Cache-Control"]  # hashed: cached for ever
+        try:
+            urllib.request.urlopen(base + "/no-such-page/", timeout=5)  # noqa: S310
+        except urllib.error.HTTPError as missing:
+            assert missing.code == 404
+            assert "Traceback" not in missing.read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -1,0 +1,19 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.backup import BackupError, backup
+
+
+class Command(BaseCommand):
+    help = "Write the whole database to FILE (pg_dump on PostgreSQL, a snapshot on SQLite)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            backup(file)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Backed up to {file} ({file.stat().st_size:,} bytes)")

@@ -1,0 +1,83 @@
+"""A backup and restore round trip loses nothing (on whichever database the tests run:
+pg_dump/pg_restore on PostgreSQL, the online backup API on SQLite), and a bad file is
+refused with the database left as it was."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from assessments import services
+from assessments.models import Membership, Rating, Team, User
+from assessments.progress import load_framework
+from catalogue.models import Fee
+from tests.assessments.test_pages import rate
+from tests.factories import with_authenticator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def everything() -> str:
+    """The whole database as Django sees it, every app and table."""
+    out = io.StringIO()
+    call_command("dumpdata", "--all", "--indent", "0", stdout=out)
+    connection.close()  # after a restore, start from a fresh connection
+    return out.getvalue()
+
+
+@pytest.fixture
+def data(catalogue):
+    alice = User.objects.create_user("alice", password="x-pass-12345", first_name="Alice")
+    rate(alice, {(1, 1): ("achieved", "Joint visits"), (2, 3): ("working_towards", "Notes")})
+    item = load_framework().items[(1, 1)][0]
+    services.save_domain(  # a second change, so the history has two rows
+        user=alice,
+        editor=alice,
+        level=1,
+        domain=1,
+        entries=[
+            services.Entry(
+                item,
+                "working_towards",
+                "Changed my mind",
+                1,
+                "achieved",
+                services.fingerprint("Joint visits"),
+            )
+        ],
+    )
+    team = Team.objects.create(name="North", organisation="Trust A")
+    membership = Membership.objects.create(team=team, user=alice, shares_evidence=True)
+    mina = with_authenticator(User.objects.create_user("mina", password="x-pass-12345"))
+    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    services.review_assessment(
+        team=team, membership=membership, manager=mina, comment="Good", sign_off=True
+    )
+    return alice
+
+
+def test_backup_then_restore_gives_back_every_row(data, tmp_path):
+    before = everything()
+    assert '"Changed my mind"' in before and '"signed_off": true' in before
+    file = tmp_path / "site.backup"
+    call_command("backup", str(file), stdout=io.StringIO())
+    # Later changes, all of which the restore must undo.
+    Rating.objects.filter(user=data).delete()
+    User.objects.create_user("later")
+    Fee.objects.update(standard=1)
+    assert everything() != before
+    call_command("restore", str(file), stdout=io.StringIO())
+    assert everything() == before
+
+
+def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(data, tmp_path):
+    before = everything()
+    bad = tmp_path / "notes.txt"
+    bad.write_text("this is not a database backup\n" * 100)
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(bad), stdout=io.StringIO())
+    assert str(bad) in str(refused.value) or "pg_restore" in str(refused.value)
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("restore", str(tmp_path / "missing.backup"), stdout=io.StringIO())
+    assert everything() == before
