@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import EVIDENCE_MAX, Invite, Membership, Rating, RatingChange, Review, Status
@@ -57,19 +57,31 @@ class SaveResult:
     conflicts: list[Conflict]
 
 
-@transaction.atomic
 def save_domain(*, user, editor, level: int, domain: int, entries: list[Entry]) -> SaveResult:
     """Save the edited items of one domain at one level for `user`.
 
     `editor` is who is saving (the practitioner themself). Items not edited are
     left alone even when their version is stale. Four queries whatever the number
     of items: lock/read the rows, insert new ones, update changed ones, add history.
+
+    A row not yet created cannot be locked, so two first saves of one item can both
+    try to insert it (PostgreSQL); the second then fails on the unique constraint. As
+    Django's get_or_create does, that attempt is rolled back and made again: the row
+    now exists, is locked and read, and the clash comes back as a conflict.
     """
     for entry in entries:
         if entry.status not in Status.values or len(entry.evidence) > EVIDENCE_MAX:
             raise ValueError(f"entry for {entry.item.code} was not validated")
         if entry.item.level != level or entry.item.domain != domain:
             raise ValueError(f"{entry.item.code} is not in domain {domain} at level {level}")
+    try:
+        return _save_domain(user, editor, level, domain, entries)
+    except IntegrityError:
+        return _save_domain(user, editor, level, domain, entries)
+
+
+@transaction.atomic
+def _save_domain(user, editor, level: int, domain: int, entries: list[Entry]) -> SaveResult:
     now = timezone.now()
     current = {
         r.competency_id: r
