@@ -10,7 +10,7 @@ was."""
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 (pg_dump and pg_restore, fixed arguments, no shell)
+import subprocess  # nosec B404
 from pathlib import Path
 
 from django.db import connection

@@ -108,6 +108,33 @@ def test_make_serve_runs_gunicorn_with_production_settings(tmp_path):
         except urllib.error.HTTPError as missing:
             assert missing.code == 404
             assert "Traceback" not in missing.read().decode()
+        # An upgrade's graceful reload (docs/deploy.md): HUP to gunicorn's master, which
+        # `make serve` runs in its own place (exec), keeps the site answering.
+        master = int(
+            subprocess.run(  # noqa: S603
+                ["pgrep", "-P", str(server.pid)],  # noqa: S607
+                capture_output=True,
+                text=True,
+            ).stdout.split()[0]
+        )
+        os.kill(master, signal.SIGHUP)
+        time.sleep(3)
+        assert urllib.request.urlopen(base + "/healthz/", timeout=5).read() == b"ok"  # noqa: S310
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_the_first_admin_is_created_without_a_prompt_and_must_set_up_two_factor(
+    client, monkeypatch
+):
+    """docs/deploy.md: `DJANGO_SUPERUSER_PASSWORD=… manage.py createsuperuser --noinput`."""
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-passphrase")
+    call_command(
+        "createsuperuser", "--noinput", "--username", "lead", "--email", "lead@example.org"
+    )
+    client.post(reverse("login"), {"username": "lead", "password": "a-long-admin-passphrase"})
+    assert client.get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
