@@ -145,6 +145,7 @@ IMHCF_SESSION_MAX_HOURS = int(os.environ.get("IMHCF_SESSION_MAX_HOURS", "10"))
 SESSION_COOKIE_AGE = IMHCF_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
 # Two-factor sign-in (assessments/two_factor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "IMHCF self-assessment"
 # Admins may reset a person's two-factor sign-in (delete the device) but never read its
@@ -220,6 +221,10 @@ if env_bool("DJANGO_SECURE", False):
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # "__Host-" cookies are only accepted over HTTPS, for this exact host and path "/":
+    # no sibling subdomain can set or read them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -138,3 +138,34 @@ def test_the_first_admin_is_created_without_a_prompt_and_must_set_up_two_factor(
     )
     client.post(reverse("login"), {"username": "lead", "password": "a-long-admin-passphrase"})
     assert client.get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_production_cookies_are_host_only_secure_and_hidden_from_scripts():
+    """With DJANGO_SECURE=1 the session and CSRF cookies use the __Host- prefix (HTTPS,
+    this host only), are Secure and HttpOnly, and SameSite=Lax."""
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SECURE": "1", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "None",
+        "/",
+    ], done.stderr
