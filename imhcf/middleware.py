@@ -53,13 +53,17 @@ class SessionTimeouts:
         seen = session.get(LAST_SEEN, now)
         hours, minutes = settings.IMHCF_SESSION_MAX_HOURS, settings.IMHCF_SESSION_IDLE_MINUTES
         if now - started > hours * 3600:
-            reason = f"You were signed out {hours} hours after signing in."
+            kind, reason = "absolute", f"You were signed out {hours} hours after signing in."
         elif now - seen > minutes * 60:
+            kind = "idle"
             reason = f"You were signed out after {minutes} minutes without activity."
         else:
             if now - seen >= SEEN_GRANULARITY or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
             return
+        from assessments import audit
+
+        audit.event("session.timeout", request, kind=kind)
         logout(request)
         messages.info(request, f"{reason} Please sign in again; nothing you saved was lost.")
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access, exports, reports, services
+from .. import access, audit, exports, reports, services
 from ..forms import TeamReportForm
 from ..models import EVIDENCE_MAX, Review, Status, Team
 from ..plans import load_catalogue
@@ -208,6 +208,7 @@ def organisation(request):
     """For admins: share achieved per team and domain across every team; groups of
     fewer than three people are hidden."""
     if not request.user.is_staff:
+        audit.event("access.refused", request, object="organisation")
         raise Http404("Not found")
     framework = load_framework()
     form, _, level, _ = _report_filters(request, framework)

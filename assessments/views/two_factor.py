@@ -2,6 +2,7 @@
 app, see recovery codes once, and manage it all from one page."""
 
 import io
+import logging
 
 import segno
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import two_factor
+from .. import audit, two_factor
 from ..forms import CodeForm
 
 NEW_CODES = "imhcf_new_recovery_codes"
@@ -41,7 +42,11 @@ def verify(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, problem = two_factor.check_code(request.user, form.cleaned_data["token"])
-        if device is not None:
+        kind = "recovery_code" if isinstance(device, StaticDevice) else "authenticator"
+        if device is None:
+            audit.event("signin.second_factor_failed", request, level=logging.WARNING)
+        else:
+            audit.event("signin.second_factor_ok", request, factor=kind)
             two_factor.mark_verified(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
@@ -74,6 +79,7 @@ def setup(request):
     if request.method == "POST" and form.is_valid():
         codes, problem = two_factor.confirm_device(request, device, form.cleaned_data["token"])
         if codes:
+            audit.event("two_factor.set_up", request)
             request.session[NEW_CODES] = codes
             messages.success(request, "Two-factor sign-in is on.")
             return redirect(_with_next("two_factor_codes", _next(request)))
@@ -122,11 +128,14 @@ def manage(request):
         action = request.POST.get("action")
         device, problem = two_factor.check_code(user, form.cleaned_data["token"])
         if device is None:
+            audit.event("two_factor.confirm_failed", request, level=logging.WARNING)
             form.add_error("token", problem)
         elif action == "codes":
+            audit.event("two_factor.new_recovery_codes", request)
             request.session[NEW_CODES] = two_factor.new_recovery_codes(user)
             return redirect("two_factor_codes")
         elif action == "off" and not required:
+            audit.event("two_factor.turned_off", request)
             two_factor.turn_off(user)
             messages.success(request, "Two-factor sign-in is off.")
             return redirect("two_factor")

@@ -1,0 +1,94 @@
+"""Security events are logged (ASVS 16.3): sign-ins that work and fail, second
+factors, refused looks at other people's objects, sessions that time out; one line
+each, with no password or code in it and no way for input to forge a line."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+
+from assessments.models import Membership, Team
+from imhcf.middleware import LAST_SEEN
+from tests.factories import with_authenticator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def security_log(caplog):
+    """The lines written to the imhcf.security logger during the test."""
+    logger = logging.getLogger("imhcf.security")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="imhcf.security")
+    yield lambda: [r.getMessage() for r in caplog.records if r.name == "imhcf.security"]
+    logger.removeHandler(caplog.handler)
+
+
+def test_sign_ins_that_work_and_fail_are_logged_without_the_password(client, alice, security_log):
+    client.post(reverse("login"), {"username": "alice", "password": "wrong-password-1"})
+    client.post(reverse("login"), {"username": "alice", "password": "x-pass-12345"})
+    client.post(reverse("logout"))
+    lines = security_log()
+    assert any(
+        line.startswith("event=signin.failed") and "username='alice'" in line for line in lines
+    )
+    assert any(
+        line.startswith("event=signin.password_ok") and "ip='127.0.0.1'" in line for line in lines
+    )
+    assert any(line.startswith("event=signout") for line in lines)
+    assert not any("x-pass-12345" in line or "wrong-password-1" in line for line in lines)
+
+
+def test_second_factor_decisions_are_logged_without_the_code(client, alice, security_log, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the right code straight after a wrong one
+    device = with_authenticator(alice).otp_device
+    del alice.otp_device  # sign in with the password only: the code is still owed
+    client.post(reverse("login"), {"username": "alice", "password": "x-pass-12345"})
+    client.post(reverse("two_factor_verify"), {"token": "000000"})
+    good = f"{TOTP(device.bin_key).token():06d}"
+    client.post(reverse("two_factor_verify"), {"token": good})
+    lines = security_log()
+    assert any(line.startswith("event=signin.second_factor_failed") for line in lines)
+    assert any(
+        line.startswith("event=signin.second_factor_ok") and "factor='authenticator'" in line
+        for line in lines
+    )
+    assert not any(good in line for line in lines)
+
+
+def test_a_refused_look_at_another_teams_page_is_logged(client, django_user_model, security_log):
+    team = Team.objects.create(name="North", organisation="Trust A")
+    omar = with_authenticator(django_user_model.objects.create_user("omar", password="x"))
+    client.force_login(omar)
+    assert client.get(reverse("assessments:team_report", args=[team.pk])).status_code == 404
+    assert any(
+        line.startswith("event=access.refused")
+        and f"object='team:{team.pk}'" in line
+        and f"user_id={omar.pk}" in line
+        for line in security_log()
+    )
+    Membership.objects.create(team=team, user=omar, role=Membership.Role.MANAGER)
+    assert client.get(reverse("assessments:team_report", args=[team.pk])).status_code == 200
+
+
+def test_a_session_ended_by_inactivity_is_logged(client, alice, security_log):
+    client.force_login(alice)
+    session = client.session
+    session[LAST_SEEN] -= 3600
+    session.save()
+    client.get(reverse("assessments:dashboard"))
+    assert any(
+        line.startswith("event=session.timeout") and "kind='idle'" in line
+        for line in security_log()
+    )
+
+
+def test_input_cannot_forge_a_log_line(client, security_log):
+    client.post(
+        reverse("login"),
+        {"username": "mallory\nevent=signin.password_ok user_id=1", "password": "x"},
+    )
+    lines = security_log()
+    assert len(lines) == 1 and "\n" not in lines[0]
+    assert lines[0].startswith("event=signin.failed") and "\\n" in lines[0]
