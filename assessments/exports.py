@@ -180,4 +180,7 @@ def pdf_bytes(html: str, base_url: str) -> bytes:
             kind = "text/css" if path.endswith(".css") else "application/octet-stream"
             return URLFetcherResponse(url, body, {"Content-Type": kind})
 
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFiles()).write_pdf()
+    # Tagged (headings, tables and reading order for screen readers; PDF/UA-style).
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFiles()).write_pdf(
+        pdf_tags=True
+    )

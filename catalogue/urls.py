@@ -12,5 +12,6 @@ urlpatterns = [
     path("courses/", views.course_list, name="course_list"),
     path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path("glossary/", views.glossary, name="glossary"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.health, name="health"),
 ]

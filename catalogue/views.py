@@ -29,6 +29,13 @@ class DomainSection:
 
 @require_GET
 @login_not_required
+def accessibility(request):
+    """How accessible the site is, how that is checked, and what is not yet right."""
+    return render(request, "catalogue/accessibility.html")
+
+
+@require_GET
+@login_not_required
 @never_cache
 def health(request):
     """For the reverse proxy and monitoring: 200 "ok" when the app answers and reaches

@@ -122,6 +122,10 @@ def test_plan_pdf_has_the_plan_in_it(client, alice):
     assert "target Level 2" in pdf
     assert "Reflective Practice" in pdf and "£1,667" in pdf
     assert "Ran joint visits." in pdf
+    # Tagged for screen readers, in British English.
+    root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB"
 
 
 def test_printable_plan_is_a_page_of_its_own(client, alice):

@@ -15,6 +15,7 @@ EXAMPLES = {
     "course_list": ("/courses/", "Courses"),
     "course_detail": ("/courses/nes-imh-elearning/", "Infant Mental Health: Developing Positive"),
     "glossary": ("/glossary/", "Glossary"),
+    "accessibility": ("/accessibility/", "Accessibility statement"),
 }
 
 
