@@ -26,7 +26,7 @@ def cell(value):
     through here (csv_stream, xlsx_bytes), so no caller can forget it."""
     if not isinstance(value, str):
         return value
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\0") else value
 
 
 def safe_row(row: list) -> list:

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from assessments import views as assessment_views
 from assessments.views import two_factor
+from assessments.views.account import SignOut
 
 admin.site.site_header = "imhcf administration"
 admin.site.site_title = "imhcf admin"
@@ -11,6 +12,7 @@ admin.site.index_title = "Framework, courses and people"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", assessment_views.signup, name="signup"),
+    path("accounts/logout/", SignOut.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor.manage, name="two_factor"),
     path("accounts/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),

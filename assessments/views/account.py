@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LogoutView
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -170,3 +171,13 @@ def signup(request):
         messages.success(request, "Welcome. Check your job role and target level, then start.")
         return redirect(reverse("assessments:profile"))
     return render(request, "registration/signup.html", {"form": form})
+
+
+class SignOut(LogoutView):
+    """Django's sign-out, which also tells the browser to drop what it kept of the
+    signed-in pages (cache and storage): on a shared PC nothing is left behind."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -98,3 +98,11 @@ def test_weak_passwords_are_refused_with_the_reason(client, alice, password, mes
     assert message in response.content.decode()
     alice.refresh_from_db()
     assert alice.check_password("x-pass-12345")
+
+
+def test_signing_out_ends_the_session_and_clears_what_the_browser_kept(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("logout"))
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    after = client.get(reverse("assessments:dashboard"))
+    assert after.status_code == 302 and after["Location"].startswith(reverse("login"))
