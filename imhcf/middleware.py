@@ -8,6 +8,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -100,6 +101,19 @@ class TwoFactorGate:
         if state and request.path_info not in _open_while_pending()[state]:
             page = "two_factor_setup" if state == SETUP else "two_factor_verify"
             return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class RefuseTrace:
+    """No page answers TRACE (or its old alias TRACK), which only echoes the request
+    back and can leak headers (ASVS 13.4.4)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("TRACE", "TRACK"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         return self.get_response(request)
 
 

@@ -64,3 +64,10 @@ def test_the_pdf_reads_our_stylesheet_from_disk_and_fetches_nothing_else():
         '<img src="http://127.0.0.1:9/tracker.png" alt=""><p>Plan</p>'
     )
     assert pdf_bytes(html, "http://testserver/").startswith(b"%PDF")
+
+
+def test_no_page_answers_trace_and_nothing_outside_static_is_served(client):
+    for path in ("/", "/me/", "/admin/", "/accounts/login/"):
+        assert client.generic("TRACE", path).status_code == 405
+    for path in ("/.git/config", "/static/", "/static/css/", "/pyproject.toml", "/.env"):
+        assert client.get(path).status_code == 404
