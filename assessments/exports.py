@@ -181,6 +181,4 @@ def pdf_bytes(html: str, base_url: str) -> bytes:
             return URLFetcherResponse(url, body, {"Content-Type": kind})
 
     # Tagged (headings, tables and reading order for screen readers; PDF/UA-style).
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFiles()).write_pdf(
-        pdf_tags=True
-    )
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFiles()).write_pdf(pdf_tags=True)

@@ -91,4 +91,7 @@ class Command(BaseCommand):
                 f"Demo team of {members}", members, manager=User.objects.get(username="mina")
             )
             lines.append(f"  Team '{big.name}': {members} rated members, managed by mina")
+        lines.append(
+            "  lead and mina set up two-factor sign-in (any authenticator app) at first sign-in."
+        )
         self.stdout.write("Demo accounts (local use only):\n" + "\n".join(lines))
