@@ -147,8 +147,6 @@ SESSION_COOKIE_AGE = IMHCF_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
-# Messages (which can hold an invitation link) live in the session, not in a cookie.
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Two-factor sign-in (assessments/two_factor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "IMHCF self-assessment"
 # Admins may reset a person's two-factor sign-in (delete the device) but never read its
