@@ -7,7 +7,7 @@ so anything the user may not see is reported as missing (404)."""
 from django.http import Http404
 
 from . import audit
-from .models import Membership, Team
+from .models import Invite, Membership, Team
 from .progress import LEVELS, Framework
 
 
@@ -54,3 +54,11 @@ def own_membership(user, pk: int):
     if membership is None:
         raise _refused(user, "membership", pk)
     return membership
+
+
+def team_invite(team, invite_id: int):
+    """An invitation to `team` (which must come from managed_team), or 404."""
+    invite = Invite.objects.select_related("used_by").filter(team=team, pk=invite_id).first()
+    if invite is None:
+        raise _refused(None, f"team:{team.pk}/invite", invite_id)
+    return invite

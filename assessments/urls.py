@@ -32,4 +32,5 @@ urlpatterns = [
     ),
     path("teams/<int:pk>/members/<int:member_id>/review/", views.review, name="review"),
     path("teams/<int:pk>/invite/", views.invite, name="invite"),
+    path("teams/<int:pk>/invites/<int:invite_id>/", views.invite_link, name="invite_link"),
 ]

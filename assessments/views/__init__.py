@@ -6,6 +6,7 @@ from .assessment import dashboard, grid, history
 from .plans import gaps, plan, plan_pdf, plan_print
 from .teams import (
     invite,
+    invite_link,
     member_assessment,
     organisation,
     review,
@@ -27,6 +28,7 @@ __all__ = [
     "grid",
     "history",
     "invite",
+    "invite_link",
     "join",
     "member_assessment",
     "organisation",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, audit, exports, reports, services
@@ -195,12 +196,22 @@ def invite(request, pk):
     """A manager makes a single-use invitation link to the team."""
     team = access.managed_team(request.user, pk)
     made = services.create_invite(team=team, manager=request.user)
-    link = request.build_absolute_uri(reverse("join", args=[made.token]))
-    messages.success(
-        request,
-        f"Invitation link (single use, valid {services.INVITE_DAYS} days): {link}",
-    )
-    return redirect("assessments:team_report", pk=team.pk)
+    return redirect("assessments:invite_link", pk=team.pk, invite_id=made.pk)
+
+
+@require_GET
+def invite_link(request, pk, invite_id):
+    """The invitation link to copy, on a page of its own: it is a secret for one
+    person, so it is never put in a message cookie or a log."""
+    team = access.managed_team(request.user, pk)
+    made = access.team_invite(team, invite_id)
+    context = {
+        "team": team,
+        "invite": made,
+        "link": request.build_absolute_uri(reverse("join", args=[made.token])),
+        "usable": made.used_at is None and made.expires_at > timezone.now(),
+    }
+    return render(request, "assessments/invite.html", context)
 
 
 @require_GET

@@ -40,6 +40,7 @@ OBJECT_URLS = {
     "member_assessment",
     "review",
     "invite",
+    "invite_link",
     "organisation",  # staff only: tried in test_teams.py
 }
 

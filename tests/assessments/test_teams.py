@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from assessments import urls
 from assessments.models import Membership, Rating, Team, User
+from assessments.services import create_invite
 from tests.assessments.test_pages import rate
 from tests.factories import with_authenticator
 from tests.queries import count_queries
@@ -52,6 +53,7 @@ TEAM_URLS = {
     "member_assessment": lambda team, alice: [team.pk, alice.pk],
     "review": lambda team, alice: [team.pk, alice.pk],  # POST only: GET is 405 for all
     "invite": lambda team, alice: [team.pk],  # POST only
+    "invite_link": lambda team, alice: [team.pk, create_invite(team=team, manager=None).pk],
 }
 OWN_URLS = {"teams"}  # lists only the teams the signed-in user manages
 
@@ -282,8 +284,12 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
     from assessments.models import Invite
 
     client.force_login(manager)
-    page = client.post(reverse("assessments:invite", args=[team.pk]), follow=True)
+    made = client.post(reverse("assessments:invite", args=[team.pk]))
     invite = Invite.objects.get()
+    # The link is shown on a page of its own, never carried in a message cookie.
+    assert made["Location"] == reverse("assessments:invite_link", args=[team.pk, invite.pk])
+    assert invite.token not in str(made.cookies)
+    page = client.get(made["Location"])
     assert f"/join/{invite.token}/" in page.content.decode()
 
     dan = django_user_model.objects.create_user("dan", password="x-pass-12345")
@@ -294,6 +300,9 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
     done = client.post(join, follow=True).content.decode()
     assert "You joined North locality." in done
     assert Membership.objects.get(team=team, user=dan).role == "member"
+    client.force_login(manager)
+    used = client.get(made["Location"]).content.decode()
+    assert "was used" in used and "by dan" in used and invite.token not in used
 
     eve = django_user_model.objects.create_user("eve", password="x-pass-12345")
     client.force_login(eve)

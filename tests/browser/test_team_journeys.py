@@ -5,6 +5,7 @@ report, downloads both exports and signs off; axe on each page."""
 import base64
 import csv
 import io
+import re
 
 import pytest
 from django_otp.oath import TOTP
@@ -75,6 +76,12 @@ def test_manager_filters_the_report_downloads_exports_and_signs_off(
     page.get_by_role("link", name="North locality").click()
     expect(page.get_by_test_id("heatmap")).to_contain_text("Alice")
     assert_accessible(page)
+
+    page.get_by_role("button", name="Make an invitation link").click()
+    expect(page.get_by_role("heading", name="Invitation to North locality")).to_be_visible()
+    expect(page.get_by_label("Invitation link")).to_have_value(re.compile(r"/join/[\w-]+/$"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the team report").click()
 
     page.get_by_label("Job role").select_option("early_years")
     page.get_by_role("button", name="Show").click()

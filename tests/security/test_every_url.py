@@ -74,6 +74,7 @@ RULES = {
     "assessments:member_assessment": "manager",
     "assessments:review": "manager",
     "assessments:invite": "manager",
+    "assessments:invite_link": "manager",
 }
 POST_ONLY = {"assessments:share", "assessments:review", "assessments:invite"}
 
@@ -122,6 +123,7 @@ def kwargs_for(route: Route, world) -> dict:
     given = {
         "pk": world["membership"].pk if route.name == "assessments:share" else north.pk,
         "member_id": alice.pk,
+        "invite_id": world["invite"].pk,
         "level": 1,
         "domain": 1,
         "number": 1,
