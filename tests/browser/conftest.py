@@ -1,13 +1,10 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from catalogue.loading import load_catalogue
-
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, catalogue):
     """The live site with the shipped catalogue; returns its base URL."""
-    load_catalogue()
     return live_server.url
 
 

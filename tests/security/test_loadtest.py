@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.postgres
 def test_a_short_load_run_passes_with_no_errors():
     done = subprocess.run(  # noqa: S603
         [
