@@ -6,13 +6,41 @@ One line per event: `event=<name>` then key=value pairs. Values are written with
 repr(), so a crafted username or path can never start a new log line (log injection).
 Passwords, codes, evidence and session keys are never logged."""
 
+import ipaddress
 import logging
+
+from django.conf import settings
 
 log = logging.getLogger("imhcf.security")
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.IMHCF_TRUSTED_PROXIES)
+
+
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The address of the person's browser: the sign-in lockout (django-axes, through
+    AXES_CLIENT_IP_CALLABLE) and this log both use it.
+
+    Straight from the connection, unless that is a proxy we trust
+    (IMHCF_TRUSTED_PROXIES, e.g. the nginx of docs/deploy.md on 127.0.0.1). Then the
+    proxy's X-Forwarded-For is read from the right, skipping our own proxies: the first
+    address a trusted proxy did not add itself is the client. Anything to its left was
+    written by the client and may be forged, so it is never used."""
+    if request is None:
+        return ""
+    address = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(address):
+        return address
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _trusted(hop):
+            return hop
+    return address
 
 
 def event(name: str, request=None, *, level: int = logging.INFO, **fields) -> None:

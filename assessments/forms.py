@@ -153,7 +153,7 @@ class CodeForm(forms.Form):
 
     token = forms.CharField(
         label="Code",
-        max_length=20,
+        max_length=40,  # a recovery code: 25 characters in five groups
         help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}

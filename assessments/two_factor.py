@@ -9,14 +9,16 @@ It is decided once, when the person signs in, so other requests cost no query.
 """
 
 import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
 
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp import verify_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership
+from .models import Membership, RecoveryCode
 
 PENDING = "imhcf_2fa"
 VERIFY, SETUP = "verify", "setup"
@@ -58,8 +60,10 @@ def pending_device(user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def mark_verified(request, device) -> None:
-    otp_login(request, device)
+def mark_verified(request, device: TOTPDevice | None = None) -> None:
+    """This sign-in has given its second factor (a recovery code has no device)."""
+    if device is not None:
+        otp_login(request, device)
     request.session.pop(PENDING, None)
 
 
@@ -86,32 +90,68 @@ def confirm_device(request, device: TOTPDevice, token: str) -> tuple[list[str], 
     return codes, ""
 
 
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _normal(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
 def new_recovery_codes(user) -> list[str]:
-    """Ten single-use codes for when the phone is lost; the old ones stop working."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes")
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    """Ten single-use codes for when the phone is lost; the old ones stop working. Each
+    is 25 base32 characters (125 random bits) shown in groups of five; only their
+    SHA-256 is kept, so they are shown this once."""
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        text = base64.b32encode(secrets.token_bytes(16)).decode().lower()[:25]
+        codes.append("-".join(text[i : i + 5] for i in range(0, 25, 5)))
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, digest=_digest(_normal(code))) for code in codes
+    )
     return codes
 
 
-def check_code(user, token: str) -> tuple[object | None, str]:
-    """(the device that accepts `token`, "") or (None, why not). Six digits are checked
-    against the authenticator, anything else against the recovery codes. django-otp
-    refuses a code already used and makes each wrong guess wait longer."""
-    token = token.replace(" ", "").strip().lower()
-    kind = TOTPDevice if token.isdigit() else StaticDevice
-    device = kind.objects.filter(user=user, confirmed=True).first()
+@dataclass(frozen=True)
+class Check:
+    """The result of checking a second-factor code."""
+
+    factor: str = ""  # "authenticator" or "recovery_code" when accepted
+    problem: str = ""  # why not, in words, when refused
+    device: TOTPDevice | None = None
+    codes_left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.factor)
+
+
+WRONG = "That code did not match. Codes change every 30 seconds; try the new one."
+
+
+def check_code(user, token: str) -> Check:
+    """Six digits are checked against the authenticator (django-otp refuses a code
+    already used); anything else against the recovery codes, each of which works once.
+    Every wrong code makes the next try wait longer, whichever kind it was."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    token = _normal(token)
     if not token or device is None:
-        return None, "That code did not match. Check the code and try again."
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        return None, TOO_MANY
-    if verify_token(user, device.persistent_id, token) is None:
-        return None, "That code did not match. Codes change every 30 seconds; try the new one."
-    return device, ""
+        return Check(problem="That code did not match. Check the code and try again.")
+    if not device.verify_is_allowed()[0]:
+        return Check(problem=TOO_MANY)
+    if token.isdigit():
+        if verify_token(user, device.persistent_id, token) is None:
+            return Check(problem=WRONG)
+        return Check(factor="authenticator", device=device)
+    used, _ = RecoveryCode.objects.filter(user=user, digest=_digest(token)).delete()
+    if not used:
+        device.throttle_increment()
+        return Check(problem=WRONG)
+    device.throttle_reset()
+    return Check(factor="recovery_code", codes_left=RecoveryCode.objects.filter(user=user).count())
 
 
 def turn_off(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()

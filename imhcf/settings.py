@@ -5,6 +5,7 @@ DEBUG on for the development server. Production sets DJANGO_SECRET_KEY,
 DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,7 +55,6 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "catalogue",
     "assessments",
@@ -140,6 +140,15 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy the connection comes from the proxy: list its addresses (or
+# networks) so the client's own address is read from X-Forwarded-For, for the lockout
+# and the security log alike (assessments.audit.client_address). Empty: no proxy.
+IMHCF_TRUSTED_PROXIES = [
+    ipaddress.ip_network(net.strip())
+    for net in os.environ.get("IMHCF_TRUSTED_PROXIES", "").split(",")
+    if net.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "assessments.audit.client_address"
 # Sessions end after this long without a request, and this long after signing in.
 IMHCF_SESSION_IDLE_MINUTES = int(os.environ.get("IMHCF_SESSION_IDLE_MINUTES", "30"))
 IMHCF_SESSION_MAX_HOURS = int(os.environ.get("IMHCF_SESSION_MAX_HOURS", "10"))

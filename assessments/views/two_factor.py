@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import audit, two_factor
@@ -41,22 +40,20 @@ def verify(request):
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, problem = two_factor.check_code(request.user, form.cleaned_data["token"])
-        kind = "recovery_code" if isinstance(device, StaticDevice) else "authenticator"
-        if device is None:
+        check = two_factor.check_code(request.user, form.cleaned_data["token"])
+        if not check.ok:
             audit.event("signin.second_factor_failed", request, level=logging.WARNING)
+            form.add_error("token", check.problem)
         else:
-            audit.event("signin.second_factor_ok", request, factor=kind)
-            two_factor.mark_verified(request, device)
-            if isinstance(device, StaticDevice):
-                left = device.token_set.count()
+            audit.event("signin.second_factor_ok", request, factor=check.factor)
+            two_factor.mark_verified(request, check.device)
+            if check.factor == "recovery_code":
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code; {left} left. If your phone is lost, "
-                    "set up your authenticator again from Two-factor sign-in.",
+                    f"You signed in with a recovery code; {check.codes_left} left. If your "
+                    "phone is lost, set up your authenticator again from Two-factor sign-in.",
                 )
             return redirect(_next(request))
-        form.add_error("token", problem)
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
     )
@@ -126,10 +123,10 @@ def manage(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
-        device, problem = two_factor.check_code(user, form.cleaned_data["token"])
-        if device is None:
+        check = two_factor.check_code(user, form.cleaned_data["token"])
+        if not check.ok:
             audit.event("two_factor.confirm_failed", request, level=logging.WARNING)
-            form.add_error("token", problem)
+            form.add_error("token", check.problem)
         elif action == "codes":
             audit.event("two_factor.new_recovery_codes", request)
             request.session[NEW_CODES] = two_factor.new_recovery_codes(user)
@@ -145,6 +142,6 @@ def manage(request):
         "form": form,
         "on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "required": required,
-        "codes_left": StaticToken.objects.filter(device__user=user).count(),
+        "codes_left": user.recovery_codes.count(),
     }
     return render(request, "registration/two_factor.html", context)

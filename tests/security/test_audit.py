@@ -2,6 +2,7 @@
 factors, refused looks at other people's objects, sessions that time out; one line
 each, with no password or code in it and no way for input to forge a line."""
 
+import ipaddress
 import logging
 
 import pytest
@@ -92,3 +93,59 @@ def test_input_cannot_forge_a_log_line(client, security_log):
     lines = security_log()
     assert len(lines) == 1 and "\n" not in lines[0]
     assert lines[0].startswith("event=signin.failed") and "\\n" in lines[0]
+
+
+def wrong_passwords(client, username, times, **headers):
+    for _ in range(times):
+        client.post(reverse("login"), {"username": username, "password": "wrong-1"}, **headers)
+
+
+def test_behind_a_trusted_proxy_the_lockout_and_the_log_use_the_clients_own_address(
+    client, alice, settings, security_log
+):
+    """The nginx of docs/deploy.md connects from 127.0.0.1 and appends the client to
+    X-Forwarded-For. One stranger's wrong guesses must not lock Alice out for everyone."""
+    settings.IMHCF_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    stranger = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    wrong_passwords(client, "alice", settings.AXES_FAILURE_LIMIT, **stranger)
+    assert (
+        client.post(
+            reverse("login"), {"username": "alice", "password": "x-pass-12345"}, **stranger
+        ).status_code
+        == 429
+    )
+    alice_at_work = {"HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    answer = client.post(
+        reverse("login"), {"username": "alice", "password": "x-pass-12345"}, **alice_at_work
+    )
+    assert answer.status_code == 302
+    lines = security_log()
+    assert any("signin.failed" in line and "ip='203.0.113.9'" in line for line in lines)
+    assert any("signin.password_ok" in line and "ip='198.51.100.7'" in line for line in lines)
+
+
+def test_a_forwarded_address_is_ignored_unless_it_comes_from_a_trusted_proxy(
+    client, alice, settings, security_log
+):
+    """Without a trusted proxy anyone could send X-Forwarded-For: a new made-up address
+    per guess must not escape the lockout, nor put a false address in the log."""
+    settings.IMHCF_TRUSTED_PROXIES = []
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        wrong_passwords(client, "alice", 1, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    answer = client.post(
+        reverse("login"),
+        {"username": "alice", "password": "x-pass-12345"},
+        HTTP_X_FORWARDED_FOR="203.0.113.200",
+    )
+    assert answer.status_code == 429
+    assert all("203.0.113" not in line for line in security_log())
+
+
+def test_a_forged_hop_left_of_the_proxys_own_is_never_taken_for_the_client(rf, settings):
+    from assessments.audit import client_address
+
+    settings.IMHCF_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.0/8")]
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="127.0.0.1")
+    assert client_address(request) == "198.51.100.7"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="192.0.2.50")
+    assert client_address(request) == "192.0.2.50"

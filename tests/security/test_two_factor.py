@@ -47,7 +47,7 @@ def set_up(client, user) -> list[str]:
     response = client.post(reverse("two_factor_setup"), {"token": user.first_code})
     assert response.status_code == 302 and "/codes/" in response["Location"]
     codes_page = client.get(response["Location"]).content.decode()
-    codes = re.findall(r"<li>([a-z2-7]{8})</li>", codes_page)
+    codes = re.findall(r"<li>([a-z2-7]{5}(?:-[a-z2-7]{5}){4})</li>", codes_page)
     assert len(codes) == 10
     return codes
 
@@ -119,13 +119,18 @@ def test_wrong_codes_make_the_next_try_wait(client, mina, settings):
     assert "Too many wrong codes in a row" in right.content.decode()
 
 
-def test_a_recovery_code_works_once(client, mina):
+def test_recovery_codes_are_stored_only_as_digests_and_each_works_once(client, mina):
+    from assessments.models import RecoveryCode
+
     sign_in(client, mina)
     codes = set_up(client, mina)
+    stored = set(RecoveryCode.objects.filter(user=mina).values_list("digest", flat=True))
+    assert len(stored) == 10 and not any(c.replace("-", "") in d for c in codes for d in stored)
     for attempt in range(2):
         client.post(reverse("logout"))
         sign_in(client, mina)
-        response = client.post(reverse("two_factor_verify"), {"token": codes[0].upper()})
+        typed = codes[0].upper().replace("-", " ")  # as read off paper: any case, spaces
+        response = client.post(reverse("two_factor_verify"), {"token": typed})
         if attempt == 0:
             assert response.status_code == 302
             assert client.get(reverse("assessments:dashboard")).status_code == 200
@@ -175,3 +180,37 @@ def test_the_page_after_the_code_is_never_another_site(client, alice):
         {"token": code(device, steps_ahead=1), "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("assessments:dashboard")
+
+
+def test_recovery_codes_kept_by_the_old_plugin_still_work_and_lose_their_plain_copy(client, mina):
+    """Codes issued before they were hashed lived in plain text in django-otp's static
+    tables: the migration keeps each working, stores only its digest, and wipes the text."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from assessments.models import RecoveryCode
+
+    carry = importlib.import_module(
+        "assessments.migrations.0008_recovery_codes_from_django_otp"
+    ).carry_over
+    sign_in(client, mina)
+    set_up(client, mina)
+    RecoveryCode.objects.filter(user=mina).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE otp_static_staticdevice (id integer, user_id integer)")
+        cursor.execute("CREATE TABLE otp_static_statictoken (device_id integer, token text)")
+        cursor.execute("INSERT INTO otp_static_staticdevice VALUES (1, %s)", [mina.pk])
+        cursor.execute("INSERT INTO otp_static_statictoken VALUES (1, 'abcd2345')")
+    carry(apps, SimpleNamespace(connection=connection))  # all it uses of the schema editor
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM otp_static_statictoken")
+        assert cursor.fetchone()[0] == 0
+    assert RecoveryCode.objects.filter(user=mina).count() == 1
+    client.post(reverse("logout"))
+    sign_in(client, mina)
+    response = client.post(reverse("two_factor_verify"), {"token": "ABCD2345"})
+    assert response.status_code == 302
+    assert client.get(reverse("assessments:team_report", args=[mina.team.pk])).status_code == 200
