@@ -6,26 +6,14 @@ so anything the user may not see is reported as missing (404)."""
 
 from django.http import Http404
 
-from . import audit
+from .accounts import audit
 from .models import Invite, Membership, Team
-from .progress import LEVELS, Framework
 
 
 def _refused(user, what: str, pk) -> Http404:
     """Log a refused look at an object (ASVS 16.3.2), then report it as missing."""
     audit.event("access.refused", None, user_id=getattr(user, "pk", None), object=f"{what}:{pk}")
     return Http404("Not found")
-
-
-def own_grid(framework: Framework, level: int, domain: int):
-    """The domain to show on the signed-in user's grid, or 404 for a level or
-    domain that does not exist."""
-    if level not in LEVELS:
-        raise Http404("No such level")
-    for candidate in framework.domains:
-        if candidate.number == domain:
-            return candidate
-    raise Http404("No such domain")
 
 
 def managed_team(user, pk: int):

@@ -24,17 +24,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from assessments.demo import build_demo_team  # noqa: E402
-from assessments.matching import Option, best_plan  # noqa: E402
-from assessments.models import (  # noqa: E402
-    Status,
-    Team,  # noqa: E402
-    User,
-)
-from assessments.progress import load_framework  # noqa: E402
-from assessments.services import Entry, fingerprint, save_domain  # noqa: E402
+from assessments.items import load_framework  # noqa: E402
+from assessments.models import Status, Team, User  # noqa: E402
+from assessments.ops.demo import build_demo_team, build_full_framework  # noqa: E402
+from assessments.plans.optimiser import Option, best_plan  # noqa: E402
+from assessments.ratings.services import Entry, fingerprint, save_domain  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
-from tests.factories import build_full_framework  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
 GOALS = {

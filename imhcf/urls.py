@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments import views as assessment_views
-from assessments.views import two_factor
-from assessments.views.account import SignOut
+from assessments.accounts import two_factor_views as two_factor
+from assessments.accounts import views as accounts
 
 admin.site.site_header = "imhcf administration"
 admin.site.site_title = "imhcf admin"
@@ -11,8 +10,8 @@ admin.site.index_title = "Framework, courses and people"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/signup/", assessment_views.signup, name="signup"),
-    path("accounts/logout/", SignOut.as_view(), name="logout"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/logout/", accounts.SignOut.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor.manage, name="two_factor"),
     path("accounts/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
@@ -20,6 +19,6 @@ urlpatterns = [
     path("accounts/two-factor/codes/", two_factor.recovery_codes, name="two_factor_codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("assessments.urls")),
-    path("join/<str:token>/", assessment_views.join, name="join"),
+    path("join/<str:token>/", accounts.join, name="join"),
     path("", include("catalogue.urls")),
 ]

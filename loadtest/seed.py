@@ -17,8 +17,8 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from assessments.demo import build_demo_team  # noqa: E402
 from assessments.models import JobRole, Membership, User  # noqa: E402
+from assessments.ops.demo import build_demo_team  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
 
 PASSWORD = "load-test-pass-2026"  # noqa: S105 - a throwaway database on loopback

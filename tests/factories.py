@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from assessments.ops.demo import FULL_SIZES, build_full_framework  # noqa: F401 (re-exported)
 from catalogue.models import (
     Competency,
     Course,
@@ -114,37 +115,6 @@ class CoverageFactory(DjangoModelFactory):
     domain = factory.SubFactory(DomainFactory)
     strength = Coverage.Strength.FULL
     reason = "The module that teaches it."
-
-
-# A framework the full size of the IMHCF (63 competencies x 3 levels), for tests and
-# benchmarks that need every domain assessed competency by competency. Its wording is
-# placeholder text made here, never shipped.
-FULL_SIZES = {1: 10, 2: 9, 3: 9, 4: 9, 5: 9, 6: 9, 7: 8}
-
-
-def build_full_framework():
-    """Needs the shipped catalogue loaded (levels and domains)."""
-    levels = list(Level.objects.all())
-    for number, size in FULL_SIZES.items():
-        Domain.objects.filter(number=number).update(declared_size=size)
-    existing = set(Competency.objects.values_list("code", flat=True))
-    Competency.objects.bulk_create(
-        Competency(domain_id=n, code=f"{n}.{i:02d}", heading=f"Group {n}")
-        for n, size in FULL_SIZES.items()
-        for i in range(1, size + 1)
-        if f"{n}.{i:02d}" not in existing
-    )
-    Wording.objects.all().delete()
-    Wording.objects.bulk_create(
-        Wording(
-            competency=c,
-            level=level,
-            knowledge=f"Knowledge for {c.code}.",
-            ability=f"Ability for {c.code} at level {level.number}.",
-        )
-        for c in Competency.objects.all()
-        for level in levels
-    )
 
 
 def with_authenticator(user):

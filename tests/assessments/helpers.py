@@ -1,7 +1,8 @@
 """Building grid POSTs the way the page's form sends them."""
 
-from assessments.progress import load_framework, ratings_by_key
-from assessments.services import fingerprint
+from assessments.items import load_framework
+from assessments.ratings.progress import ratings_by_key
+from assessments.ratings.services import fingerprint
 
 
 def grid_post(user, level, domain, changes=None, *, stale_from=None):

@@ -10,9 +10,9 @@ import threading
 import pytest
 from django.db import connection
 
+from assessments.items import load_framework
 from assessments.models import Rating, RatingChange, User
-from assessments.progress import load_framework
-from assessments.services import Entry, fingerprint, save_domain
+from assessments.ratings.services import Entry, fingerprint, save_domain
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

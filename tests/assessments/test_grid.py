@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Rating, RatingChange
-from assessments.progress import ratings_by_key
+from assessments.ratings.progress import ratings_by_key
 from tests.assessments.helpers import grid_post
 from tests.factories import build_full_framework
 from tests.queries import count_queries

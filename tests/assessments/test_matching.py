@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.matching import EXACT_LIMIT, Option, best_plan
+from assessments.plans.optimiser import EXACT_LIMIT, Option, best_plan
 
 
 def opt(key, fee, hours, *covers):
@@ -117,7 +117,7 @@ def test_large_inputs_use_the_greedy_search_and_still_cover_everything():
 def test_gap_sets_with_one_signature_get_the_same_plan(n_options):
     import random
 
-    from assessments.matching import cover_sets, plan_signature
+    from assessments.plans.optimiser import cover_sets, plan_signature
 
     rng = random.Random(n_options)
     universe = [f"g{i:02d}" for i in range(40)]

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from assessments.items import load_framework
 from assessments.models import Rating, RatingChange, User
-from assessments.progress import load_framework
-from assessments.services import Entry, fingerprint, save_domain
+from assessments.ratings.services import Entry, fingerprint, save_domain
 from tests.factories import build_full_framework
 from tests.queries import count_queries
 

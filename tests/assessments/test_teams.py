@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessments import urls
 from assessments.models import Membership, Rating, Team, User
-from assessments.services import create_invite
+from assessments.teams.services import create_invite
 from tests.assessments.test_pages import rate
 from tests.factories import with_authenticator
 from tests.queries import count_queries
@@ -357,14 +357,16 @@ def test_team_plan_matches_each_members_own_plan_on_a_full_framework(team, manag
     own plan would, however many of them share one computation."""
     import random
 
-    from assessments.matching import best_plan
-    from assessments.plans import build_options, find_gaps, load_catalogue
-    from assessments.progress import answers_by_key, load_framework
-    from assessments.reports import team_plan
+    from assessments.items import load_framework
+    from assessments.plans.gaps import find_gaps
+    from assessments.plans.offers import build_options, read_offers
+    from assessments.plans.optimiser import best_plan
+    from assessments.ratings.progress import answers_by_key
+    from assessments.teams.team_plan import team_plan
     from tests.factories import build_full_framework
 
     build_full_framework()
-    framework, catalogue = load_framework(), load_catalogue()
+    framework, catalogue = load_framework(), read_offers()
     rng = random.Random(4)
     users = User.objects.bulk_create(User(username=f"v{i:02d}") for i in range(40))
     Membership.objects.bulk_create(Membership(team=team, user=u) for u in users)
@@ -391,3 +393,31 @@ def test_team_plan_matches_each_members_own_plan_on_a_full_framework(team, manag
     got = {course.option.key: sorted(course.members) for course in plan.courses}
     assert got == {key: sorted(names) for key, names in expected.items()}
     assert len({len(names) for names in got.values()}) > 1  # members' plans do differ
+
+
+def test_the_organisation_view_and_the_team_report_agree_after_the_wording_is_imported(
+    client, manager, admin_user, django_user_model
+):
+    """Three members rate Domain 1 as a whole, the full wording is then imported, and
+    they rate all ten of its competencies: the old whole-domain rows stay in the
+    database (history), but only the items that now exist count, on both pages."""
+    from tests.factories import build_full_framework
+
+    team = Team.objects.create(name="East locality", organisation="Trust B")
+    members = []
+    for i in range(3):
+        member = django_user_model.objects.create_user(f"e{i}", password="x-pass-12345")
+        Membership.objects.create(team=team, user=member)
+        rate(member, {(1, 1): ("achieved", "")})  # Domain 1 as a whole
+        members.append(member)
+    build_full_framework()
+    for member in members:
+        rate(member, {(1, 1): ("achieved", "")})  # now each of its 10 competencies
+    Membership.objects.create(team=team, user=manager, role=Membership.Role.MANAGER)
+    client.force_login(manager)
+    report = client.get(reverse("assessments:team_report", args=[team.pk]), {"level": 1})
+    assert report.context["report"].summaries[0].percent == 100
+    client.force_login(admin_user)
+    overview = client.get(reverse("assessments:organisation"), {"level": 1})
+    (row,) = overview.context["overview"]["Trust B"]
+    assert row.percents[0] == 100

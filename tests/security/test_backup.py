@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from assessments import services
+from assessments.items import load_framework
 from assessments.models import Membership, Rating, Team, User
-from assessments.progress import load_framework
+from assessments.ratings import services
+from assessments.teams.services import review_assessment
 from catalogue.models import Fee
 from tests.assessments.test_pages import rate
 from tests.factories import with_authenticator
@@ -51,9 +52,7 @@ def data(catalogue):
     membership = Membership.objects.create(team=team, user=alice, shares_evidence=True)
     mina = with_authenticator(User.objects.create_user("mina", password="x-pass-12345"))
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
-    services.review_assessment(
-        team=team, membership=membership, manager=mina, comment="Good", sign_off=True
-    )
+    review_assessment(team=team, membership=membership, manager=mina, comment="Good", sign_off=True)
     return alice
 
 

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Membership, Team, User
-from assessments.services import create_invite
+from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import with_authenticator
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from assessments.exports import _static_file, pdf_bytes
+from assessments.downloads import _static_file, pdf_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ passwords must follow the rules."""
 import pytest
 from django.urls import reverse
 
-from imhcf.middleware import LAST_SEEN, SIGNED_IN_AT
+from assessments.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
 
 pytestmark = pytest.mark.django_db
 

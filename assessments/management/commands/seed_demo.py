@@ -3,10 +3,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.demo import build_demo_team
 from assessments.models import JobRole, Membership, Status, Team
-from assessments.progress import load_framework
-from assessments.services import Entry, fingerprint, save_domain
+
+from ...items import load_framework
+from ...ops.demo import build_demo_team
+from ...ratings.services import Entry, fingerprint, save_domain
 
 # Local demo only: the command refuses to run unless DEBUG is on.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105

@@ -1,112 +1,13 @@
-"""What gets assessed, and where a practitioner stands.
+"""Where a practitioner stands: the ratings read for a page, and progress per domain
+and level. Computed from the framework (assessments.items) and one query for the
+user's ratings."""
 
-An item is a competency at a level, or a whole domain at a level while its
-wording is incomplete (Domain.is_complete_at). Everything here is computed
-from three queries: domains with counts, competencies, and the user's ratings.
-"""
-
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from catalogue.models import Competency, Domain, Wording
+from catalogue.models import Domain
 
-from .models import Rating, Status
-
-LEVELS = (1, 2, 3)
-
-
-@dataclass(frozen=True)
-class Item:
-    level: int
-    domain: int
-    competency_id: int | None  # None: the domain as a whole
-    code: str  # "1.07", or "D3" for domain 3 as a whole
-    title: str
-
-    @property
-    def key(self) -> tuple[int, int, int | None]:
-        return (self.level, self.domain, self.competency_id)
-
-    @property
-    def is_whole_domain(self) -> bool:
-        return self.competency_id is None
-
-
-@dataclass(frozen=True)
-class CompetencyRef:
-    """What the assessment pages need of a competency; read with values_list, because
-    building 63 model instances per page costs more than the rest of the page."""
-
-    pk: int
-    domain_id: int
-    code: str
-    heading: str
-
-
-@dataclass(frozen=True)
-class Text:
-    knowledge: str
-    ability: str
-
-
-@dataclass
-class Framework:
-    """The framework as the assessment sees it: domains, competencies, items per level."""
-
-    domains: list[Domain]
-    competencies: dict[int, list[CompetencyRef]]  # domain number -> its competencies
-    items: dict[tuple[int, int], list[Item]]  # (level, domain) -> items
-
-    def items_at(self, level: int) -> list[Item]:
-        return [item for d in self.domains for item in self.items[(level, d.number)]]
-
-    def all_items(self, up_to: int = 3) -> list[Item]:
-        return [item for level in LEVELS if level <= up_to for item in self.items_at(level)]
-
-
-def load_framework() -> Framework:
-    """Two queries: domains, then competencies with the levels they are worded at.
-
-    Sets on each domain the same counts as Domain.objects.with_counts()
-    (competency_count, worded_1..worded_3), counted here in Python: compiling that
-    aggregate costs more than the whole of this function."""
-    domains = list(Domain.objects.all())
-    competencies: dict[int, list[CompetencyRef]] = defaultdict(list)
-    worded: dict[tuple[int, int], int] = defaultdict(int)
-    seen: set[int] = set()
-    rows = Competency.objects.values_list("pk", "domain_id", "code", "heading", "wordings__level")
-    for pk, domain_id, code, heading, level in rows:
-        if pk not in seen:
-            seen.add(pk)
-            competencies[domain_id].append(CompetencyRef(pk, domain_id, code, heading))
-        if level is not None:
-            worded[(domain_id, level)] += 1
-    for domain in domains:
-        domain.competency_count = len(competencies[domain.number])
-        for level in LEVELS:
-            setattr(domain, f"worded_{level}", worded[(domain.number, level)])
-    items: dict[tuple[int, int], list[Item]] = {}
-    for level in LEVELS:
-        for domain in domains:
-            if domain.is_complete_at(level):
-                items[(level, domain.number)] = [
-                    Item(level, domain.number, c.pk, c.code, c.heading or c.code)
-                    for c in competencies[domain.number]
-                ]
-            else:
-                title = f"Domain {domain.number} as a whole: {domain.name}"
-                items[(level, domain.number)] = [
-                    Item(level, domain.number, None, f"D{domain.number}", title)
-                ]
-    return Framework(domains, competencies, items)
-
-
-def wording_at(domain: int, level: int) -> dict[int, Text]:
-    """The wording of one domain's competencies at one level. One query."""
-    rows = Wording.objects.filter(competency__domain=domain, level=level).values_list(
-        "competency_id", "knowledge", "ability"
-    )
-    return {pk: Text(knowledge, ability) for pk, knowledge, ability in rows}
+from ..items import LEVELS, FrameworkView, Item
+from ..models import Rating, Status
 
 
 def ratings_by_key(user, *, level: int | None = None, domain: int | None = None):
@@ -216,7 +117,7 @@ class Progress:
         return totals
 
 
-def progress(framework: Framework, ratings: dict, target: int) -> Progress:
+def progress(framework: FrameworkView, ratings: dict, target: int) -> Progress:
     """Where the practitioner stands at every level. No queries."""
     cells: dict[int, list[Cell]] = {}
     level_done: dict[int, bool] = {}

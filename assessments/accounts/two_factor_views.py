@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import audit, two_factor
-from ..forms import CodeForm
+from . import audit, two_factor
+from .forms import CodeForm
 
 NEW_CODES = "imhcf_new_recovery_codes"
 

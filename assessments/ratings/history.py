@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .models import RatingChange, Status
+from ..models import RatingChange, Status
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import exports
-from ..forms import PlanForm
-from ..matching import best_plan
-from ..plans import build_options, find_gaps, group_gaps, load_catalogue
-from ..progress import answers_by_key, load_framework, progress
+from .. import downloads
+from ..items import load_framework
+from ..ratings.progress import answers_by_key, progress
+from .forms import PlanForm
+from .gaps import find_gaps, group_gaps
+from .offers import build_options, read_offers
+from .optimiser import best_plan
 
 
 def _gaps_and_catalogue(user):
     framework = load_framework()
     ratings = answers_by_key(user)
-    catalogue = load_catalogue()
+    catalogue = read_offers()
     return (
         find_gaps(framework, ratings, user.target_level, catalogue),
         catalogue,
@@ -97,7 +99,7 @@ def plan_print(request):
 def plan_pdf(request):
     """The same development plan as a PDF (WeasyPrint)."""
     html = render_to_string("assessments/plan_print.html", _plan_context(request), request=request)
-    pdf = exports.pdf_bytes(html, request.build_absolute_uri("/"))
+    pdf = downloads.pdf_bytes(html, request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="development-plan.pdf"'
     return response

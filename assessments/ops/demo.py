@@ -5,8 +5,10 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from .models import JobRole, Membership, Rating, Status, Team
-from .progress import load_framework
+from catalogue.models import Competency, Domain, Level, Wording
+
+from ..items import load_framework
+from ..models import JobRole, Membership, Rating, Status, Team
 
 ROLES = [JobRole.HEALTH_VISITOR, JobRole.MIDWIFE, JobRole.EARLY_YEARS, JobRole.SOCIAL_WORKER]
 # Half achieved, a quarter working towards, a quarter not yet assessed, drawn per item
@@ -51,3 +53,34 @@ def build_demo_team(name: str, members: int, *, manager=None) -> Team:
         batch_size=2000,
     )
     return team
+
+
+# A framework the full size of the IMHCF (63 competencies x 3 levels), for tests and
+# benchmarks that need every domain assessed competency by competency. Its wording is
+# placeholder text made here, never shipped.
+FULL_SIZES = {1: 10, 2: 9, 3: 9, 4: 9, 5: 9, 6: 9, 7: 8}
+
+
+def build_full_framework():
+    """Needs the shipped catalogue loaded (levels and domains)."""
+    levels = list(Level.objects.all())
+    for number, size in FULL_SIZES.items():
+        Domain.objects.filter(number=number).update(declared_size=size)
+    existing = set(Competency.objects.values_list("code", flat=True))
+    Competency.objects.bulk_create(
+        Competency(domain_id=n, code=f"{n}.{i:02d}", heading=f"Group {n}")
+        for n, size in FULL_SIZES.items()
+        for i in range(1, size + 1)
+        if f"{n}.{i:02d}" not in existing
+    )
+    Wording.objects.all().delete()
+    Wording.objects.bulk_create(
+        Wording(
+            competency=c,
+            level=level,
+            knowledge=f"Knowledge for {c.code}.",
+            ability=f"Ability for {c.code} at level {level.number}.",
+        )
+        for c in Competency.objects.all()
+        for level in levels
+    )

@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, RecoveryCode
+from ..models import Membership, RecoveryCode
 
 PENDING = "imhcf_2fa"
 VERIFY, SETUP = "verify", "setup"

@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
+from . import audit, two_factor
+from .two_factor import PENDING, SETUP
+
 SIGNED_IN_AT = "imhcf_signed_in_at"
 LAST_SEEN = "imhcf_last_seen"
 # Activity is written to the session at most once a minute, not on every request.
@@ -23,8 +26,6 @@ SEEN_GRANULARITY = 60
 def mark_signed_in(sender, request, user, **kwargs):
     """user_logged_in receiver: the absolute timeout counts from here, and whether a
     second factor is still owed is decided here, once."""
-    from assessments import two_factor
-
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
@@ -62,8 +63,6 @@ class SessionTimeouts:
             if now - seen >= SEEN_GRANULARITY or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
             return
-        from assessments import audit
-
         audit.event("session.timeout", request, kind=kind)
         logout(request)
         messages.info(request, f"{reason} Please sign in again; nothing you saved was lost.")
@@ -95,8 +94,6 @@ class TwoFactorGate:
         self.get_response = get_response
 
     def __call__(self, request):
-        from assessments.two_factor import PENDING, SETUP
-
         state = request.session.get(PENDING) if request.user.is_authenticated else None
         if state and request.path_info not in _open_while_pending()[state]:
             page = "two_factor_setup" if state == SETUP else "two_factor_verify"

@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access, exports, services
-from ..forms import ProfileForm, SignUpForm
+from .. import access, downloads
 from ..models import Membership, Rating, RatingChange, Review
+from ..teams import services
+from .export import own_data_rows
+from .forms import ProfileForm, SignUpForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,7 +137,7 @@ def export_json(request):
 def export_csv(request):
     """The user's ratings and their history, as one CSV."""
     ratings, changes = _export_rows(request.user)
-    text = "".join(exports.csv_stream(exports.own_data_rows(ratings, changes)))
+    text = "".join(downloads.csv_stream(own_data_rows(ratings, changes)))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.csv"'
     return response

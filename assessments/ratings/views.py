@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access
-from ..changes import recent_changes
-from ..forms import ChangesSinceForm, GridRow, GridSubmission
+from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
-from ..progress import LEVELS, answers_by_key, load_framework, progress, ratings_by_key, wording_at
-from ..services import fingerprint, save_domain
+from .forms import ChangesSinceForm, GridRow, GridSubmission
+from .history import recent_changes
+from .progress import answers_by_key, progress, ratings_by_key
+from .services import fingerprint, save_domain
 
 
 @require_GET
@@ -66,7 +66,7 @@ def grid(request, level, domain):
     successful POST reads no wording or rating before the save itself: at most ten."""
     user = request.user
     framework = load_framework()
-    domain_obj = access.own_grid(framework, level, domain)
+    domain_obj = grid_domain(framework, level, domain)
     items = framework.items[(level, domain)]
     conflicts = {}
     if request.method == "GET":

@@ -1,59 +1,30 @@
-"""Gaps and the options that close them, read from the database for one practitioner.
-
-Coverage rows match gaps on the domain as a whole or on one competency, at a
-level (DESIGN.md). A domain-wide row covers every item of that domain at its
-level; a competency row covers that competency and, partly, the domain as a
-whole. What can be bought is priced from the seed's figures only:
+"""What can be bought, read from the catalogue once per page and priced from the
+providers' published figures only:
 - a course with one fee: the course;
 - a course with awards by year (MSc, PGDip, PGCert): the smallest award whose
   years hold the modules needed, with time in proportion to its years;
 - a course priced per block of credits: single modules, at that price per block
   (time not published).
-Rows with no module need the whole course (its largest award).
-"""
+Rows with no module need the whole course (its largest award)."""
+
+from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from catalogue.models import HOURS_PER, Course, Coverage, Fee, Module
 
-from .matching import Option
-from .models import Status
-from .progress import Framework, Item, status_of
+from .optimiser import Option
 
-
-def gap_key(level: int, code: str) -> str:
-    return f"{level}:{code}"
+if TYPE_CHECKING:
+    from .gaps import Gap
 
 
 @dataclass
-class Match:
-    """A coverage row as it applies to one gap."""
-
-    row: Coverage
-    strength: str  # "full" or "partial" for this gap
-    strength_label: str
-
-
-@dataclass
-class Gap:
-    item: Item
-    status: str
-    matches: list[Match] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return gap_key(self.item.level, self.item.code)
-
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-
-@dataclass
-class Catalogue:
+class Offers:
     """What the plan needs from the catalogue: offered coverage, fees and modules."""
 
     rows: list[Coverage]
@@ -62,7 +33,7 @@ class Catalogue:
     courses: dict[int, Course]
 
 
-def load_catalogue() -> Catalogue:
+def read_offers() -> Offers:
     """Three queries: offered coverage with course, provider and module; fees; modules."""
     rows = list(
         Coverage.objects.offered()
@@ -82,79 +53,10 @@ def load_catalogue() -> Catalogue:
         course.fee_summary = "; ".join(  # shown beside every gap the course covers
             f"{fee.label}: {fee.standard_label} / {fee.nhs_funded_label}" for fee in fees[course_id]
         )
-    return Catalogue(rows, fees, modules, courses)
+    return Offers(rows, fees, modules, courses)
 
 
-def attach_matches(gaps: list[Gap], framework: Framework, catalogue: Catalogue) -> None:
-    """Set each gap's matches from the offered coverage rows. No queries."""
-    by_target: dict[tuple, list[Match]] = defaultdict(list)
-    for row in catalogue.rows:
-        label = row.get_strength_display()
-        if row.competency_id is None:
-            by_target[(row.level_id, row.domain_id, None)].append(Match(row, row.strength, label))
-            for competency in framework.competencies.get(row.domain_id, []):
-                by_target[(row.level_id, row.domain_id, competency.pk)].append(
-                    Match(row, row.strength, label)
-                )
-        else:
-            by_target[(row.level_id, row.domain_id, row.competency_id)].append(
-                Match(row, row.strength, label)
-            )
-            # Covering one competency only partly covers its domain as a whole.
-            by_target[(row.level_id, row.domain_id, None)].append(
-                Match(row, Coverage.Strength.PARTIAL, "Partly covers (one competency)")
-            )
-    for gap in gaps:
-        gap.matches = by_target[gap.item.key]
-
-
-def find_gaps(framework: Framework, ratings: dict, target: int, catalogue: Catalogue) -> list[Gap]:
-    """Every item below achieved at or under the target level, with its matches. No queries."""
-    gaps = []
-    for item in framework.all_items(up_to=target):
-        status = status_of(ratings, item)
-        if status == Status.ACHIEVED:
-            continue
-        gaps.append(Gap(item, status))
-    attach_matches(gaps, framework, catalogue)
-    return gaps
-
-
-@dataclass
-class GapGroup:
-    """The gaps of one domain at one level, with the distinct coverage rows that
-    apply to them: a domain-wide row is listed once, not once per competency."""
-
-    level: int
-    domain: int
-    name: str
-    gaps: list[Gap]
-    rows: list[Match]
-
-
-def group_gaps(gaps: list[Gap], framework: Framework) -> list[GapGroup]:
-    """No queries. Each gap also gets `covered_by`: the covering courses in one line."""
-    names = {d.number: d.name for d in framework.domains}
-    groups: dict[tuple[int, int], GapGroup] = {}
-    listed: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)
-    for gap in gaps:
-        where = (gap.item.level, gap.item.domain)
-        group = groups.get(where)
-        if group is None:
-            group = groups[where] = GapGroup(*where, names[where[1]], [], [])
-        seen = listed[where]
-        gap.covered_by = "; ".join(
-            dict.fromkeys(f"{m.row.course.title} ({m.strength_label.lower()})" for m in gap.matches)
-        )
-        group.gaps.append(gap)
-        for match in gap.matches:
-            if (match.row.pk, match.strength) not in seen:
-                seen.add((match.row.pk, match.strength))
-                group.rows.append(match)
-    return list(groups.values())
-
-
-def build_options(gaps: list[Gap], catalogue: Catalogue, *, nhs: bool) -> list[Option]:
+def build_options(gaps: list[Gap], catalogue: Offers, *, nhs: bool) -> list[Option]:
     """What could be bought to close these gaps, priced from the published fees."""
     needs: dict[int, dict[Module | None, set[str]]] = defaultdict(lambda: defaultdict(set))
     for gap in gaps:

@@ -8,11 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access, audit, exports, reports, services
-from ..forms import TeamReportForm
+from .. import access, downloads
+from ..accounts import audit
+from ..items import LEVELS, load_framework
 from ..models import EVIDENCE_MAX, Review, Status, Team
-from ..plans import load_catalogue
-from ..progress import LEVELS, answers_by_key, load_framework
+from ..plans.offers import read_offers
+from ..ratings.progress import answers_by_key
+from . import exports, heatmap, reports, services
+from .forms import TeamReportForm
+from .team_plan import team_plan as build_team_plan
 
 
 @require_GET
@@ -53,7 +57,7 @@ def team_report(request, pk):
         "form": form,
         "report": report,
         "query": query.urlencode(),
-        "symbols": reports.SYMBOL.values(),
+        "symbols": heatmap.SYMBOL.values(),
     }
     return render(request, "assessments/team_report.html", context)
 
@@ -65,7 +69,7 @@ def team_report_csv(request, pk):
     framework = load_framework()
     _, filters, level, items = _report_filters(request, framework)
     rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
-    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv")
+    response = StreamingHttpResponse(downloads.csv_stream(rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.csv"'
     return response
 
@@ -78,7 +82,7 @@ def team_report_xlsx(request, pk):
     _, filters, level, items = _report_filters(request, framework)
     rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
     response = HttpResponse(
-        exports.xlsx_bytes(rows, f"Level {level}"),
+        downloads.xlsx_bytes(rows, f"Level {level}"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.xlsx"'
@@ -151,7 +155,7 @@ def _team_plan(request, pk):
     team = access.managed_team(request.user, pk)
     framework = load_framework()
     form, _, level, _ = _report_filters(request, framework)
-    plan = reports.team_plan(team, framework, load_catalogue(), level=level)
+    plan = build_team_plan(team, framework, read_offers(), level=level)
     return team, form, plan
 
 
@@ -173,7 +177,7 @@ def team_plan_csv(request, pk):
     """The team plan as CSV."""
     team, _, plan = _team_plan(request, pk)
     response = StreamingHttpResponse(
-        exports.csv_stream(exports.plan_rows(plan)), content_type="text/csv"
+        downloads.csv_stream(exports.plan_rows(plan)), content_type="text/csv"
     )
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.csv"'
     return response
@@ -184,7 +188,7 @@ def team_plan_xlsx(request, pk):
     """The team plan as an Excel workbook."""
     team, _, plan = _team_plan(request, pk)
     response = HttpResponse(
-        exports.xlsx_bytes(exports.plan_rows(plan), "Team plan"),
+        downloads.xlsx_bytes(exports.plan_rows(plan), "Team plan"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.xlsx"'

@@ -1,0 +1,87 @@
+"""People who sign in: the user model, job roles and the level each role suggests,
+and recovery codes for two-factor sign-in."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class JobRole(models.TextChoices):
+    EARLY_YEARS = "early_years", "Early years practitioner"
+    NURSERY_MANAGER = "nursery_manager", "Nursery manager"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    MIDWIFE = "midwife", "Midwife"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    MEDIC = "medic", "Medic (doctor)"
+    NURSE = "nurse", "Nurse"
+    PSYCHOLOGIST = "psychologist", "Psychologist"
+    PSYCHOTHERAPIST = "psychotherapist", "Parent-infant psychotherapist"
+    SPECIALIST_HV = "specialist_hv", "Specialist health visitor"
+    OTHER = "other", "Other"
+
+
+# The level each role usually works at, from the framework introduction:
+# Level 1 early years staff; Level 2 medics, health visitors, midwives, social
+# workers (and nursery managers); Level 3 specialist infant mental health
+# practitioners. Nurses and psychologists are not named there: nurses sit with
+# the Level 2 health professions, psychologists with the specialists.
+SUGGESTED_LEVEL = {
+    JobRole.EARLY_YEARS: 1,
+    JobRole.NURSERY_MANAGER: 2,
+    JobRole.HEALTH_VISITOR: 2,
+    JobRole.MIDWIFE: 2,
+    JobRole.SOCIAL_WORKER: 2,
+    JobRole.MEDIC: 2,
+    JobRole.NURSE: 2,
+    JobRole.PSYCHOLOGIST: 3,
+    JobRole.PSYCHOTHERAPIST: 3,
+    JobRole.SPECIALIST_HV: 3,
+    JobRole.OTHER: 1,
+}
+
+
+class User(AbstractUser):
+    """A person who signs in: practitioner, manager or admin."""
+
+    job_role = models.CharField(
+        max_length=20, choices=JobRole, blank=True, help_text="e.g. Health visitor"
+    )
+    chosen_level = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text="The level the practitioner aims for; empty = the one their role suggests.",
+    )
+
+    class Meta:
+        db_table = "assessments_user"
+
+    @property
+    def suggested_level(self) -> int | None:
+        return SUGGESTED_LEVEL.get(self.job_role) if self.job_role else None
+
+    @property
+    def target_level(self) -> int:
+        """The level to assess up to: chosen, else suggested by role, else Level 1."""
+        return self.chosen_level or self.suggested_level or 1
+
+
+class RecoveryCode(models.Model):
+    """One single-use code for signing in when the authenticator app is lost. Codes
+    carry 125 random bits, so only their SHA-256 is stored (ASVS 6.5.2): the table
+    cannot be read back into working codes, and checking one is a single lookup."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the code, in hex.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
+        ]
+
+    def __str__(self):
+        return f"Recovery code of {self.user} ({self.created_at:%d %b %Y})"

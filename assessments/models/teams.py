@@ -1,0 +1,122 @@
+"""Teams, who is on them (members and managers), managers' reviews and invitations."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .ratings import EVIDENCE_MAX
+
+
+class TeamQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """The only definition of "teams this user manages"."""
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.MANAGER
+        ).distinct()
+
+
+class Team(models.Model):
+    """A group of practitioners with one or more managers."""
+
+    name = models.CharField(max_length=200, help_text="e.g. North locality health visiting")
+    organisation = models.CharField(max_length=200, help_text="e.g. Anytown NHS Trust")
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class Membership(models.Model):
+    """A person on a team, as a member or as one of its managers."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        MANAGER = "manager", "Manager"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role, default=Role.MEMBER)
+    shares_evidence = models.BooleanField(
+        default=False,
+        help_text="The member lets this team's managers read their evidence notes. "
+        "Managers always see statuses.",
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "user__last_name", "user__first_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_team_user"),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "manager"]), name="membership_role_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "role"], name="membership_team_role")]
+
+    def __str__(self):
+        return f"{self.user} – {self.team} ({self.get_role_display()})"
+
+
+class Review(models.Model):
+    """A manager's comment on a member's shared assessment, optionally a sign-off.
+    The snapshot keeps what the assessment said at that moment."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="reviews")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, max_length=EVIDENCE_MAX)
+    signed_off = models.BooleanField(default=False)
+    snapshot = models.JSONField(default=list, help_text="Every rating at the time, as saved.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        kind = "Sign-off" if self.signed_off else "Comment"
+        return f"{kind} for {self.member} by {self.manager} ({self.created_at:%d %b %Y})"
+
+
+def invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    """A single-use link a manager sends to bring a practitioner onto a team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    token = models.CharField(max_length=64, unique=True, default=invite_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invite to {self.team} ({'used' if self.used_at else 'open'})"

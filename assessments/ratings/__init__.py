@@ -1,0 +1,1 @@
+"""Self-assessment: the grid, saving with conflicts and history, and progress."""

@@ -1,0 +1,71 @@
+"""Parsing what practitioners send. The grid is read by hand (one <form>, plain
+inputs) because a formset of 63 crispy forms costs far more to render."""
+
+from dataclasses import dataclass
+
+from django import forms
+
+from ..items import Item
+from ..models import EVIDENCE_MAX, Status
+from .services import Entry
+
+
+@dataclass
+class GridRow:
+    """One item as the grid shows it: what is saved, or what was typed, and any error."""
+
+    item: Item
+    status: str
+    evidence: str
+    version: int
+    seen_status: str
+    seen_fingerprint: str
+    error: str = ""
+
+
+class GridSubmission:
+    """The grid's POST for one domain at one level, turned into service entries."""
+
+    def __init__(self, data, rows: list[GridRow]):
+        self.data = data
+        self.rows = rows
+        self.errors: dict[str, str] = {}
+
+    def entries(self) -> list[Entry] | None:
+        """Entries for every item, or None when a row is invalid (rows then carry
+        the typed text and a message, so nothing the person wrote is lost)."""
+        entries = []
+        for row in self.rows:
+            code = row.item.code
+            status = self.data.get(f"s-{code}", row.status)
+            evidence = self.data.get(f"e-{code}", row.evidence).replace("\r\n", "\n")
+            try:
+                version = int(self.data.get(f"v-{code}", row.version))
+            except ValueError:
+                version = -1  # tampered: treated as a conflict, never as current
+            row.status, row.evidence = status, evidence
+            row.seen_status = self.data.get(f"os-{code}", row.seen_status)
+            row.seen_fingerprint = self.data.get(f"of-{code}", row.seen_fingerprint)
+            row.version = version
+            if status not in Status.values:
+                row.error = "Choose one of: not yet assessed, working towards, achieved."
+            elif len(evidence) > EVIDENCE_MAX:
+                row.error = (
+                    f"Evidence can be up to {EVIDENCE_MAX:,} characters; this has "
+                    f"{len(evidence):,}. Shorten it, or keep the detail elsewhere and summarise."
+                )
+            if row.error:
+                self.errors[code] = row.error
+            entries.append(
+                Entry(row.item, status, evidence, version, row.seen_status, row.seen_fingerprint)
+            )
+        return None if self.errors else entries
+
+
+class ChangesSinceForm(forms.Form):
+    since = forms.DateField(
+        label="Show changes since",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="e.g. the date of your last appraisal.",
+    )

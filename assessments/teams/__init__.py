@@ -1,0 +1,1 @@
+"""Teams: reports, team plans, exports, invitations and reviews."""

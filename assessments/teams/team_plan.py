@@ -1,0 +1,118 @@
+"""The team plan: every member's own best plan, added up per option."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from catalogue.labels import pounds
+
+from ..items import FrameworkView, Item
+from ..models import Rating, Status
+from ..plans.gaps import Gap, attach_matches
+from ..plans.offers import build_options
+from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signature
+from .reports import ITEM_REF, item_ref, team_members
+
+
+@dataclass
+class TeamOption:
+    """One option of the team plan: who should take it and what it costs in all."""
+
+    option: Option
+    members: list[str] = field(default_factory=list)
+    standard: Decimal = Decimal(0)
+    nhs: Decimal = Decimal(0)
+    unpublished: int = 0  # members for whom this option has no published fee
+    gaps_closed: int = 0
+
+    @property
+    def standard_label(self) -> str:
+        return pounds(self.standard)
+
+    @property
+    def nhs_label(self) -> str:
+        return pounds(self.nhs)
+
+
+@dataclass
+class TeamPlan:
+    level: int
+    member_count: int
+    courses: list[TeamOption]
+    unmet: list[tuple[Item, int]]  # items no listed course covers, with members missing them
+
+    @property
+    def total_standard(self) -> Decimal:
+        return sum((c.standard for c in self.courses), Decimal(0))
+
+    @property
+    def total_nhs(self) -> Decimal:
+        return sum((c.nhs for c in self.courses), Decimal(0))
+
+    @property
+    def total_standard_label(self) -> str:
+        return pounds(self.total_standard)
+
+    @property
+    def total_nhs_label(self) -> str:
+        return pounds(self.total_nhs)
+
+    @property
+    def unpublished(self) -> int:
+        return sum(c.unpublished for c in self.courses)
+
+
+def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objective: str = "cost"):
+    """Each member's own best plan for their gaps at `level` (the same optimiser as the
+    practitioner's plan, on the same priced options), added up per option. Members whose
+    gaps give the optimiser the same choice (matching.plan_signature) share one
+    computation. Two queries: members, and what they have achieved."""
+    members = [
+        (user_id, f"{first} {last}".strip() or username)
+        for user_id, first, last, username in team_members(team)
+        .order_by("user__last_name", "user__first_name", "user__username")
+        .values_list("user_id", "user__first_name", "user__last_name", "user__username")
+    ]
+    achieved: dict[int, set[int]] = defaultdict(set)
+    for user_id, ref in (
+        Rating.objects.filter(
+            user__in=team_members(team).values("user_id"), level=level, status=Status.ACHIEVED
+        )
+        .annotate(ref=ITEM_REF)
+        .values_list("user_id", "ref")
+    ):
+        achieved[user_id].add(ref)
+    all_gaps = [Gap(item, Status.NOT_ASSESSED) for item in framework.items_at(level)]
+    attach_matches(all_gaps, framework, catalogue)
+    options = build_options(all_gaps, catalogue, nhs=False)
+    nhs = {o.key: o for o in build_options(all_gaps, catalogue, nhs=True)}
+    covering = cover_sets(options)
+    refs = [(item_ref(gap.item), gap.key) for gap in all_gaps]
+    by_key = {gap.key: gap for gap in all_gaps}
+    plans: dict[frozenset, Plan] = {}
+    chosen: dict[str, TeamOption] = {}
+    missing: dict[str, int] = defaultdict(int)
+    for user_id, name in members:
+        done = achieved[user_id]
+        gaps = frozenset(key for ref, key in refs if ref not in done)
+        for key in gaps:
+            missing[key] += 1
+        signature = plan_signature(gaps, covering)
+        if signature not in plans:
+            plans[signature] = best_plan(gaps, options, objective)
+        for option in plans[signature].chosen:
+            course = chosen.setdefault(option.key, TeamOption(option))
+            course.members.append(name)
+            course.gaps_closed += len(option.covers & gaps)
+            if option.fee is None:
+                course.unpublished += 1
+            else:
+                course.standard += option.fee
+            course.nhs += nhs[option.key].fee or 0
+    courses = sorted(chosen.values(), key=lambda c: (-c.gaps_closed, c.option.key))
+    unmet = [
+        (by_key[key].item, count)
+        for key, count in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not by_key[key].matches
+    ]
+    return TeamPlan(level, len(members), courses, unmet)
