@@ -6,30 +6,76 @@ wording is incomplete (Domain.is_complete_at). Loading it costs two queries.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from catalogue.models import Competency, Domain, Wording
+from catalogue.models import LEVELS, Competency, Domain, Wording
 
-LEVELS = (1, 2, 3)
+__all__ = ["LEVELS", "ITEM_REF", "Item", "FrameworkView", "load_framework"]
+
+
+def whole_domain_code(domain: int) -> str:
+    """The code of a domain rated as a whole: "D3"."""
+    return f"D{domain}"
+
+
+def item_ref(domain: int, competency_id: int | None) -> int:
+    """An item within its level as one integer: the competency's id, or minus the
+    domain's number for a domain rated as a whole. ITEM_REF is the same in SQL."""
+    return competency_id if competency_id is not None else -domain
+
+
+# item_ref computed by the database, for grouping ratings by item in one column (one
+# column costs SQLite a third less to group on than two).
+ITEM_REF = Coalesce("competency_id", -F("domain_id"))
 
 
 @dataclass(frozen=True)
 class Item:
+    """One thing a practitioner rates: a competency at a level, or a whole domain at a
+    level while its wording is incomplete."""
+
     level: int
     domain: int
     competency_id: int | None  # None: the domain as a whole
     code: str  # "1.07", or "D3" for domain 3 as a whole
-    title: str
+    title: str  # the competency's heading, or "Domain 3 as a whole: <name>"
 
     @property
     def key(self) -> tuple[int, int, int | None]:
+        """How ratings are looked up for a page (ratings.progress.ratings_by_key)."""
         return (self.level, self.domain, self.competency_id)
+
+    @property
+    def ref(self) -> int:
+        """The item within its level, as the database groups it (ITEM_REF)."""
+        return item_ref(self.domain, self.competency_id)
+
+    @property
+    def gap_key(self) -> str:
+        """The item across levels as text ("2:1.07", "1:D3"): what a plan covers."""
+        return f"{self.level}:{self.code}"
 
     @property
     def is_whole_domain(self) -> bool:
         return self.competency_id is None
+
+    @property
+    def label(self) -> str:
+        """What a person reads: "1.07 Heading", or "Domain 3 as a whole: <name>"."""
+        return self.title if self.is_whole_domain else f"{self.code} {self.title}"
+
+
+def achieved_in(items: Iterable[Item], achieved: Mapping[int, int]) -> int:
+    """What counts toward "achieved" in a domain (or any set of items): achievements of
+    the items that exist now, by Item.ref. A rating of an item that no longer exists
+    (a domain rated as a whole before its wording was imported) counts for nothing, so
+    every page gives the same figure for the same people."""
+    return sum(achieved.get(item.ref, 0) for item in items)
 
 
 @dataclass(frozen=True)
@@ -96,7 +142,7 @@ def load_framework() -> FrameworkView:
             else:
                 title = f"Domain {domain.number} as a whole: {domain.name}"
                 items[(level, domain.number)] = [
-                    Item(level, domain.number, None, f"D{domain.number}", title)
+                    Item(level, domain.number, None, whole_domain_code(domain.number), title)
                 ]
     return FrameworkView(domains, competencies, items)
 

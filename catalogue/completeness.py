@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import Competency, Framework
-
-LEVELS = (1, 2, 3)
+from .models import LEVELS, Competency, Framework
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Course
+from .models import LEVELS, Course
 
 
 class FrameworkSearchForm(forms.Form):
@@ -61,7 +61,7 @@ class CourseFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Any level"), ("1", "Level 1"), ("2", "Level 2"), ("3", "Level 3")],
+        choices=[("", "Any level")] + [(str(n), f"Level {n}") for n in LEVELS],
     )
     mode = forms.ChoiceField(
         label="Delivery", required=False, choices=[("", "Any")] + list(Course.Mode.choices)

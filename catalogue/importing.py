@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from .models import CODE_PATTERN, Competency, Domain, Framework, Wording
+from .models import CODE_PATTERN, LEVELS, Competency, Domain, Framework, Wording
 
 COLUMNS = ("code", "domain", "heading", "level", "knowledge", "ability")
 MAX_ERRORS = 25  # enough to fix a file in one pass without drowning the reader
@@ -146,7 +146,7 @@ def _parse_rows(name: str, table: list[list[str]]) -> list[Row]:
             row_errors.append(f"{where}, field 'domain': {cells['domain']!r} is not 1 to 7")
         elif re.match(CODE_PATTERN, code) and not code.startswith(f"{domain}."):
             row_errors.append(f"{where}, field 'domain': code {code} is not in domain {domain}")
-        if level is None or not 1 <= level <= 3:
+        if level not in LEVELS:
             row_errors.append(f"{where}, field 'level': {cells['level']!r} is not 1, 2 or 3")
         for part in ("knowledge", "ability"):
             if not cells[part]:

@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .completeness import LEVELS, framework_completeness
+from .completeness import framework_completeness
 from .forms import CourseFilterForm, FrameworkSearchForm
-from .models import Competency, Course, Coverage, Domain, Framework, Level, Term, Wording
+from .models import LEVELS, Competency, Course, Coverage, Domain, Framework, Level, Term, Wording
 
 
 @dataclass

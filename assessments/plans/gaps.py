@@ -17,10 +17,6 @@ from ..ratings.progress import status_of
 from .offers import Offers
 
 
-def gap_key(level: int, code: str) -> str:
-    return f"{level}:{code}"
-
-
 @dataclass
 class Match:
     """A coverage row as it applies to one gap."""
@@ -38,7 +34,7 @@ class Gap:
 
     @property
     def key(self) -> str:
-        return gap_key(self.item.level, self.item.code)
+        return self.item.gap_key
 
     @property
     def status_label(self) -> str:

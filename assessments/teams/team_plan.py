@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from catalogue.labels import pounds
 
-from ..items import FrameworkView, Item
+from ..items import ITEM_REF, FrameworkView, Item
 from ..models import Rating, Status
 from ..plans.gaps import Gap, attach_matches
 from ..plans.offers import build_options
 from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signature
-from .reports import ITEM_REF, item_ref, team_members
+from .reports import team_members
 
 
 @dataclass
@@ -65,7 +65,7 @@ class TeamPlan:
 def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objective: str = "cost"):
     """Each member's own best plan for their gaps at `level` (the same optimiser as the
     practitioner's plan, on the same priced options), added up per option. Members whose
-    gaps give the optimiser the same choice (matching.plan_signature) share one
+    gaps give the optimiser the same choice (optimiser.plan_signature) share one
     computation. Two queries: members, and what they have achieved."""
     members = [
         (user_id, f"{first} {last}".strip() or username)
@@ -87,7 +87,7 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     options = build_options(all_gaps, catalogue, nhs=False)
     nhs = {o.key: o for o in build_options(all_gaps, catalogue, nhs=True)}
     covering = cover_sets(options)
-    refs = [(item_ref(gap.item), gap.key) for gap in all_gaps]
+    refs = [(gap.item.ref, gap.key) for gap in all_gaps]
     by_key = {gap.key: gap for gap in all_gaps}
     plans: dict[frozenset, Plan] = {}
     chosen: dict[str, TeamOption] = {}

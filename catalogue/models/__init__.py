@@ -6,6 +6,7 @@ from .courses import HOURS_PER, Course, Fee, Module, Outcome, Provider
 from .coverage import Coverage
 from .framework import (
     CODE_PATTERN,
+    LEVELS,
     Competency,
     Domain,
     Framework,
@@ -18,6 +19,7 @@ from .framework import (
 __all__ = [
     "CODE_PATTERN",
     "HOURS_PER",
+    "LEVELS",
     "Competency",
     "Course",
     "Coverage",

@@ -51,6 +51,11 @@ class Framework(models.Model):
         return (self.slug,)
 
 
+# The framework's three progressive levels, by number: the one definition for code
+# that needs them without reading the Level rows.
+LEVELS = (1, 2, 3)
+
+
 class Level(models.Model):
     """One of the three progressive levels; its number is its key."""
 
@@ -81,9 +86,12 @@ class DomainQuerySet(models.QuerySet):
         its competencies have wording at that level). One query."""
         return self.annotate(
             competency_count=Count("competencies", distinct=True),
-            worded_1=Count("competencies__wordings", filter=Q(competencies__wordings__level=1)),
-            worded_2=Count("competencies__wordings", filter=Q(competencies__wordings__level=2)),
-            worded_3=Count("competencies__wordings", filter=Q(competencies__wordings__level=3)),
+            **{
+                f"worded_{n}": Count(
+                    "competencies__wordings", filter=Q(competencies__wordings__level=n)
+                )
+                for n in LEVELS
+            },
         )
 
 
