@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Membership, Team, User
 
@@ -33,3 +35,30 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     search_fields = ["name", "organisation"]
     inlines = [MembershipInline]
+
+
+# Authenticators: admins may see who has one and delete it (a reset, for a lost phone),
+# never learn or set its secret. Django admin accepts lookups on any field in the URL
+# (?key__startswith=…), which would let an admin read a secret one digit at a time; and
+# a device added or moved by an admin, with a key the admin knows, would let them pass
+# as its owner. So: no key lookups, no adding, no editing.
+admin.site.unregister(TOTPDevice)
+
+SECRET_FIELDS = ("key", "bin_key", "throttling_failure_count", "drift", "last_t")
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] in SECRET_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in SECRET_FIELDS]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.get_readonly_fields(request, obj)})]

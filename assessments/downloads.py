@@ -10,15 +10,20 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 
 def cell(value):
     """Spreadsheets run text cells that start with = + - @ as formulas: such text gets a
-    leading apostrophe. Numbers and dates pass unchanged. Every CSV and XLSX row goes
-    through here (csv_stream, xlsx_bytes), so no caller can forget it."""
+    leading apostrophe. Control characters that a worksheet cannot hold (a bell in a
+    name, say) become spaces, so one odd name never breaks a team's download. Numbers
+    and dates pass unchanged. Every CSV and XLSX row goes through here (csv_stream,
+    xlsx_bytes), so no caller can forget it."""
     if not isinstance(value, str):
         return value
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\0") else value
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\0"):
+        value = "'" + value
+    return ILLEGAL_CHARACTERS_RE.sub(" ", value)
 
 
 def safe_row(row: list) -> list:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("export.json", accounts.export_json, name="export_json"),
     path("export.csv", accounts.export_csv, name="export_csv"),
     path("delete/", accounts.delete_account, name="delete_account"),
+    path("email/", accounts.change_email, name="change_email"),
     path("memberships/<int:pk>/share/", accounts.share, name="share"),
     path("teams/", teams.teams, name="teams"),
     path("organisation/", teams.organisation, name="organisation"),

@@ -11,7 +11,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from .importing import COLUMNS, ImportProblem, import_wording, template_csv, template_xlsx
+from .importing import (
+    COLUMNS,
+    MAX_BYTES,
+    ImportProblem,
+    import_wording,
+    template_csv,
+    template_xlsx,
+)
 from .models import (
     Competency,
     Course,
@@ -75,6 +82,12 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Use a .csv or .xlsx file.", code="bad_type")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; the whole framework "
+                "fits in far less.",
+                code="too_large",
+            )
         return upload
 
 

@@ -24,6 +24,12 @@ from openpyxl import Workbook, load_workbook
 from .models import CODE_PATTERN, LEVELS, Competency, Domain, Framework, Wording
 
 COLUMNS = ("code", "domain", "heading", "level", "knowledge", "ability")
+# What the framework can need: 7 domains x 99 codes x 3 levels = 2,079 rows. A file
+# larger than this, or with more rows, is refused before it can exhaust memory or time
+# (an XLSX of a few kB can declare a million rows, and openpyxl would read them all).
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2_500
+TOO_MANY_ROWS = f"more than {MAX_ROWS:,} rows; the framework needs at most 2,079 and a header"
 MAX_ERRORS = 25  # enough to fix a file in one pass without drowning the reader
 TEMPLATE_ROWS = [
     (
@@ -87,25 +93,39 @@ def import_wording(name: str, content: bytes) -> ImportResult:
 # Phase 1: read and check ----------------------------------------------------------
 
 
+def _capped(name: str, rows) -> list[list]:
+    table = []
+    for row in rows:
+        if len(table) > MAX_ROWS:
+            raise ImportProblem([f"{name}: {TOO_MANY_ROWS}"])
+        table.append(row)
+    return table
+
+
 def _read_table(name: str, content: bytes) -> list[list[str]]:
+    if len(content) > MAX_BYTES:
+        raise ImportProblem([f"{name}: larger than {MAX_BYTES // 1024 // 1024} MB"])
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportProblem([f"{name}: not UTF-8 text (save the CSV as UTF-8)"]) from exc
-        return [row for row in csv.reader(io.StringIO(text))]
+        return _capped(name, csv.reader(io.StringIO(text)))
     if suffix == ".xlsx":
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            # Rows are read lazily and counted: a declared million rows stops at MAX_ROWS.
+            rows = sheet.iter_rows(values_only=True, max_col=len(COLUMNS) * 2)
+            table = _capped(
+                name, (["" if cell is None else _cell_text(cell) for cell in row] for row in rows)
+            )
+            book.close()
+        except ImportProblem:
+            raise
         except Exception as exc:  # openpyxl raises many types for a broken file
             raise ImportProblem([f"{name}: not a readable XLSX workbook ({exc})"]) from exc
-        sheet = book.worksheets[0]
-        table = [
-            ["" if cell is None else _cell_text(cell) for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        book.close()
         return table
     raise ImportProblem([f"{name}: use a .csv or .xlsx file"])
 

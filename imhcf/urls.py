@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("accounts/two-factor/qr.svg", two_factor.qr_code, name="two_factor_qr"),
     path("accounts/two-factor/codes/", two_factor.recovery_codes, name="two_factor_codes"),
+    # Before Django's own: a new password needs the second factor too, and wrong current
+    # passwords count toward the sign-in lockout.
+    path("accounts/password_change/", accounts.change_password, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("assessments.urls")),
     path("join/<str:token>/", accounts.join, name="join"),

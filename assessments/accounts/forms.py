@@ -1,9 +1,23 @@
 """Forms for a person's own account."""
 
+import unicodedata
+
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
 from ..models import JobRole, User
+from .reauth import ConfirmIdentityForm
+
+
+def printable_only(value: str) -> None:
+    """Names appear on managers' pages and downloads: no invisible control characters."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(
+            "Use letters, spaces and punctuation only: this has an invisible control "
+            "character (often from pasting).",
+            code="control_character",
+        )
 
 
 class ProfileForm(forms.ModelForm):
@@ -23,12 +37,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "job_role", "chosen_level"]
+        fields = ["first_name", "last_name", "job_role", "chosen_level"]
         labels = {"job_role": "Job role"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job_role"].choices = [("", "Choose your role")] + list(JobRole.choices)
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(printable_only)
 
 
 class SignUpForm(UserCreationForm):
@@ -53,3 +69,53 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
         ),
     )
+
+
+class EmailChangeForm(ConfirmIdentityForm):
+    email = forms.EmailField(
+        label="New e-mail address",
+        help_text="Where password-reset links are sent, e.g. name@nhs.net.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PasswordChangeForm(SetPasswordForm):
+    """Django's new-password fields (and its password rules), after the current
+    password and second factor, checked as ConfirmIdentityForm checks them."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.confirm = ConfirmIdentityForm(*args, request=request, **kwargs)
+        self.fields = {**self.confirm.fields, **self.fields}
+
+    @property
+    def locked_out(self) -> bool:
+        return self.confirm.locked_out
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        self.confirm.full_clean()
+        for field, errors in self.confirm.errors.items():
+            for error in errors:
+                self.add_error(None if field == "__all__" else field, error)
+
+
+class SetUpForm(ConfirmIdentityForm):
+    """A code from the app being set up, then the password (and, when an authenticator
+    is being replaced, a code from the old one)."""
+
+    token = forms.CharField(
+        label="Code from the new app",
+        max_length=20,
+        help_text="The six digits your authenticator app shows now.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "code" in self.fields:
+            self.fields["code"].label = "A code from your current authenticator app"

@@ -8,7 +8,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -24,16 +24,12 @@ SEEN_GRANULARITY = 60
 
 
 def mark_signed_in(sender, request, user, **kwargs):
-    """user_logged_in receiver: the absolute timeout counts from here, and whether a
-    second factor is still owed is decided here, once."""
+    """user_logged_in receiver: the absolute timeout counts from here, and what the
+    sign-in owes of a second factor is decided here for the roles the person has now."""
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    state = two_factor.state_at_sign_in(user)
-    if state:
-        request.session[two_factor.PENDING] = state
-    else:
-        request.session.pop(two_factor.PENDING, None)
+    two_factor.signed_in(request, user)
 
 
 class SessionTimeouts:
@@ -85,19 +81,51 @@ def _open_while_pending() -> dict[str, frozenset[str]]:
     }
 
 
+def _to_second_factor(request, state: str):
+    page = "two_factor_setup" if state == SETUP else "two_factor_verify"
+    return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+
+
 class TwoFactorGate:
     """Until the second factor is given (or, where it is required, set up), every page
-    but those few sends the person to give or set it up, then back. Costs no query:
-    the state was put in the session at sign-in (assessments.two_factor)."""
+    but those few sends the person to give or set it up, then back.
+
+    Checked on every request, so a role given while someone is signed in takes effect
+    at once: an admin (is_staff, read from the user row already loaded) whose sign-in
+    has not given a second factor owes one now; a team manager owes one as soon as a
+    team page asks for it (access.managed_team raises SecondFactorNeeded). No query
+    unless a second factor is owed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        state = request.session.get(PENDING) if request.user.is_authenticated else None
-        if state and request.path_info not in _open_while_pending()[state]:
-            page = "two_factor_setup" if state == SETUP else "two_factor_verify"
-            return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+        user = request.user
+        if user.is_authenticated:
+            state = request.session.get(PENDING)
+            if not state and (user.is_staff or user.is_superuser):
+                if not two_factor.is_verified(request):
+                    state = two_factor.owe(request)
+            if state and request.path_info not in _open_while_pending()[state]:
+                return _to_second_factor(request, state)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, two_factor.SecondFactorNeeded):
+            return _to_second_factor(request, two_factor.owe(request))
+        return None
+
+
+class RefuseNulCharacters:
+    """A NUL character in the path or the query string is never meaningful, and
+    PostgreSQL cannot compare or store it: answer 400 before any view reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest("Bad request")
         return self.get_response(request)
 
 

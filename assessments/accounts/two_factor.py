@@ -1,11 +1,14 @@
 """Two-factor sign-in with an authenticator app (TOTP, django-otp), and recovery codes.
 
 Required for admins and team managers (NHS data-security rules), offered to every
-practitioner. The state of the current sign-in lives in the session:
-- "verify": the person has an authenticator; nothing opens until they give a code;
-- "setup": they must have one and have none yet; nothing opens until they set it up;
-- absent: nothing pending (verified this session, or two-factor not required).
-It is decided once, when the person signs in, so other requests cost no query.
+practitioner. Two things live in the session:
+- VERIFIED: this sign-in has given its second factor;
+- PENDING: what it still owes before anything else opens: "verify" (give a code) or
+  "setup" (set an authenticator up).
+At sign-in, PENDING is decided for the roles the person has then. Roles can be given
+while someone is signed in, so the places that need the second factor check VERIFIED
+on every request (the gate for admins, access.managed_team for team managers): a role
+given mid-session takes effect at once. Reading VERIFIED costs no query.
 """
 
 import base64
@@ -14,13 +17,14 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
-from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..models import Membership, RecoveryCode
 
 PENDING = "imhcf_2fa"
+VERIFIED = "imhcf_2fa_verified"
 VERIFY, SETUP = "verify", "setup"
 RECOVERY_CODES = 10
 
@@ -38,14 +42,39 @@ def has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def state_at_sign_in(user) -> str | None:
-    """What the sign-in still needs: VERIFY, SETUP or nothing. A sign-in that already
-    came with a verified device (django-otp's `user.otp_device`) needs nothing."""
+class SecondFactorNeeded(Exception):
+    """Raised where a page needs the second factor and this sign-in has not given it;
+    the gate (accounts.middleware.TwoFactorGate) sends the person to give it."""
+
+
+def is_verified(request) -> bool:
+    """Has this sign-in given its second factor? No query. (A session from before
+    VERIFIED existed counts if django-otp recorded its device.)"""
+    session = request.session
+    return bool(session.get(VERIFIED)) or DEVICE_ID_SESSION_KEY in session
+
+
+def signed_in(request, user) -> None:
+    """At sign-in: what the sign-in still owes, for the roles the person has now. A
+    sign-in that already came with a verified device (django-otp's `user.otp_device`,
+    set by a form that checked the code) owes nothing."""
+    session = request.session
+    session.pop(VERIFIED, None)
+    session.pop(PENDING, None)
     if getattr(user, "otp_device", None) is not None:
-        return None
-    if has_authenticator(user):
-        return VERIFY
-    return SETUP if required(user) else None
+        session[VERIFIED] = True
+    elif has_authenticator(user):
+        session[PENDING] = VERIFY
+    elif required(user):
+        session[PENDING] = SETUP
+
+
+def owe(request) -> str:
+    """This sign-in must now give (VERIFY) or set up (SETUP) a second factor before
+    anything else opens; returns which. One query."""
+    state = VERIFY if has_authenticator(request.user) else SETUP
+    request.session[PENDING] = state
+    return state
 
 
 def secret_for_typing(device: TOTPDevice) -> str:
@@ -61,9 +90,12 @@ def pending_device(user) -> TOTPDevice:
 
 
 def mark_verified(request, device: TOTPDevice | None = None) -> None:
-    """This sign-in has given its second factor (a recovery code has no device)."""
+    """This sign-in has given its second factor (a recovery code has no device). The
+    session gets a new id, as at every authentication (ASVS 7.2.4)."""
+    request.session.cycle_key()
     if device is not None:
         otp_login(request, device)
+    request.session[VERIFIED] = True
     request.session.pop(PENDING, None)
 
 

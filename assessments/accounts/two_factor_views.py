@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, two_factor
-from .forms import CodeForm
+from . import audit, reauth, two_factor
+from .forms import CodeForm, SetUpForm
+from .reauth import ConfirmIdentityForm
 
 NEW_CODES = "imhcf_new_recovery_codes"
 
@@ -61,30 +61,41 @@ def verify(request):
 
 def _may_set_up(request) -> bool:
     """Not while a code is still owed: knowing the password alone must not let anyone
-    swap in their own authenticator."""
-    return request.session.get(two_factor.PENDING) != two_factor.VERIFY
+    swap in their own authenticator. A session that was told to set one up, when the
+    person has since set one up elsewhere, now owes a code from it instead."""
+    state = request.session.get(two_factor.PENDING)
+    if state == two_factor.SETUP and two_factor.has_authenticator(request.user):
+        state = two_factor.owe(request)
+    return state != two_factor.VERIFY
 
 
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    """Set up an authenticator app: scan the QR code or type the key, then give a code."""
+    """Set up an authenticator app (or move to a new one): scan the QR code or type the
+    key, give a code from it, and confirm with the password (and a code from the old
+    app, if there is one). Other sessions end; new recovery codes replace the old."""
     if not _may_set_up(request):
         return redirect(_with_next("two_factor_verify", reverse("two_factor_setup")))
     device = two_factor.pending_device(request.user)
-    form = CodeForm(request.POST or None)
-    form.fields["token"].help_text = "The six digits your authenticator app shows now."
-    if request.method == "POST" and form.is_valid():
-        codes, problem = two_factor.confirm_device(request, device, form.cleaned_data["token"])
-        if codes:
-            audit.event("two_factor.set_up", request)
-            request.session[NEW_CODES] = codes
-            messages.success(request, "Two-factor sign-in is on.")
-            return redirect(_with_next("two_factor_codes", _next(request)))
-        form.add_error("token", problem)
+    form = SetUpForm(request.POST or None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            codes, problem = two_factor.confirm_device(request, device, form.cleaned_data["token"])
+            if codes:
+                reauth.end_other_sessions(request)
+                audit.event("two_factor.set_up", request)
+                request.session[NEW_CODES] = codes
+                messages.success(request, "Two-factor sign-in is on.")
+                return redirect(_with_next("two_factor_codes", _next(request)))
+            form.add_error("token", problem)
+        elif form.locked_out:
+            reauth.sign_out_locked(request)
+            return redirect("login")
     context = {
         "form": form,
         "secret": two_factor.secret_for_typing(device),
         "required": two_factor.required(request.user),
+        "replacing": "code" in form.fields,
         "next": _next(request),
     }
     return render(request, "registration/two_factor_setup.html", context)
@@ -117,30 +128,33 @@ def recovery_codes(request):
 @require_http_methods(["GET", "POST"])
 def manage(request):
     """Whether two-factor sign-in is on; new recovery codes or turning it off, each
-    confirmed with a current code."""
+    confirmed with the password and a current code. Other sessions then end."""
     user = request.user
     required = two_factor.required(user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ConfirmIdentityForm(request.POST or None, request=request)
+    on = "code" in form.fields  # the person has an authenticator
+    if request.method == "POST" and on:
         action = request.POST.get("action")
-        check = two_factor.check_code(user, form.cleaned_data["token"])
-        if not check.ok:
-            audit.event("two_factor.confirm_failed", request, level=logging.WARNING)
-            form.add_error("token", check.problem)
+        if not form.is_valid():
+            if form.locked_out:
+                reauth.sign_out_locked(request)
+                return redirect("login")
         elif action == "codes":
-            audit.event("two_factor.new_recovery_codes", request)
             request.session[NEW_CODES] = two_factor.new_recovery_codes(user)
+            reauth.end_other_sessions(request)
+            audit.event("two_factor.new_recovery_codes", request)
             return redirect("two_factor_codes")
         elif action == "off" and not required:
-            audit.event("two_factor.turned_off", request)
             two_factor.turn_off(user)
+            reauth.end_other_sessions(request)
+            audit.event("two_factor.turned_off", request)
             messages.success(request, "Two-factor sign-in is off.")
             return redirect("two_factor")
         else:
             form.add_error(None, "Two-factor sign-in cannot be turned off for your account.")
     context = {
         "form": form,
-        "on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "on": on,
         "required": required,
         "codes_left": user.recovery_codes.count(),
     }

@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
 from django.http import Http404, HttpResponse
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
 from ..models import Membership, Rating, RatingChange, Review
-from ..teams import services
+from ..teams import services as team_services
+from . import audit, reauth, services
 from .export import own_data_rows
-from .forms import ProfileForm, SignUpForm
+from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SignUpForm
+from .reauth import ConfirmIdentityForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,11 +43,12 @@ def profile(request):
 @require_http_methods(["POST"])
 def share(request, pk):
     """Share one's evidence with a team's managers, or withdraw it."""
-    membership = access.own_membership(request.user, pk)
+    membership = access.own_membership(request, pk)
     sharing = request.POST.get("share") == "1"
-    membership.shares_evidence = sharing
-    membership.shared_at = timezone.now() if sharing else None
-    membership.save(update_fields=["shares_evidence", "shared_at"])
+    services.set_sharing(membership=membership, share=sharing)
+    audit.event(
+        "evidence.shared" if sharing else "evidence.withdrawn", request, team=membership.team_id
+    )
     if sharing:
         messages.success(
             request, f"The managers of {membership.team.name} can now read your evidence."
@@ -62,8 +65,8 @@ def join(request, token):
     """Accept an invitation (sign in first; the link brings you back here)."""
     if request.method == "POST":
         try:
-            membership, created = services.accept_invite(token=token, user=request.user)
-        except services.InviteProblem as problem:
+            membership, created = team_services.accept_invite(token=token, user=request.user)
+        except team_services.InviteProblem as problem:
             messages.error(request, str(problem))
             return redirect("assessments:profile")
         messages.success(
@@ -145,17 +148,56 @@ def export_csv(request):
 
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    """Delete the account and everything in it, after the password is given again."""
-    error = ""
+    """Delete the account and everything in it, after the password (and second factor)
+    are given again."""
+    form = ConfirmIdentityForm(request.POST or None, request=request)
     if request.method == "POST":
-        if request.user.check_password(request.POST.get("password", "")):
+        if form.is_valid():
             user = request.user
+            audit.event("account.deleted", request, user_id=user.pk)
             logout(request)
-            user.delete()
+            services.delete_account(user=user)
             messages.success(request, "Your account and all your assessment data were deleted.")
             return redirect("catalogue:home")
-        error = "That password is not right; nothing was deleted."
-    return render(request, "assessments/delete_account.html", {"error": error})
+        if form.locked_out:
+            reauth.sign_out_locked(request)
+            return redirect("login")
+    return render(request, "assessments/delete_account.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def change_email(request):
+    """A new e-mail address (where password-reset links go), after the password (and
+    second factor) are given again; the person's other sessions then end."""
+    form = EmailChangeForm(request.POST or None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            services.change_email(user=request.user, email=form.cleaned_data["email"])
+            reauth.end_other_sessions(request)
+            audit.event("account.email_changed", request)
+            messages.success(request, "E-mail address changed. Any other sign-ins were ended.")
+            return redirect("assessments:profile")
+        if form.locked_out:
+            reauth.sign_out_locked(request)
+            return redirect("login")
+    return render(request, "registration/change_email.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request):
+    """A new password, after the current one (and the second factor) are given again;
+    the person's other sessions end (Django's rule for a new password)."""
+    form = PasswordChangeForm(request.user, request.POST or None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            update_session_auth_hash(request, form.user)
+            audit.event("account.password_changed", request)
+            return redirect("password_change_done")
+        if form.locked_out:
+            reauth.sign_out_locked(request)
+            return redirect("login")
+    return render(request, "registration/password_change_form.html", {"form": form})
 
 
 @login_not_required

@@ -1,12 +1,25 @@
 """The assessments app's models, one module per concern; importable from here
 (`assessments.models.X`), as migrations and the rest of the code expect."""
 
-from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User
+from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User, display_name
 from .ratings import EVIDENCE_MAX, Rating, RatingChange, Status
-from .teams import Invite, Membership, Review, Team, TeamQuerySet, invite_token
+from .teams import (
+    INVITE_DAYS,
+    MEMBER_ORDER,
+    Invite,
+    Membership,
+    MembershipQuerySet,
+    Review,
+    Team,
+    TeamQuerySet,
+    invite_token,
+)
 
 __all__ = [
     "EVIDENCE_MAX",
+    "INVITE_DAYS",
+    "MEMBER_ORDER",
+    "MembershipQuerySet",
     "SUGGESTED_LEVEL",
     "Invite",
     "JobRole",
@@ -19,5 +32,6 @@ __all__ = [
     "Team",
     "TeamQuerySet",
     "User",
+    "display_name",
     "invite_token",
 ]

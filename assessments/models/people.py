@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class JobRole(models.TextChoices):
@@ -41,6 +42,12 @@ SUGGESTED_LEVEL = {
 }
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named on every page and export: their name, or their username
+    when they have given none. (Rows read with values_list use this directly.)"""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person who signs in: practitioner, manager or admin."""
 
@@ -53,9 +60,32 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text="The level the practitioner aims for; empty = the one their role suggests.",
     )
+    session_stamp = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="Changed to end every other session of the person (after a change to "
+        "their e-mail address or two-factor sign-in); empty until the first such change.",
+    )
 
     class Meta:
         db_table = "assessments_user"
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django ends a session whose stored hash no longer matches this one. It covers
+        the password (Django's own rule) and, once set, the session stamp."""
+        if not self.session_stamp:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "imhcf.User.session_auth_hash",
+            f"{self.password}:{self.session_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.first_name, self.last_name, self.username)
 
     @property
     def suggested_level(self) -> int | None:

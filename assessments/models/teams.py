@@ -8,13 +8,33 @@ from django.db.models import Q
 
 from .ratings import EVIDENCE_MAX
 
+# How members are listed on every page and export: by surname, first name, username.
+MEMBER_ORDER = ("user__last_name", "user__first_name", "user__username", "user_id")
+INVITE_DAYS = 14  # an invitation link works this many days after it is made
+
 
 class TeamQuerySet(models.QuerySet):
     def managed_by(self, user):
-        """The only definition of "teams this user manages"."""
-        return self.filter(
-            memberships__user=user, memberships__role=Membership.Role.MANAGER
-        ).distinct()
+        """The teams this user manages (Membership.objects.managers())."""
+        return self.filter(pk__in=Membership.objects.managers().filter(user=user).values("team_id"))
+
+
+class MembershipQuerySet(models.QuerySet):
+    """The one definition of who is a team's member and who its manager."""
+
+    def members(self):
+        return self.filter(role=Membership.Role.MEMBER)
+
+    def managers(self):
+        return self.filter(role=Membership.Role.MANAGER)
+
+    def members_of(self, team, *, job_role: str = ""):
+        """The team's members (not its managers), optionally of one job role."""
+        members = self.members().filter(team=team)
+        return members.filter(user__job_role=job_role) if job_role else members
+
+    def in_member_order(self):
+        return self.order_by(*MEMBER_ORDER)
 
 
 class Team(models.Model):
@@ -54,8 +74,10 @@ class Membership(models.Model):
     )
     shared_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
-        ordering = ["team", "user__last_name", "user__first_name", "user__username"]
+        ordering = ["team", *MEMBER_ORDER[:3]]
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_team_user"),
             models.CheckConstraint(
@@ -120,3 +142,11 @@ class Invite(models.Model):
 
     def __str__(self):
         return f"Invite to {self.team} ({'used' if self.used_at else 'open'})"
+
+    def problem(self, now) -> str:
+        """Why this link cannot be used now, in words; "" when it can (the one rule)."""
+        if self.used_at is not None:
+            return "This invitation link has already been used."
+        if self.expires_at <= now:
+            return "This invitation link has expired; ask your manager for a new one."
+        return ""

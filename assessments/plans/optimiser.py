@@ -27,7 +27,7 @@ class Option:
     """One thing a practitioner could buy or take: a course, an exit award or a module."""
 
     key: str  # stable and unique, e.g. "glasgow-imh-msc/PGCert"
-    course: str  # course title, for people
+    course_title: str  # for people
     label: str  # what is bought, e.g. "PGCert exit award"
     fee: Decimal | None  # None: not published; 0: free
     hours: Decimal | None  # elapsed time on one scale; None: not published

@@ -39,6 +39,8 @@ class GridSubmission:
             code = row.item.code
             status = self.data.get(f"s-{code}", row.status)
             evidence = self.data.get(f"e-{code}", row.evidence).replace("\r\n", "\n")
+            has_nul = "\x00" in evidence
+            evidence = evidence.replace("\x00", "")
             try:
                 version = int(self.data.get(f"v-{code}", row.version))
             except ValueError:
@@ -47,7 +49,13 @@ class GridSubmission:
             row.seen_status = self.data.get(f"os-{code}", row.seen_status)
             row.seen_fingerprint = self.data.get(f"of-{code}", row.seen_fingerprint)
             row.version = version
-            if status not in Status.values:
+            if has_nul:
+                # PostgreSQL cannot store it; it comes from pasting, never from typing.
+                row.error = (
+                    "Your evidence had a hidden character that cannot be stored (it comes "
+                    "from pasting); it has been taken out. Check the text, then save again."
+                )
+            elif status not in Status.values:
                 row.error = "Choose one of: not yet assessed, working towards, achieved."
             elif len(evidence) > EVIDENCE_MAX:
                 row.error = (

@@ -4,51 +4,36 @@ merged, so memory stays flat however large the team."""
 
 from collections.abc import Iterator
 
-from ..items import Item
-from ..models import JobRole, Membership, Rating, Status
+from ..items import Item, item_ref
+from ..models import MEMBER_ORDER, JobRole, Membership, Rating, Status, display_name
 
-ORDER = ("user__last_name", "user__first_name", "user__username", "user_id")
-
-STATUS_LABEL = dict(Status.choices)
-
+STATUS_LABEL = dict(Status.choices)  # Status(x).label, without an enum lookup per cell
 ROLE_LABEL = dict(JobRole.choices)
-
-
-def item_label(item: Item) -> str:
-    return item.title if item.is_whole_domain else f"{item.code} {item.title}"
 
 
 def heatmap_rows(team, items: list[Item], *, level: int, job_role: str = "") -> Iterator[list]:
     """The header, then one row per member: name, job role, a status label per item."""
-    yield ["Member", "Job role", *(item_label(i) for i in items)]
-    members = Membership.objects.filter(team=team, role=Membership.Role.MEMBER)
-    ratings = Rating.objects.filter(
-        user__memberships__team=team, user__memberships__role=Membership.Role.MEMBER, level=level
-    )
-    if job_role:
-        members = members.filter(user__job_role=job_role)
-        ratings = ratings.filter(user__job_role=job_role)
-    people = members.order_by(*ORDER).values_list(
+    yield ["Member", "Job role", *(i.label for i in items)]
+    members = Membership.objects.members_of(team, job_role=job_role)
+    ratings = Rating.objects.filter(user__in=members.values("user_id"), level=level)
+    people = members.order_by(*MEMBER_ORDER).values_list(
         "user_id", "user__username", "user__first_name", "user__last_name", "user__job_role"
     )
-    statuses = ratings.order_by(*ORDER).values_list(
+    statuses = ratings.order_by(*MEMBER_ORDER).values_list(
         "user_id", "domain_id", "competency_id", "status"
     )
     rating_iter = iter(statuses.iterator(chunk_size=2000))
     pending = next(rating_iter, None)
+    refs = [i.ref for i in items]
     for user_id, username, first, last, role in people.iterator(chunk_size=2000):
         mine = {}
         while pending is not None and pending[0] == user_id:
-            mine[(pending[1], pending[2])] = pending[3]
+            mine[item_ref(pending[1], pending[2])] = pending[3]
             pending = next(rating_iter, None)
-        name = f"{first} {last}".strip() or username
         yield [
-            name,
+            display_name(first, last, username),
             ROLE_LABEL.get(role, ""),
-            *(
-                STATUS_LABEL[mine.get((i.domain, i.competency_id), Status.NOT_ASSESSED)]
-                for i in items
-            ),
+            *(STATUS_LABEL[mine.get(ref, Status.NOT_ASSESSED)] for ref in refs),
         ]
 
 
@@ -65,7 +50,7 @@ def plan_rows(plan) -> Iterator[list]:
     ]
     for course in plan.courses:
         yield [
-            course.option.course,
+            course.option.course_title,
             course.option.label,
             len(course.members),
             "; ".join(course.members),
@@ -77,4 +62,4 @@ def plan_rows(plan) -> Iterator[list]:
     yield []
     yield ["Not covered by any listed course", "Members missing it"]
     for item, count in plan.unmet:
-        yield [item_label(item), count]
+        yield [item.label, count]

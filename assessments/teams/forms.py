@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ..models import JobRole
+from ..models import EVIDENCE_MAX, JobRole
 
 
 class TeamReportForm(forms.Form):
@@ -29,3 +29,23 @@ class TeamReportForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class ReviewForm(forms.Form):
+    """A manager's comment on a member's shared assessment, or a sign-off, or both."""
+
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=EVIDENCE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    sign_off = forms.BooleanField(label="Sign off this assessment as it stands now", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("comment") and not cleaned.get("sign_off"):
+            raise forms.ValidationError(
+                "Write a comment or tick sign-off; nothing was saved.", code="empty"
+            )
+        return cleaned

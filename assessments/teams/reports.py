@@ -118,9 +118,7 @@ def team_report(
         mine = framework.items[(level, d.number)]
         done = achieved_in(mine, achieved)
         report.summaries.append(DomainSummary(d.number, d.name, len(mine), done, count * len(mine)))
-    gaps = [
-        TopGap(item, count - achieved.get(item.ref, 0)) for item in framework.items_at(level)
-    ]
+    gaps = [TopGap(item, count - achieved.get(item.ref, 0)) for item in framework.items_at(level)]
     report.top_gaps = sorted(
         (g for g in gaps if g.missing), key=lambda g: (-g.missing, g.item.code)
     )[:10]

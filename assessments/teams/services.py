@@ -5,15 +5,22 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Invite, Membership, Rating, Review
+from .. import access
+from ..models import INVITE_DAYS, Invite, Membership, Rating, Review, Team, User
+
+
+class NotShared(Exception):
+    """The member has not shared their assessment with this team's managers."""
 
 
 @transaction.atomic
-def review_assessment(*, team, membership, manager, comment: str, sign_off: bool):
+def review_assessment(
+    *, team: Team, membership: Membership, manager: User, comment: str, sign_off: bool
+) -> Review:
     """Record a manager's comment or sign-off of a shared assessment, with a snapshot
-    of every rating as it stands. Refuses an assessment that is not shared."""
-    if not membership.shares_evidence:
-        raise PermissionError("The member has not shared their assessment with this team.")
+    of every rating as it stands. Refuses (NotShared) an assessment that is not shared."""
+    if not access.visible_evidence(membership):
+        raise NotShared
     snapshot = [
         {
             "level": r.level_id,
@@ -36,10 +43,7 @@ def review_assessment(*, team, membership, manager, comment: str, sign_off: bool
     )
 
 
-INVITE_DAYS = 14
-
-
-def create_invite(*, team, manager):
+def create_invite(*, team: Team, manager: User | None) -> Invite:
     """A fresh single-use invite to `team`, valid for INVITE_DAYS days."""
     return Invite.objects.create(
         team=team, created_by=manager, expires_at=timezone.now() + timedelta(days=INVITE_DAYS)
@@ -51,16 +55,15 @@ class InviteProblem(Exception):
 
 
 @transaction.atomic
-def accept_invite(*, token: str, user):
+def accept_invite(*, token: str, user: User) -> tuple[Membership, bool]:
     """Join the invite's team as a member. The row is locked so two people cannot
     both use one link; an expired or used link is refused with a reason."""
     invite = Invite.objects.select_for_update().select_related("team").filter(token=token).first()
     if invite is None:
         raise InviteProblem("This invitation link is not valid.")
-    if invite.used_at is not None:
-        raise InviteProblem("This invitation link has already been used.")
-    if invite.expires_at <= timezone.now():
-        raise InviteProblem("This invitation link has expired; ask your manager for a new one.")
+    problem = invite.problem(timezone.now())
+    if problem:
+        raise InviteProblem(problem)
     membership, created = Membership.objects.get_or_create(team=invite.team, user=user)
     invite.used_by, invite.used_at = user, timezone.now()
     invite.save(update_fields=["used_by", "used_at"])

@@ -11,19 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import access, downloads
 from ..accounts import audit
 from ..items import LEVELS, load_framework
-from ..models import EVIDENCE_MAX, Review, Status, Team
+from ..models import INVITE_DAYS, Review, Status
 from ..plans.offers import read_offers
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
-from .forms import TeamReportForm
+from .forms import ReviewForm, TeamReportForm
 from .team_plan import team_plan as build_team_plan
 
 
 @require_GET
 def teams(request):
     """The teams the user manages."""
-    managed = list(Team.objects.managed_by(request.user))
-    return render(request, "assessments/teams.html", {"teams": managed})
+    return render(request, "assessments/teams.html", {"teams": access.managed_teams(request)})
 
 
 def _report_filters(request, framework):
@@ -39,7 +38,7 @@ def _report_filters(request, framework):
 def team_report(request, pk):
     """Members x items at one level, with text symbols; per-domain share achieved and
     top gaps for the whole team. Nine queries whatever the team size."""
-    team = access.managed_team(request.user, pk)
+    team = access.managed_team(request, pk)
     framework = load_framework()
     form, filters, level, _ = _report_filters(request, framework)
     report = reports.team_report(
@@ -58,6 +57,7 @@ def team_report(request, pk):
         "report": report,
         "query": query.urlencode(),
         "symbols": heatmap.SYMBOL.values(),
+        "invite_days": INVITE_DAYS,
     }
     return render(request, "assessments/team_report.html", context)
 
@@ -65,7 +65,7 @@ def team_report(request, pk):
 @require_GET
 def team_report_csv(request, pk):
     """The whole heat map (every member, every item shown), streamed as CSV."""
-    team = access.managed_team(request.user, pk)
+    team = access.managed_team(request, pk)
     framework = load_framework()
     _, filters, level, items = _report_filters(request, framework)
     rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
@@ -77,7 +77,7 @@ def team_report_csv(request, pk):
 @require_GET
 def team_report_xlsx(request, pk):
     """The whole heat map as an Excel workbook."""
-    team = access.managed_team(request.user, pk)
+    team = access.managed_team(request, pk)
     framework = load_framework()
     _, filters, level, items = _report_filters(request, framework)
     rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
@@ -89,13 +89,11 @@ def team_report_xlsx(request, pk):
     return response
 
 
-@require_GET
-def member_assessment(request, pk, member_id):
+def _member_page(request, team, membership, form: ReviewForm):
     """A member's statuses at every level; their evidence only if they share it."""
-    team = access.managed_team(request.user, pk)
-    membership = access.team_member(team, member_id)
     framework = load_framework()
     answers = answers_by_key(membership.user)
+    shared = access.visible_evidence(membership)
     levels = []
     for level in LEVELS:
         rows = []
@@ -104,55 +102,70 @@ def member_assessment(request, pk, member_id):
             rows.append(
                 {
                     "item": item,
-                    "status": Status(answer.status).label if answer else Status.NOT_ASSESSED.label,
-                    "evidence": answer.evidence if answer and membership.shares_evidence else "",
+                    "status": Status(answer.status if answer else Status.NOT_ASSESSED).label,
+                    "evidence": answer.evidence if answer and shared else "",
                 }
             )
         levels.append((level, rows))
     reviews = list(
         Review.objects.filter(team=team, member=membership.user).select_related("manager")[:20]
     )
+    form.fields["comment"].label = f"Comment for {membership.user.display_name}"
     context = {
         "team": team,
         "membership": membership,
         "member": membership.user,
+        "shared": shared,
         "levels": levels,
         "reviews": reviews,
+        "form": form,
     }
-    return render(request, "assessments/member_assessment.html", context)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "assessments/member_assessment.html", context, status=status)
+
+
+@require_GET
+def member_assessment(request, pk, member_id):
+    """A member's statuses at every level; their evidence only if they share it."""
+    team = access.managed_team(request, pk)
+    membership = access.team_member(request, team, member_id)
+    return _member_page(request, team, membership, ReviewForm())
 
 
 @require_http_methods(["POST"])
 def review(request, pk, member_id):
-    """A manager comments on, or signs off, a member's shared assessment."""
-    team = access.managed_team(request.user, pk)
-    membership = access.team_member(team, member_id)
-    comment = request.POST.get("comment", "").strip()
-    sign_off = request.POST.get("sign_off") == "1"
-    url = reverse("assessments:member_assessment", args=[team.pk, member_id])
-    if not membership.shares_evidence:
+    """A manager comments on, or signs off, a member's shared assessment. A comment that
+    cannot be saved comes back with the page, every word of it kept."""
+    team = access.managed_team(request, pk)
+    membership = access.team_member(request, team, member_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _member_page(request, team, membership, form)
+    try:
+        made = services.review_assessment(
+            team=team,
+            membership=membership,
+            manager=request.user,
+            comment=form.cleaned_data["comment"],
+            sign_off=form.cleaned_data["sign_off"],
+        )
+    except services.NotShared:
         return HttpResponseForbidden("This member has not shared their assessment with you.")
-    if not comment and not sign_off:
-        messages.error(request, "Write a comment or tick sign-off; nothing was saved.")
-        return redirect(url)
-    if len(comment) > EVIDENCE_MAX:
-        messages.error(request, f"Keep the comment under {EVIDENCE_MAX:,} characters.")
-        return redirect(url)
-    services.review_assessment(
-        team=team,
-        membership=membership,
-        manager=request.user,
-        comment=comment,
-        sign_off=sign_off,
+    audit.event(
+        "review.signed_off" if made.signed_off else "review.commented",
+        request,
+        team=team.pk,
+        member=membership.user_id,
     )
     messages.success(
-        request, "Signed off, with a snapshot of the assessment." if sign_off else "Comment saved."
+        request,
+        "Signed off, with a snapshot of the assessment." if made.signed_off else "Comment saved.",
     )
-    return redirect(url)
+    return redirect("assessments:member_assessment", pk=team.pk, member_id=member_id)
 
 
 def _team_plan(request, pk):
-    team = access.managed_team(request.user, pk)
+    team = access.managed_team(request, pk)
     framework = load_framework()
     form, _, level, _ = _report_filters(request, framework)
     plan = build_team_plan(team, framework, read_offers(), level=level)
@@ -198,7 +211,7 @@ def team_plan_xlsx(request, pk):
 @require_http_methods(["POST"])
 def invite(request, pk):
     """A manager makes a single-use invitation link to the team."""
-    team = access.managed_team(request.user, pk)
+    team = access.managed_team(request, pk)
     made = services.create_invite(team=team, manager=request.user)
     return redirect("assessments:invite_link", pk=team.pk, invite_id=made.pk)
 
@@ -207,13 +220,14 @@ def invite(request, pk):
 def invite_link(request, pk, invite_id):
     """The invitation link to copy, on a page of its own: it is a secret for one
     person, so it is never put in a message cookie or a log."""
-    team = access.managed_team(request.user, pk)
-    made = access.team_invite(team, invite_id)
+    team = access.managed_team(request, pk)
+    made = access.team_invite(request, team, invite_id)
     context = {
         "team": team,
         "invite": made,
         "link": request.build_absolute_uri(reverse("join", args=[made.token])),
-        "usable": made.used_at is None and made.expires_at > timezone.now(),
+        "usable": not made.problem(timezone.now()),
+        "invite_days": INVITE_DAYS,
     }
     return render(request, "assessments/invite.html", context)
 
@@ -222,7 +236,7 @@ def invite_link(request, pk, invite_id):
 def organisation(request):
     """For admins: share achieved per team and domain across every team; groups of
     fewer than three people are hidden."""
-    if not request.user.is_staff:
+    if not access.organisation_admin(request.user):
         audit.event("access.refused", request, object="organisation")
         raise Http404("Not found")
     framework = load_framework()

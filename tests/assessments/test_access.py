@@ -25,6 +25,7 @@ URLS = {
     "export_json": [],
     "export_csv": [],
     "delete_account": [],
+    "change_email": [],
 }
 SECRET = "Alice's private note about a family"
 # URLs that take an object id; each is tried with every wrong user in test_teams.py.

@@ -146,7 +146,7 @@ def test_report_shows_symbols_summary_and_top_gaps(client, team, manager, alice,
     assert "2 members, at Level 1" in body
     assert "100% (2 of 2)" in body  # domain 1: both achieved
     assert (
-        "D7 Domain 7 as a whole: Working within relevant legal and professional frameworks: 2 of 2"
+        "<li>Domain 7 as a whole: Working within relevant legal and professional frameworks: 2 of 2"
         in body
     )
     working = '<td class="hm-working"><span aria-hidden="true">◐</span>'

@@ -69,7 +69,7 @@ def test_changing_the_password_ends_the_other_sessions(client, alice):
     response = client.post(
         reverse("password_change"),
         {
-            "old_password": "x-pass-12345",
+            "password": "x-pass-12345",
             "new_password1": "a-new-long-passphrase",
             "new_password2": "a-new-long-passphrase",
         },
@@ -92,7 +92,7 @@ def test_weak_passwords_are_refused_with_the_reason(client, alice, password, mes
     client.force_login(alice)
     response = client.post(
         reverse("password_change"),
-        {"old_password": "x-pass-12345", "new_password1": password, "new_password2": password},
+        {"password": "x-pass-12345", "new_password1": password, "new_password2": password},
     )
     assert response.status_code == 200
     assert message in response.content.decode()

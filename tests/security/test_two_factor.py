@@ -44,7 +44,9 @@ def set_up(client, user) -> list[str]:
     assert re.search(r'data-testid="secret">([A-Z2-7 ]+)<', page)
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     user.first_code = code(device)
-    response = client.post(reverse("two_factor_setup"), {"token": user.first_code})
+    response = client.post(
+        reverse("two_factor_setup"), {"token": user.first_code, "password": PASSWORD}
+    )
     assert response.status_code == 302 and "/codes/" in response["Location"]
     codes_page = client.get(response["Location"]).content.decode()
     codes = re.findall(r"<li>([a-z2-7]{5}(?:-[a-z2-7]{5}){4})</li>", codes_page)
@@ -154,7 +156,9 @@ def test_a_practitioner_may_turn_it_on_and_off_a_manager_may_not_turn_it_off(cli
     sign_in(client, alice)
     assert client.get(reverse("assessments:dashboard")).status_code == 302  # now asked
     client.post(reverse("two_factor_verify"), {"token": code(device, steps_ahead=1)})
-    off = client.post(reverse("two_factor"), {"token": recovery[0], "action": "off"})
+    off = client.post(
+        reverse("two_factor"), {"password": PASSWORD, "code": recovery[0], "action": "off"}
+    )
     assert off.status_code == 302 and not TOTPDevice.objects.filter(user=alice).exists()
 
     client.post(reverse("logout"))
@@ -164,7 +168,8 @@ def test_a_practitioner_may_turn_it_on_and_off_a_manager_may_not_turn_it_off(cli
     page = client.get(reverse("two_factor")).content.decode()
     assert "cannot turn it off" in page and 'value="off"' not in page
     client.post(
-        reverse("two_factor"), {"token": code(manager_device, steps_ahead=1), "action": "off"}
+        reverse("two_factor"),
+        {"password": PASSWORD, "code": code(manager_device, steps_ahead=1), "action": "off"},
     )
     assert TOTPDevice.objects.filter(user=mina, confirmed=True).exists()
 

@@ -1,0 +1,36 @@
+"""Writes with rules for a person's own account: sharing evidence with a team's
+managers, changing the e-mail address, deleting the account. Each is one transaction;
+the views log each one as a security event (ASVS 16.3.3)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Membership, User
+
+
+@transaction.atomic
+def set_sharing(*, membership: Membership, share: bool) -> Membership:
+    """Let this team's managers read the member's evidence (and review the assessment),
+    or withdraw that. Statuses are seen either way."""
+    membership.shares_evidence = share
+    membership.shared_at = timezone.now() if share else None
+    membership.save(update_fields=["shares_evidence", "shared_at"])
+    return membership
+
+
+@transaction.atomic
+def change_email(*, user: User, email: str) -> User:
+    """The address password-reset links go to. The caller has had the password (and
+    second factor) given again: see accounts.reauth."""
+    user.email = email
+    user.save(update_fields=["email"])
+    return user
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """The account and everything in it: ratings, their history, memberships, reviews
+    received and recovery codes go with it (foreign keys cascade); what it wrote about
+    others (reviews as a manager, changes to nobody else) keeps the text and loses the
+    name."""
+    user.delete()
