@@ -149,3 +149,35 @@ def test_a_forged_hop_left_of_the_proxys_own_is_never_taken_for_the_client(rf, s
     assert client_address(request) == "198.51.100.7"
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="192.0.2.50")
     assert client_address(request) == "192.0.2.50"
+
+
+def test_sharing_withdrawing_reviews_sign_offs_and_deletion_are_logged(
+    client, alice, django_user_model, security_log
+):
+    """Personal-data events (ASVS 16.3.3): who, what, where; never the comment."""
+    team = Team.objects.create(name="North", organisation="Trust A")
+    membership = Membership.objects.create(team=team, user=alice)
+    mina = with_authenticator(django_user_model.objects.create_user("mina", password="x"))
+    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    client.force_login(alice)
+    share = reverse("assessments:share", args=[membership.pk])
+    client.post(share, {"share": "1"})
+    client.force_login(mina)
+    review = reverse("assessments:review", args=[team.pk, alice.pk])
+    client.post(review, {"comment": "Private words about a family"})
+    client.post(review, {"sign_off": "1"})
+    client.force_login(alice)
+    client.post(share, {"share": "0"})
+    client.post(reverse("assessments:delete_account"), {"password": "x-pass-12345"})
+    lines = security_log()
+    for event, who in [
+        ("evidence.shared", alice),
+        ("review.commented", mina),
+        ("review.signed_off", mina),
+        ("evidence.withdrawn", alice),
+        ("account.deleted", alice),
+    ]:
+        assert any(
+            line.startswith(f"event={event} ") and f"user_id={who.pk}" in line for line in lines
+        ), event
+    assert not any("Private words" in line for line in lines)
