@@ -1,6 +1,12 @@
 from django.conf import settings
 
+from . import access
+
 
 def site(request):
-    """Site switches that the shared layout needs."""
-    return {"signup_open": settings.IMHCF_SIGNUP_OPEN}
+    """Site switches that the shared layout needs (no query: the user row is loaded)."""
+    user = getattr(request, "user", None)
+    return {
+        "signup_open": settings.IMHCF_SIGNUP_OPEN,
+        "organisation_admin": user is not None and access.organisation_admin(user),
+    }

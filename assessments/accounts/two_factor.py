@@ -34,7 +34,7 @@ def required(user) -> bool:
     return (
         user.is_staff
         or user.is_superuser
-        or Membership.objects.filter(user=user, role=Membership.Role.MANAGER).exists()
+        or Membership.objects.managers().filter(user=user).exists()
     )
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ..items import whole_domain_code
+
 EVIDENCE_MAX = 4000
 
 
@@ -53,7 +55,7 @@ class Rating(models.Model):
                 name="rating_one_per_user_level_competency",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["not_assessed", "working_towards", "achieved"]),
+                condition=Q(status__in=Status.values),
                 name="rating_status_known",
             ),
         ]
@@ -73,7 +75,7 @@ class Rating(models.Model):
     @property
     def item_key(self) -> str:
         """'1.07' for a competency, 'D3' for a domain rated as a whole."""
-        return self.competency.code if self.competency_id else f"D{self.domain_id}"
+        return self.competency.code if self.competency_id else whole_domain_code(self.domain_id)
 
 
 class RatingChange(models.Model):

@@ -55,12 +55,15 @@ class Team(models.Model):
         return f"{self.name} ({self.organisation})"
 
 
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    MANAGER = "manager", "Manager"
+
+
 class Membership(models.Model):
     """A person on a team, as a member or as one of its managers."""
 
-    class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        MANAGER = "manager", "Manager"
+    Role = MembershipRole
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -81,7 +84,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_team_user"),
             models.CheckConstraint(
-                condition=Q(role__in=["member", "manager"]), name="membership_role_known"
+                condition=Q(role__in=MembershipRole.values), name="membership_role_known"
             ),
         ]
         indexes = [models.Index(fields=["team", "role"], name="membership_team_role")]

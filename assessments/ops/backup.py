@@ -66,7 +66,10 @@ def restore(path: Path) -> None:
     connection.close()  # the restore replaces what open connections might hold
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args()
-        _run(["pg_restore", "--list", str(path)], env)  # a readable archive, or stop here
+        try:  # a readable archive, or stop here
+            _run(["pg_restore", "--list", str(path)], env)
+        except BackupError as error:
+            raise BackupError(f"{path} is not a PostgreSQL backup ({error})") from error
         database = connection.settings_dict["NAME"]
         _run(
             [

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..items import whole_domain_code
 from ..models import RatingChange, Status
 
 
@@ -38,7 +39,7 @@ def recent_changes(user, *, since: date | None = None, limit: int = 8) -> list[C
         ChangeRow(
             when,
             level,
-            code or f"D{domain}",
+            code or whole_domain_code(domain),
             Status(old).label,
             Status(new).label,
             evidence,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from catalogue.models import Domain
 
-from ..items import LEVELS, FrameworkView, Item
+from ..items import LEVELS, FrameworkView, Item, whole_domain_code
 from ..models import Rating, Status
 
 
@@ -40,7 +40,9 @@ def answers_by_key(user) -> dict[tuple, Answer]:
         "level", "domain", "competency", "competency__code", "status", "evidence"
     )
     return {
-        (level, domain, competency): Answer(level, code or f"D{domain}", status, evidence)
+        (level, domain, competency): Answer(
+            level, code or whole_domain_code(domain), status, evidence
+        )
         for level, domain, competency, code, status, evidence in rows
     }
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from ..items import LEVELS
 from ..models import EVIDENCE_MAX, JobRole
 
 
@@ -11,7 +12,7 @@ class TeamReportForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("1", "Level 1"), ("2", "Level 2"), ("3", "Level 3")],
+        choices=[(str(n), f"Level {n}") for n in LEVELS],
     )
     domain = forms.TypedChoiceField(label="Domain", required=False, coerce=int, empty_value=None)
     job_role = forms.ChoiceField(label="Job role", required=False)

@@ -7,15 +7,16 @@ from django.utils.html import format_html
 
 from ..models import Status
 
-# Symbol, words and a tint per status: the heat map never relies on colour alone.
+# Symbol, words (the status's own label) and a tint per status.
 SYMBOL = {
-    Status.ACHIEVED: ("✔", "Achieved", "hm-achieved"),
-    Status.WORKING_TOWARDS: ("◐", "Working towards", "hm-working"),
-    Status.NOT_ASSESSED: ("○", "Not yet assessed", "hm-none"),
+    status: (symbol, status.label, css)
+    for status, symbol, css in (
+        (Status.ACHIEVED, "✔", "hm-achieved"),
+        (Status.WORKING_TOWARDS, "◐", "hm-working"),
+        (Status.NOT_ASSESSED, "○", "hm-none"),
+    )
 }
 
-# One heat-map cell per status, built once: a page has up to 25 x 63 cells, and
-# rendering each through the template engine cost more than the rest of the page.
 CELL = {
     status: format_html(
         '<td class="{}"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>'
@@ -26,3 +27,10 @@ CELL = {
     )
     for status, (symbol, label, css) in SYMBOL.items()
 }
+
+
+def row_cells(statuses: list[str]) -> str:
+    """One member's row of cells, in the order given. One format_html per row: the
+    CELL strings are already safe, so nothing is escaped twice and no data reaches
+    the markup."""
+    return format_html("{}" * len(statuses), *[CELL[status] for status in statuses])

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
-from django.utils.html import format_html
 
 from ..items import ITEM_REF, FrameworkView, Item, achieved_in
 from ..models import Membership, Rating, Status, Team
-from .heatmap import CELL
+from .heatmap import row_cells
 
 PER_PAGE = 25
 
@@ -41,10 +40,19 @@ class TopGap:
 
 
 @dataclass
+class MemberRow:
+    """One member's row of the heat map."""
+
+    membership: Membership
+    cells: str  # safe HTML from heatmap.row_cells
+
+
+@dataclass
 class TeamReport:
     level: int
     items: list[Item]  # the columns shown (a domain's, or all)
-    page: Page  # of Membership, with .cells set on each
+    page: Page  # of Membership: the page's place among all the pages
+    rows: list[MemberRow]  # the page's members with their cells
     member_count: int
     summaries: list[DomainSummary] = field(default_factory=list)
     top_gaps: list[TopGap] = field(default_factory=list)
@@ -63,13 +71,6 @@ def achieved_counts(members, level: int) -> dict[int, int]:
     )
 
 
-def team_members(team, *, job_role: str = ""):
-    members = Membership.objects.filter(team=team, role=Membership.Role.MEMBER)
-    if job_role:
-        members = members.filter(user__job_role=job_role)
-    return members
-
-
 def team_report(
     team,
     framework: FrameworkView,
@@ -82,11 +83,9 @@ def team_report(
     """Four queries whatever the team size: member count, one page of members, their
     ratings at `level`, and the team-wide achieved counts per item."""
     items = [i for i in framework.items_at(level) if domain is None or i.domain == domain]
-    members = team_members(team, job_role=job_role)
+    members = Membership.objects.members_of(team, job_role=job_role)
     paginator = Paginator(
-        members.select_related("user").order_by(
-            "user__last_name", "user__first_name", "user__username"
-        ),
+        members.select_related("user").in_member_order(),
         PER_PAGE,
     )
     current = paginator.get_page(page)
@@ -103,17 +102,13 @@ def team_report(
         .values_list("user_id", "ref", "status")
     }
     refs = [i.ref for i in items]
-    row = "{}" * len(refs)
-    for membership in memberships:
-        user_id = membership.user_id
-        # One format_html per row: the CELL strings are already safe, so nothing is escaped
-        # twice, and no data reaches the markup.
-        membership.cells = format_html(
-            row, *[CELL[statuses.get((user_id, ref), NONE)] for ref in refs]
-        )
+    rows = [
+        MemberRow(m, row_cells([statuses.get((m.user_id, ref), NONE) for ref in refs]))
+        for m in memberships
+    ]
     count = paginator.count
     achieved = achieved_counts(members, level)
-    report = TeamReport(level, items, current, count)
+    report = TeamReport(level, items, current, rows, count)
     for d in framework.domains:
         mine = framework.items[(level, d.number)]
         done = achieved_in(mine, achieved)

@@ -7,11 +7,10 @@ from decimal import Decimal
 from catalogue.labels import pounds
 
 from ..items import ITEM_REF, FrameworkView, Item
-from ..models import Rating, Status
+from ..models import Membership, Rating, Status, display_name
 from ..plans.gaps import Gap, attach_matches
 from ..plans.offers import build_options
 from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signature
-from .reports import team_members
 
 
 @dataclass
@@ -68,15 +67,17 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     gaps give the optimiser the same choice (optimiser.plan_signature) share one
     computation. Two queries: members, and what they have achieved."""
     members = [
-        (user_id, f"{first} {last}".strip() or username)
-        for user_id, first, last, username in team_members(team)
-        .order_by("user__last_name", "user__first_name", "user__username")
+        (user_id, display_name(first, last, username))
+        for user_id, first, last, username in Membership.objects.members_of(team)
+        .in_member_order()
         .values_list("user_id", "user__first_name", "user__last_name", "user__username")
     ]
     achieved: dict[int, set[int]] = defaultdict(set)
     for user_id, ref in (
         Rating.objects.filter(
-            user__in=team_members(team).values("user_id"), level=level, status=Status.ACHIEVED
+            user__in=Membership.objects.members_of(team).values("user_id"),
+            level=level,
+            status=Status.ACHIEVED,
         )
         .annotate(ref=ITEM_REF)
         .values_list("user_id", "ref")

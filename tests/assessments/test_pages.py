@@ -175,3 +175,20 @@ def test_page_queries_stay_under_the_ceiling_and_do_not_grow(client, alice, name
     rate(alice, {(level, d): ("working_towards", "e") for level in (1, 2, 3) for d in range(1, 8)})
     after = count_queries(client, url)
     assert before == after <= ceiling
+
+
+def test_the_frameworks_two_word_counts_agree(catalogue):
+    """Domain counts are made twice on purpose: in SQL for the public pages
+    (Domain.objects.with_counts) and in Python for the assessment pages, where the
+    aggregate costs more than the page (items.load_framework). They must agree, before
+    and after the full wording is loaded."""
+    from assessments.items import load_framework
+    from catalogue.models import Domain
+
+    def counts(domains):
+        return [(d.competency_count, d.worded_1, d.worded_2, d.worded_3) for d in domains]
+
+    for _ in range(2):
+        assert counts(load_framework().domains) == counts(Domain.objects.with_counts())
+        build_full_framework()
+    assert counts(load_framework().domains)[0] == (10, 10, 10, 10)

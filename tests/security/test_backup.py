@@ -76,7 +76,7 @@ def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(data, tmp_pa
     bad.write_text("this is not a database backup\n" * 100)
     with pytest.raises(CommandError) as refused:
         call_command("restore", str(bad), stdout=io.StringIO())
-    assert str(bad) in str(refused.value) or "pg_restore" in str(refused.value)
+    assert str(refused.value).startswith(f"{bad} is not a")  # names the file, either engine
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "missing.backup"), stdout=io.StringIO())
     assert everything() == before
