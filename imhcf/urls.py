@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from assessments.accounts import two_factor_views as two_factor
 from assessments.accounts import views as accounts
@@ -9,6 +10,13 @@ admin.site.site_title = "imhcf admin"
 admin.site.index_title = "Framework, courses and people"
 
 urlpatterns = [
+    # Admins change their password where everyone does: with the second factor, and
+    # counted toward the sign-in lockout (admin's own page checks neither).
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="password_change"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/logout/", accounts.SignOut.as_view(), name="logout"),

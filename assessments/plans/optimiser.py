@@ -1,6 +1,6 @@
 """Which courses close which gaps, and the best set to buy. Pure Python over
 plain data, no ORM: the rules are tested in milliseconds and shared by the
-practitioner's plan and (later) the team's.
+practitioner's plan (plans.views) and the team plan (teams.team_plan).
 
 A plan first covers every gap that any listed option covers (the most gaps);
 among the plans that do, it prefers, by objective:

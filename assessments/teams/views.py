@@ -218,8 +218,10 @@ def invite(request, pk):
 
 @require_GET
 def invite_link(request, pk, invite_id):
-    """The invitation link to copy, on a page of its own: it is a secret for one
-    person, so it is never put in a message cookie or a log."""
+    """The invitation link to copy, on a page of its own rather than in a message
+    cookie. The token is a bearer secret in the link's path, so it does reach access
+    logs and the sign-in redirect's ?next=; it is single use, expires after
+    INVITE_DAYS days and carries 192 random bits, which keeps that risk low."""
     team = access.managed_team(request, pk)
     made = access.team_invite(request, team, invite_id)
     context = {
