@@ -168,8 +168,6 @@ def course_list(request):
     form = CourseFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
     courses = list(Course.objects.for_listing().filtered(**filters))
-    for course in courses:
-        course.levels_covered = sorted({row.level_id for row in course.offered_coverage})
     context = {
         "form": form,
         "courses": courses,

@@ -9,6 +9,8 @@ competency row covers that competency and, partly, the domain as a whole."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from catalogue.models import Coverage
 
 from ..items import FrameworkView, Item
@@ -39,6 +41,15 @@ class Gap:
     @property
     def status_label(self) -> str:
         return Status(self.status).label
+
+    @property
+    def covered_by(self) -> str:
+        """The courses that cover this gap, in one line, each with how."""
+        return "; ".join(
+            dict.fromkeys(
+                f"{m.row.course.title} ({m.strength_label.lower()})" for m in self.matches
+            )
+        )
 
 
 def attach_matches(gaps: list[Gap], framework: FrameworkView, catalogue: Offers) -> None:
@@ -87,9 +98,13 @@ class GapGroup:
     gaps: list[Gap]
     rows: list[Match]
 
+    def get_absolute_url(self) -> str:
+        """The grid where these gaps are rated."""
+        return reverse("assessments:grid", args=[self.level, self.domain])
+
 
 def group_gaps(gaps: list[Gap], framework: FrameworkView) -> list[GapGroup]:
-    """No queries. Each gap also gets `covered_by`: the covering courses in one line."""
+    """No queries."""
     names = {d.number: d.name for d in framework.domains}
     groups: dict[tuple[int, int], GapGroup] = {}
     listed: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)
@@ -99,9 +114,6 @@ def group_gaps(gaps: list[Gap], framework: FrameworkView) -> list[GapGroup]:
         if group is None:
             group = groups[where] = GapGroup(*where, names[where[1]], [], [])
         seen = listed[where]
-        gap.covered_by = "; ".join(
-            dict.fromkeys(f"{m.row.course.title} ({m.strength_label.lower()})" for m in gap.matches)
-        )
         group.gaps.append(gap)
         for match in gap.matches:
             if (match.row.pk, match.strength) not in seen:

@@ -32,6 +32,21 @@ class Offers:
     modules: dict[int, list[Module]]
     courses: dict[int, Course]
 
+    def fee_summary(self, course_id: int) -> str:
+        """Every published fee of the course in one line: shown beside its gaps."""
+        return "; ".join(
+            f"{fee.label}: {fee.standard_label} / {fee.nhs_funded_label}"
+            for fee in self.fees[course_id]
+        )
+
+
+@dataclass(frozen=True)
+class CourseOffer:
+    """A course that covers some of the practitioner's gaps, as the gaps page lists it."""
+
+    course: Course
+    fee_summary: str
+
 
 def read_offers() -> Offers:
     """Three queries: offered coverage with course, provider and module; fees; modules."""
@@ -49,10 +64,6 @@ def read_offers() -> Offers:
     courses = {row.course_id: row.course for row in rows}
     for row in rows:
         row.course = courses[row.course_id]  # one instance per course, not one per row
-    for course_id, course in courses.items():
-        course.fee_summary = "; ".join(  # shown beside every gap the course covers
-            f"{fee.label}: {fee.standard_label} / {fee.nhs_funded_label}" for fee in fees[course_id]
-        )
     return Offers(rows, fees, modules, courses)
 
 

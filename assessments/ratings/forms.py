@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django import forms
 
-from ..items import Item
-from ..models import EVIDENCE_MAX, Status
+from ..items import Item, Text
+from ..models import EVIDENCE_MAX, Rating, Status
 from .services import Entry
 
 
@@ -21,6 +21,10 @@ class GridRow:
     seen_status: str
     seen_fingerprint: str
     error: str = ""
+    wording: Text | None = None  # the competency's wording at this level, when loaded
+    # After a clash: the rating saved elsewhere (None when it was deleted meanwhile).
+    conflict: Rating | None = None
+    conflict_missing: bool = False
 
 
 class GridSubmission:

@@ -4,6 +4,8 @@ user's ratings."""
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from catalogue.models import Domain
 
 from ..items import LEVELS, FrameworkView, Item, whole_domain_code
@@ -74,6 +76,10 @@ class Cell:
     @property
     def label(self) -> str:
         return f"{self.achieved} of {self.total} achieved, {self.working} working towards"
+
+    def get_absolute_url(self) -> str:
+        """The grid for this domain at this level."""
+        return reverse("assessments:grid", args=[self.level, self.domain.number])
 
 
 @dataclass

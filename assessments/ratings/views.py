@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..items import LEVELS, grid_domain, load_framework, wording_at
@@ -26,8 +25,6 @@ def dashboard(request):
     rows = []
     for index, domain in enumerate(framework.domains):
         cells = [standing.cells[level][index] for level in LEVELS]
-        for cell in cells:
-            cell.url = reverse("assessments:grid", args=[cell.level, domain.number])
         rows.append({"domain": domain, "cells": cells})
     context = {
         "progress": standing,
@@ -100,7 +97,7 @@ def grid(request, level, domain):
     wording = wording_at(domain, level)  # after a successful save we have redirected
     for row in rows:
         row.wording = wording.get(row.item.competency_id)
-        row.conflict = conflicts.get(row.item.code, False)
+        row.conflict = conflicts.get(row.item.code)
         row.conflict_missing = row.item.code in conflicts and conflicts[row.item.code] is None
     competencies = framework.competencies.get(domain, [])
     whole_domain = bool(items) and items[0].is_whole_domain

@@ -249,6 +249,12 @@ class Course(models.Model):
             raise ValidationError(errors)
 
     @property
+    def levels_covered(self) -> list[int]:
+        """The levels its offered coverage reaches. Reads the rows that
+        CourseQuerySet.for_listing() prefetches (offered_coverage): no query."""
+        return sorted({row.level_id for row in self.offered_coverage})
+
+    @property
     def duration_label(self) -> str:
         if self.duration_max is None:
             return "not published"
