@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from assessments.models import Membership, Team
 from catalogue.loading import load_catalogue
 from tests.factories import with_authenticator
 
@@ -66,12 +67,6 @@ def admin_user(db, django_user_model):
 
 
 @pytest.fixture
-def practitioner(db, django_user_model):
-    """Signed in, but not staff: must not reach the admin."""
-    return django_user_model.objects.create_user("alice", "alice@example.org", "x-pass-12345")
-
-
-@pytest.fixture
 def alice(catalogue, django_user_model):
     """A health visitor (target Level 2) assessing herself; the owner in access tests."""
     return django_user_model.objects.create_user(
@@ -81,10 +76,40 @@ def alice(catalogue, django_user_model):
 
 @pytest.fixture
 def bob(catalogue, django_user_model):
-    """Another practitioner: must never see or change anything of Alice's."""
+    """Another practitioner (her teammate where `team` is used): must never see or
+    change anything of Alice's."""
     return django_user_model.objects.create_user(
         "bob", "bob@example.org", "x-pass-12345", job_role="early_years"
     )
+
+
+@pytest.fixture
+def team(alice, bob):
+    """North locality (Trust A): Alice and Bob are its members."""
+    team = Team.objects.create(name="North locality", organisation="Trust A")
+    Membership.objects.create(team=team, user=alice)
+    Membership.objects.create(team=team, user=bob)
+    return team
+
+
+@pytest.fixture
+def manager(team, django_user_model):
+    """Mina manages Alice's team and nothing else; signed in with both factors."""
+    user = django_user_model.objects.create_user("mina", "mina@example.org", "x-pass-12345")
+    Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
+    return with_authenticator(user)
+
+
+@pytest.fixture
+def outsider(catalogue, django_user_model):
+    """Omar manages another team (South locality, with its member Carol): a manager,
+    but of nothing of Alice's."""
+    other = Team.objects.create(name="South locality", organisation="Trust A")
+    carol = django_user_model.objects.create_user("carol", password="x-pass-12345")
+    Membership.objects.create(team=other, user=carol)
+    user = django_user_model.objects.create_user("omar", password="x-pass-12345")
+    Membership.objects.create(team=other, user=user, role=Membership.Role.MANAGER)
+    return with_authenticator(user)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.template.backends.django import Template
 
-from tests.assessments.test_pages import rate
+from tests.assessments.helpers import rate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,9 @@
-"""Building grid POSTs the way the page's form sends them."""
+"""Building grid POSTs the way the page's form sends them, and rating through the
+service as the grid does."""
 
 from assessments.items import load_framework
 from assessments.ratings.progress import ratings_by_key
-from assessments.ratings.services import fingerprint
+from assessments.ratings.services import Entry, fingerprint, save_domain
 
 
 def grid_post(user, level, domain, changes=None, *, stale_from=None):
@@ -25,3 +26,14 @@ def grid_post(user, level, domain, changes=None, *, stale_from=None):
             item.code, (status, evidence)
         )
     return data
+
+
+def rate(user, answers):
+    """answers: {(level, domain): (status, evidence)} applied to every item there."""
+    framework = load_framework()
+    for (level, domain), (status, evidence) in answers.items():
+        entries = [
+            Entry(item, status, evidence, 0, "not_assessed", fingerprint(""))
+            for item in framework.items[(level, domain)]
+        ]
+        save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)

@@ -4,8 +4,7 @@ one of them Bob sees only his own data, never Alice's, and cannot change hers.""
 import pytest
 from django.urls import reverse
 
-from tests.assessments.helpers import grid_post
-from tests.assessments.test_pages import rate
+from tests.assessments.helpers import grid_post, rate
 from tests.security.test_every_url import OWN_PAGES
 
 pytestmark = pytest.mark.django_db

@@ -12,22 +12,11 @@ from pypdf import PdfReader
 
 from assessments.items import load_framework
 from assessments.models import Rating, RatingChange, User
-from assessments.ratings.services import Entry, fingerprint, save_domain
+from tests.assessments.helpers import rate
 from tests.factories import build_full_framework
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def rate(user, answers):
-    """answers: {(level, domain): (status, evidence)} applied to every item there."""
-    framework = load_framework()
-    for (level, domain), (status, evidence) in answers.items():
-        entries = [
-            Entry(item, status, evidence, 0, "not_assessed", fingerprint(""))
-            for item in framework.items[(level, domain)]
-        ]
-        save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
 
 
 def all_achieved_except(user, *gaps, up_to=2):
@@ -182,7 +171,6 @@ def test_the_frameworks_two_word_counts_agree(catalogue):
     (Domain.objects.with_counts) and in Python for the assessment pages, where the
     aggregate costs more than the page (items.load_framework). They must agree, before
     and after the full wording is loaded."""
-    from assessments.items import load_framework
     from catalogue.models import Domain
 
     def counts(domains):

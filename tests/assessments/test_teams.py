@@ -6,50 +6,21 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Membership, Rating, Team, User
-from tests.assessments.test_pages import rate
-from tests.factories import with_authenticator
+from tests.assessments.helpers import rate
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 SECRET = "A note about a baby's weight that Alice keeps private"
 
 
-@pytest.fixture
-def team(alice, bob, django_user_model):
-    """Alice's and Bob's team (its manager is the `manager` fixture)."""
-    team = Team.objects.create(name="North locality", organisation="Trust A")
-    Membership.objects.create(team=team, user=alice)
-    Membership.objects.create(team=team, user=bob)
-    return team
-
-
-@pytest.fixture
-def manager(team, django_user_model):
-    """Manages Alice's team, and nothing else."""
-    user = django_user_model.objects.create_user("mina", password="x-pass-12345")
-    Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
-    return with_authenticator(user)
-
-
-@pytest.fixture
-def other_manager(db, django_user_model, catalogue):
-    """Manages a different team (with its own member Carol)."""
-    other = Team.objects.create(name="South locality", organisation="Trust A")
-    carol = django_user_model.objects.create_user("carol", password="x-pass-12345")
-    Membership.objects.create(team=other, user=carol)
-    user = django_user_model.objects.create_user("omar", password="x-pass-12345")
-    Membership.objects.create(team=other, user=user, role=Membership.Role.MANAGER)
-    return with_authenticator(user)
-
-
 def test_a_manager_cannot_reach_another_teams_member_through_their_own_team(
-    client, team, manager, other_manager
+    client, team, manager, outsider
 ):
     carol = User.objects.get(username="carol")
     client.force_login(manager)
     url = reverse("assessments:member_assessment", args=[team.pk, carol.pk])
     assert client.get(url).status_code == 404
-    client.force_login(other_manager)
+    client.force_login(outsider)
     assert client.get(reverse("assessments:teams")).content.decode().count("North locality") == 0
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from assessments.models import Membership, Review, Team, User
-from tests.assessments.test_pages import rate
+from tests.assessments.helpers import rate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

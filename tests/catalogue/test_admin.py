@@ -146,8 +146,8 @@ def test_coverage_naming_another_domains_competency_is_refused(client, admin_use
     assert Coverage.objects.filter(course=course).count() == 6
 
 
-def test_admin_is_closed_to_a_signed_in_practitioner(client, practitioner, catalogue):
-    client.force_login(practitioner)
+def test_admin_is_closed_to_a_signed_in_practitioner(client, alice, catalogue):
+    client.force_login(alice)
     response = client.get(reverse("admin:catalogue_course_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")

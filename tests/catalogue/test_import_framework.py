@@ -221,8 +221,8 @@ def test_admin_import_lists_every_problem_and_saves_nothing(client, admin_user, 
     assert state() == before
 
 
-def test_admin_import_is_closed_to_non_staff(client, practitioner, catalogue):
-    client.force_login(practitioner)
+def test_admin_import_is_closed_to_non_staff(client, alice, catalogue):
+    client.force_login(alice)
     response = client.get(reverse("admin:catalogue_competency_import"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

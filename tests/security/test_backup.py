@@ -13,7 +13,7 @@ from assessments.models import Membership, Rating, Team, User
 from assessments.ratings import services
 from assessments.teams.services import review_assessment
 from catalogue.models import Fee
-from tests.assessments.test_pages import rate
+from tests.assessments.helpers import rate
 from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from assessments.models import Membership, Review, Team
 from catalogue.models import Course
-from tests.assessments.test_pages import rate
+from tests.assessments.helpers import rate
 from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db

@@ -11,27 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments.models import Membership, Rating, Team, User
+from assessments.models import Rating, User
 from catalogue.importing import MAX_BYTES, MAX_ROWS, ImportProblem, import_wording
 from tests.assessments.helpers import grid_post
-from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team_with_manager(alice, django_user_model):
-    team = Team.objects.create(name="North", organisation="Trust A")
-    Membership.objects.create(team=team, user=alice)
-    mina = with_authenticator(django_user_model.objects.create_user("mina", password="x"))
-    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
-    return team, mina
-
-
 def test_a_control_character_in_a_name_is_refused_and_never_breaks_an_xlsx(
-    client, alice, team_with_manager
+    client, alice, team, manager
 ):
-    team, mina = team_with_manager
+    mina = manager
     client.force_login(alice)
     answer = client.post(
         reverse("assessments:profile"), {"first_name": "Bell\x07", "job_role": "midwife"}
@@ -119,17 +109,17 @@ def test_evidence_with_a_nul_character_comes_back_with_a_message_and_the_rest_ke
 
 
 def test_refused_looks_are_logged_with_who_asked_and_from_where(
-    client, caplog, team_with_manager, bob
+    client, caplog, team, manager, outsider
 ):
     """Finding 11: refusals were logged with user_id=None and ip=''."""
-    team, mina = team_with_manager
+    mina, carol = manager, User.objects.get(username="carol")
     caplog.set_level(logging.INFO, logger="imhcf.security")
     client.force_login(mina)
-    client.get(reverse("assessments:member_assessment", args=[team.pk, bob.pk]))
-    client.force_login(bob)
+    client.get(reverse("assessments:member_assessment", args=[team.pk, carol.pk]))
+    client.force_login(outsider)
     client.get(reverse("assessments:team_report", args=[team.pk]))
     refused = [r.getMessage() for r in caplog.records if "access.refused" in r.getMessage()]
     assert len(refused) == 2
-    assert f"user_id={mina.pk}" in refused[0] and f"member:{bob.pk}" in refused[0]
-    assert f"user_id={bob.pk}" in refused[1]
+    assert f"user_id={mina.pk}" in refused[0] and f"member:{carol.pk}" in refused[0]
+    assert f"user_id={outsider.pk}" in refused[1]
     assert all("ip='127.0.0.1'" in line for line in refused)

@@ -11,17 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import Membership, RecoveryCode, Team, User
+from assessments.models import Membership, RecoveryCode, User
 from tests.security.helpers import PASSWORD, code, set_up, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team(alice):
-    team = Team.objects.create(name="North", organisation="Trust A")
-    Membership.objects.create(team=team, user=alice)
-    return team
 
 
 @pytest.fixture

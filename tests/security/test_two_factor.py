@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import Membership, Team
+from assessments.models import Membership
 from tests.security.helpers import code, set_up, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +13,8 @@ PASSWORD = "x-pass-12345"
 
 
 @pytest.fixture
-def mina(django_user_model, alice):
-    """Manages Alice's team; has not set up an authenticator yet."""
-    team = Team.objects.create(name="North", organisation="Trust A")
-    Membership.objects.create(team=team, user=alice)
+def mina(django_user_model, team):
+    """Manages Alice's team but, unlike `manager`, has not set up an authenticator yet."""
     user = django_user_model.objects.create_user("mina", password=PASSWORD)
     Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
     user.team = team
