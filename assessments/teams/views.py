@@ -62,13 +62,18 @@ def team_report(request, pk):
     return render(request, "assessments/team_report.html", context)
 
 
+def _heatmap(request, pk):
+    """The team, the level and the heat map's rows (every member, every item shown)."""
+    team = access.managed_team(request, pk)
+    _, filters, level, items = _report_filters(request, load_framework())
+    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    return team, level, rows
+
+
 @require_GET
 def team_report_csv(request, pk):
-    """The whole heat map (every member, every item shown), streamed as CSV."""
-    team = access.managed_team(request, pk)
-    framework = load_framework()
-    _, filters, level, items = _report_filters(request, framework)
-    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    """The whole heat map, streamed as CSV."""
+    team, level, rows = _heatmap(request, pk)
     response = StreamingHttpResponse(downloads.csv_stream(rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.csv"'
     return response
@@ -77,10 +82,7 @@ def team_report_csv(request, pk):
 @require_GET
 def team_report_xlsx(request, pk):
     """The whole heat map as an Excel workbook."""
-    team = access.managed_team(request, pk)
-    framework = load_framework()
-    _, filters, level, items = _report_filters(request, framework)
-    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
+    team, level, rows = _heatmap(request, pk)
     response = HttpResponse(
         downloads.xlsx_bytes(rows, f"Level {level}"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
