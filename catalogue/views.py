@@ -178,7 +178,7 @@ def course_list(request):
 
 
 @dataclass
-class CoverageCell:
+class DomainCoverage:
     domain: Domain
     by_level: dict[int, list[Coverage]]
 
@@ -190,7 +190,7 @@ def course_detail(request, slug):
     course = get_object_or_404(Course.objects.for_detail(), slug=slug)
     rows = course.coverage.all()
     table = [
-        CoverageCell(domain, _coverage_by_level(r for r in rows if r.domain_id == domain.number))
+        DomainCoverage(domain, _coverage_by_level(r for r in rows if r.domain_id == domain.number))
         for domain in Domain.objects.all()
     ]
     context = {

@@ -44,6 +44,17 @@ PAGES = [
     "/me/history/",
     "/me/profile/",
     "/me/delete/",
+    "/me/email/",
+    "/accounts/password_change/",
+    "/accounts/two-factor/",
+]
+TEAM_PAGES = [
+    "/me/teams/",
+    "/me/teams/{team}/",
+    "/me/teams/{team}/?level=2&job_role=health_visitor",
+    "/me/teams/{team}/plan/",
+    "/me/teams/{team}/members/{alice}/",
+    "/me/organisation/",
 ]
 
 
@@ -52,3 +63,15 @@ def test_page_renders_without_touching_the_database(client, alice, no_sql_in_tem
     rate(alice, {(1, 1): ("working_towards", "some evidence"), (1, 2): ("achieved", "")})
     client.force_login(alice)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", TEAM_PAGES)
+def test_team_pages_render_without_touching_the_database(
+    client, alice, team, manager, no_sql_in_templates, url
+):
+    rate(alice, {(1, 1): ("working_towards", "some evidence"), (1, 2): ("achieved", "")})
+    team.memberships.filter(user=alice).update(shares_evidence=True)
+    manager.is_staff = True  # sees the organisation overview too
+    manager.save()
+    client.force_login(manager)
+    assert client.get(url.format(team=team.pk, alice=alice.pk)).status_code == 200

@@ -17,8 +17,6 @@ from .heatmap import row_cells
 
 PER_PAGE = 25
 
-NONE = Status.NOT_ASSESSED
-
 
 @dataclass
 class DomainSummary:
@@ -97,13 +95,15 @@ def team_report(
         for user_id, ref, status in Rating.objects.filter(
             user__in=[m.user_id for m in memberships], level=level
         )
-        .exclude(status=NONE)
+        .exclude(status=Status.NOT_ASSESSED)
         .annotate(ref=ITEM_REF)
         .values_list("user_id", "ref", "status")
     }
     refs = [i.ref for i in items]
     rows = [
-        MemberRow(m, row_cells([statuses.get((m.user_id, ref), NONE) for ref in refs]))
+        MemberRow(
+            m, row_cells([statuses.get((m.user_id, ref), Status.NOT_ASSESSED) for ref in refs])
+        )
         for m in memberships
     ]
     count = paginator.count

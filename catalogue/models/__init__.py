@@ -1,7 +1,6 @@
 """The framework and the courses that cover it. Reference data: loaded from
 `fixtures/`, kept right by admins, read by everyone. One module per concern."""
 
-from ..labels import pounds
 from .courses import HOURS_PER, Course, Fee, Module, Outcome, Provider
 from .coverage import Coverage
 from .framework import (
@@ -33,5 +32,4 @@ __all__ = [
     "Term",
     "Wording",
     "code_validator",
-    "pounds",
 ]

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from catalogue.models import Course, Domain, pounds
+from catalogue.labels import pounds
+from catalogue.models import Course, Domain
 from tests.factories import (
     CompetencyFactory,
     CourseFactory,
