@@ -293,11 +293,11 @@ class Person:
         if choice == "grid" or page is None:
             return
         fields = form_fields(page.body)
-        codes = [name[2:] for name in fields if name.startswith("e-")]
+        codes = [name.removeprefix("evidence-") for name in fields if name.startswith("evidence-")]
         code = rng.choice(codes)
         evidence = f"load {self.username} {secrets.token_hex(6)}"
-        fields[f"s-{code}"] = rng.choice(["achieved", "working_towards"])
-        fields[f"e-{code}"] = evidence
+        fields[f"status-{code}"] = rng.choice(["achieved", "working_towards"])
+        fields[f"evidence-{code}"] = evidence
         if self.timed(start, "save", "POST", grid, fields, expect=302) is not None:
             self.saves.append(evidence)
 

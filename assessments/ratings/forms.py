@@ -41,17 +41,17 @@ class GridSubmission:
         entries = []
         for row in self.rows:
             code = row.item.code
-            status = self.data.get(f"s-{code}", row.status)
-            evidence = self.data.get(f"e-{code}", row.evidence).replace("\r\n", "\n")
+            status = self.data.get(f"status-{code}", row.status)
+            evidence = self.data.get(f"evidence-{code}", row.evidence).replace("\r\n", "\n")
             has_nul = "\x00" in evidence
             evidence = evidence.replace("\x00", "")
             try:
-                version = int(self.data.get(f"v-{code}", row.version))
+                version = int(self.data.get(f"version-{code}", row.version))
             except ValueError:
                 version = -1  # tampered: treated as a conflict, never as current
             row.status, row.evidence = status, evidence
-            row.seen_status = self.data.get(f"os-{code}", row.seen_status)
-            row.seen_fingerprint = self.data.get(f"of-{code}", row.seen_fingerprint)
+            row.seen_status = self.data.get(f"seen-status-{code}", row.seen_status)
+            row.seen_fingerprint = self.data.get(f"seen-digest-{code}", row.seen_fingerprint)
             row.version = version
             if has_nul:
                 # PostgreSQL cannot store it; it comes from pasting, never from typing.

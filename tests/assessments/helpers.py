@@ -19,10 +19,10 @@ def grid_post(user, level, domain, changes=None, *, stale_from=None):
         rating = seen.get(item.key)
         status = rating.status if rating else "not_assessed"
         evidence = rating.evidence if rating else ""
-        data[f"v-{item.code}"] = str(rating.version if rating else 0)
-        data[f"os-{item.code}"] = status
-        data[f"of-{item.code}"] = fingerprint(evidence)
-        data[f"s-{item.code}"], data[f"e-{item.code}"] = (changes or {}).get(
+        data[f"version-{item.code}"] = str(rating.version if rating else 0)
+        data[f"seen-status-{item.code}"] = status
+        data[f"seen-digest-{item.code}"] = fingerprint(evidence)
+        data[f"status-{item.code}"], data[f"evidence-{item.code}"] = (changes or {}).get(
             item.code, (status, evidence)
         )
     return data

@@ -45,6 +45,6 @@ def test_posting_without_the_csrf_token_is_refused(alice):
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(alice)
-    response = strict.post(reverse("assessments:grid", args=[1, 1]), {"s-D1": "achieved"})
+    response = strict.post(reverse("assessments:grid", args=[1, 1]), {"status-D1": "achieved"})
     assert response.status_code == 403
     assert not alice.ratings.exists()

@@ -20,7 +20,7 @@ def test_a_domain_without_full_wording_is_assessed_as_a_whole(client, alice):
     client.force_login(alice)
     page = client.get(url(1, 1)).content.decode()
     assert "assessed as a whole at Level 1" in page
-    assert 'name="s-D1"' in page
+    assert 'name="status-D1"' in page
     assert "observe, understand and communicate effectively with infants" in page  # guidance
 
 
@@ -111,7 +111,7 @@ def test_second_save_from_a_stale_page_is_a_conflict_showing_both_versions(clien
 
     # Saving the re-rendered form again is a deliberate choice of "mine".
     retry = {k: v for k, v in grid_post(alice, 1, 5).items()}
-    retry.update({"s-D5": "working_towards", "e-D5": "Tab two's words."})
+    retry.update({"status-D5": "working_towards", "evidence-D5": "Tab two's words."})
     client.post(url(1, 5), retry)
     assert Rating.objects.get(pk=rating.pk).evidence == "Tab two's words."
     assert RatingChange.objects.filter(rating=rating).count() == 2
@@ -168,6 +168,6 @@ def test_after_importing_wording_the_domain_switches_to_competencies_and_keeps_h
     client.post(url(1, 2), grid_post(alice, 1, 2, {"D2": ("achieved", "Whole-domain answer.")}))
     build_full_framework()
     page = client.get(url(1, 2)).content.decode()
-    assert 'name="s-2.01"' in page and 'name="s-D2"' not in page
+    assert 'name="status-2.01"' in page and 'name="status-D2"' not in page
     history = client.get(reverse("assessments:history")).content.decode()
     assert "Whole-domain answer." in history

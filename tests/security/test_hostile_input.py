@@ -103,7 +103,7 @@ def test_evidence_with_a_nul_character_comes_back_with_a_message_and_the_rest_ke
     assert page.status_code == 200 and "hidden character that cannot be stored" in body
     assert "Joint visit with the midwife" in body
     assert not Rating.objects.filter(user=alice).exists()
-    data["e-D1"] = "Joint visit with the midwife"
+    data["evidence-D1"] = "Joint visit with the midwife"
     client.post(reverse("assessments:grid", args=[1, 1]), data)
     assert Rating.objects.get(user=alice).evidence == "Joint visit with the midwife"
 
