@@ -1,8 +1,11 @@
+import secrets
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .accounts import audit
 from .models import Membership, Team, User
 
 
@@ -27,6 +30,17 @@ class ImhcfUserAdmin(UserAdmin):
     ]
     list_filter = ["job_role", "is_staff", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("Practice", {"fields": ["job_role", "chosen_level"]}),)
+    actions = ["end_sessions"]
+
+    @admin.action(description="Sign them out everywhere (end every session)")
+    def end_sessions(self, request, queryset):
+        """For a lost phone or a shared PC left signed in (ASVS 7.4.5): each person's
+        sessions end at their next request; their password and data are untouched."""
+        for user in queryset:
+            user.session_stamp = secrets.token_hex(16)
+            user.save(update_fields=["session_stamp"])
+            audit.event("admin.sessions_ended", request, person=user.pk)
+        self.message_user(request, f"Signed out everywhere: {queryset.count()} person(s).")
 
 
 @admin.register(Team)

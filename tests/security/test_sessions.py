@@ -106,3 +106,23 @@ def test_signing_out_ends_the_session_and_clears_what_the_browser_kept(client, a
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     after = client.get(reverse("assessments:dashboard"))
     assert after.status_code == 302 and after["Location"].startswith(reverse("login"))
+
+
+def test_an_admin_can_sign_a_person_out_everywhere(client, alice, admin_user):
+    """ASVS 7.4.5: for a phone lost or a ward PC left signed in; nothing else changes."""
+    from django.test import Client
+
+    left_open = Client()
+    left_open.force_login(alice)
+    assert left_open.get(reverse("assessments:dashboard")).status_code == 200
+    client.force_login(admin_user)
+    answer = client.post(
+        reverse("admin:assessments_user_changelist"),
+        {"action": "end_sessions", "_selected_action": [alice.pk]},
+        follow=True,
+    )
+    assert "Signed out everywhere: 1 person(s)." in answer.content.decode()
+    assert left_open.get(reverse("assessments:dashboard")).status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("x-pass-12345")
+    assert client.get(reverse("admin:index")).status_code == 200  # the admin is still in
