@@ -26,6 +26,8 @@ from .models import (
     Domain,
     Fee,
     Framework,
+    KsfGroup,
+    KsfMapping,
     Level,
     Module,
     Outcome,
@@ -292,3 +294,21 @@ class CoverageAdmin(admin.ModelAdmin):
     @admin.display(description="Reason")
     def short_reason(self, row):
         return row.reason[:90]
+
+
+class KsfGroupInline(admin.TabularInline):
+    model = KsfGroup
+    extra = 0
+    fields = ["section", "group", "topic", "included", "not_included"]
+
+
+@admin.register(KsfMapping)
+class KsfMappingAdmin(admin.ModelAdmin):
+    """A course's own KSF mapping as its provider's record gives it: counts per group,
+    in our words; evidence for coverage, never coverage by itself."""
+
+    list_display = ["course", "practice_level"]
+    list_select_related = ["course"]
+    search_fields = ["course__title"]
+    autocomplete_fields = ["course"]
+    inlines = [KsfGroupInline]

@@ -22,7 +22,9 @@ from django.db import DatabaseError, transaction
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Referenced data first: coverage points at courses and competencies.
-FIXTURE_FILES = [FIXTURE_DIR / name for name in ("framework.json", "courses.json", "coverage.json")]
+FIXTURE_FILES = [
+    FIXTURE_DIR / name for name in ("framework.json", "courses.json", "coverage.json", "ksf.json")
+]
 
 
 class CatalogueError(Exception):

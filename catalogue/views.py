@@ -16,7 +16,19 @@ from django.views.decorators.http import require_GET
 
 from .completeness import framework_completeness
 from .forms import CourseFilterForm, FrameworkSearchForm
-from .models import LEVELS, Competency, Course, Coverage, Domain, Framework, Level, Term, Wording
+from .models import (
+    KSF_SECTIONS,
+    LEVELS,
+    Competency,
+    Course,
+    Coverage,
+    Domain,
+    Framework,
+    KsfGroup,
+    Level,
+    Term,
+    Wording,
+)
 
 
 @dataclass
@@ -197,8 +209,39 @@ def course_detail(request, slug):
         "course": course,
         "coverage_table": table,
         "has_nhs_fees": any(fee.nhs_funded is not None for fee in course.fees.all()),
+        "ksf": _ksf_sections(course),
     }
     return render(request, "catalogue/course_detail.html", context)
+
+
+@dataclass
+class KsfSection:
+    """One section of a course's KSF mapping, with its groups and their sums."""
+
+    number: int
+    title: str
+    groups: list[KsfGroup]
+
+    @property
+    def included(self) -> int:
+        return sum(g.included for g in self.groups)
+
+    @property
+    def total(self) -> int:
+        return sum(g.total for g in self.groups)
+
+
+def _ksf_sections(course) -> list[KsfSection]:
+    """The course's KSF mapping by section, or [] when its record has none. No query:
+    for_detail() read the mapping and its groups."""
+    mapping = getattr(course, "ksf_mapping", None)
+    if mapping is None:
+        return []
+    groups = list(mapping.groups.all())
+    return [
+        KsfSection(number, title, [g for g in groups if g.section == number])
+        for number, title in KSF_SECTIONS.items()
+    ]
 
 
 @require_GET

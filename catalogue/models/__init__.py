@@ -14,6 +14,8 @@ from .framework import (
     Wording,
     code_validator,
 )
+from .ksf import SECTIONS as KSF_SECTIONS
+from .ksf import KsfGroup, KsfMapping
 
 __all__ = [
     "CODE_PATTERN",
@@ -25,6 +27,9 @@ __all__ = [
     "Domain",
     "Fee",
     "Framework",
+    "KSF_SECTIONS",
+    "KsfGroup",
+    "KsfMapping",
     "Level",
     "Module",
     "Outcome",

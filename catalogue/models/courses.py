@@ -111,12 +111,14 @@ class CourseQuerySet(models.QuerySet):
         return courses.order_by(*order)
 
     def for_detail(self):
-        """One course with everything its page shows, in five queries: course and
-        provider, fees, modules, outcomes, coverage with domain and competency."""
-        return self.select_related("provider").prefetch_related(
+        """One course with everything its page shows, in six queries: course with
+        provider and KSF mapping, fees, modules, outcomes, coverage with domain and
+        competency, the KSF mapping's groups."""
+        return self.select_related("provider", "ksf_mapping").prefetch_related(
             "fees",
             "modules",
             "outcomes",
+            "ksf_mapping__groups",
             Prefetch(
                 "coverage",
                 queryset=Coverage.objects.select_related("domain", "competency", "module"),

@@ -110,6 +110,17 @@ def test_other_pages_pass_axe(page, site, assert_accessible, path):
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_course_pages_ksf_mapping_passes_axe_and_fits_a_phone(
+    page, site, assert_accessible, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + "/courses/nes-imh-elearning/")
+    expect(page.get_by_test_id("ksf")).to_contain_text("13 of 28")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_the_content_security_policy_blocks_inline_style_and_script(page, site):
     """What the policy is for: markup slipped into a page cannot style or run anything,
     and the browser reports it (the check every journey ends with relies on that)."""

@@ -147,6 +147,7 @@ def test_course_list_query_budget(client, catalogue, django_assert_num_queries):
 
 
 def test_course_detail_query_budget(client, catalogue, django_assert_num_queries):
-    # course+provider, fees, modules, outcomes, coverage (+domain, competency, module), domains
-    with django_assert_num_queries(6):
+    # course+provider+KSF mapping, fees, modules, outcomes, coverage (+domain, competency,
+    # module), KSF groups, domains
+    with django_assert_num_queries(7):
         client.get(reverse("catalogue:course_detail", args=["glasgow-imh-msc"]))
