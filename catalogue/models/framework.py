@@ -41,6 +41,12 @@ class Framework(models.Model):
         blank=True,
         help_text="Shown on the framework pages: where the official wording comes from.",
     )
+    sources = models.TextField(
+        blank=True,
+        help_text="Where each fact about the framework on this site comes from, e.g. the "
+        "introduction for the levels; reports of the launch for the total of 63. Shown on "
+        "the framework page.",
+    )
 
     objects = SlugManager()
 

@@ -63,7 +63,7 @@ def test_visitor_filters_courses_sorts_them_and_opens_one(page, site, assert_acc
     expect(rows).to_have_text(
         [
             "Infant Mental Health (MSc)",
-            "PG Certificate in Advanced Practice in Infant Mental Health and Wellbeing",
+            "Postgraduate Certificate in Advanced Practice in Infant Mental Health and Wellbeing",
         ]
     )
 
@@ -74,7 +74,7 @@ def test_visitor_filters_courses_sorts_them_and_opens_one(page, site, assert_acc
     expect(page.get_by_test_id("result-count")).to_have_text("2 courses match your filters")
     assert_accessible(page)
 
-    page.get_by_role("link", name="PG Certificate in Advanced Practice").click()
+    page.get_by_role("link", name="Postgraduate Certificate in Advanced Practice").click()
     expect(page.get_by_test_id("fees")).to_contain_text("£2,550")
     expect(page.get_by_test_id("coverage")).to_contain_text("structure of an infant's brain")
     assert_accessible(page)

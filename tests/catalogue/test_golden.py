@@ -1,4 +1,8 @@
-"""The shipped fixtures say what the seeds say, and invent nothing."""
+"""The shipped fixtures against their sources. Course figures and coverage reasons are
+checked here against the seeds (shared/seeds); facts about the framework that no seed
+gives (the publishers, the total of 63, the domain names, Domain 1's codes, the 1.01
+heading and gist) come from public reports and the publishers' pages, and the
+fixtures say so (Framework.sources, Wording.source), which is checked too."""
 
 from decimal import Decimal
 
@@ -72,7 +76,11 @@ def test_other_courses_carry_their_seed_figures_and_say_what_is_unpublished(cata
     imhol = Course.objects.get(slug="warwick-imhol")
     assert northampton.fees.get().standard == Decimal("2550")
     assert northampton.fees.get().nhs_funded is None
-    assert northampton.duration_label == "7 months"
+    # Seed 001 calls it "7-month" but dates it January to September 2023: both shown.
+    assert northampton.duration_label == (
+        "7–9 months (called a 7-month course; its announced dates run January to September)"
+    )
+    assert northampton.starts.startswith("January 2023, the one run the university announced")
     assert northampton.mode_label == "not published"
     assert nes.fees.get().standard == 0
     assert nes.duration_label == "2–4 hours of practitioner time"
@@ -101,3 +109,32 @@ def test_glasgow_does_not_claim_supervising_others(catalogue):
     row = Coverage.objects.get(course__slug="glasgow-imh-msc", level=3, domain=6)
     assert row.strength == Coverage.Strength.NOT_COVERED
     assert "theories of supervision" in row.reason
+
+
+def test_the_framework_says_where_each_fact_comes_from_and_the_page_shows_it(client, catalogue):
+    from catalogue.models import Framework
+
+    sources = Framework.objects.get().sources
+    for fact in ("introduction", "63", "launch", "Collaborative working", "Domain 1"):
+        assert fact in sources
+    page = client.get("/framework/").content.decode()
+    assert 'data-testid="framework-sources"' in page and "reports of the launch" in page
+
+
+def test_course_records_say_no_more_than_their_seeds(catalogue):
+    """Seed audit A2 and A4: no recurring intake invented, no platform or country added,
+    what the employer provides is not an entry requirement, the weekly quiz and who
+    leads or developed each course are there."""
+    glasgow = Course.objects.get(slug="glasgow-imh-msc")
+    nes = Course.objects.get(slug="nes-imh-elearning")
+    northampton = Course.objects.get(slug="northampton-pgcert")
+    imhol = Course.objects.get(slug="warwick-imhol")
+    assert "internet" not in glasgow.entry_requirements and "internet" in glasgow.delivery
+    assert glasgow.assessment.startswith("A weekly quiz counts as summative assessment.")
+    assert "Fiona Sim" in glasgow.summary
+    assert "Scotland" not in nes.summary and "Turas Learn" not in nes.delivery + nes.link_text
+    assert "not the same as the IMHCF's Level 1" in nes.summary
+    assert northampton.title.startswith("Postgraduate Certificate in Advanced Practice")
+    assert "Eunice Lumsden" in northampton.summary
+    assert "Parent Infant Interaction Observation Scale" in imhol.summary
+    assert not northampton.outcomes.filter(text__contains="and develops").exists()
