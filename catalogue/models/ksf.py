@@ -90,6 +90,7 @@ class KsfGroup(models.Model):
     objects = KsfGroupManager()
 
     class Meta:
+        verbose_name = "KSF group"
         ordering = ["mapping", "section", "group"]
         constraints = [
             models.UniqueConstraint(
