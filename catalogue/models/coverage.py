@@ -30,7 +30,7 @@ class Coverage(models.Model):
     class Strength(models.TextChoices):
         FULL = "full", "Covers"
         PARTIAL = "partial", "Partly covers"
-        NOT_COVERED = "not_covered", "Does not cover"
+        NOT_COVERED = "not_covered", "Not offered as cover"
 
     course = models.ForeignKey(
         "catalogue.Course", on_delete=models.CASCADE, related_name="coverage"

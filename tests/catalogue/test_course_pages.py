@@ -102,7 +102,7 @@ def test_course_detail_shows_fees_side_by_side_modules_and_coverage(client, cata
     assert re.search(r"20 credits</th>\s*<td>£1,667</td><td>£1,237</td>", fees)
     assert "Infant Observation" in page and "Year 2 (PGDip)" in page
     assert "Core module Reflective Practice (10 credits, year 2)" in page
-    assert "Does not cover" in page
+    assert "Not offered as cover" in page
 
 
 def test_course_detail_says_not_published_where_the_source_is_silent(client, catalogue):

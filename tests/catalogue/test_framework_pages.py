@@ -72,7 +72,7 @@ def test_competency_page_shows_wording_per_level_and_who_covers_it(client, catal
     assert page.count("Wording not loaded for this level.") == 2
     assert "Infant Mental Health (MSc)" in page
     assert "Core module Infant Observation (10 credits, year 2)" in page
-    assert "Learners who finished IMHOL named observational skills" in page
+    assert "Learners who finished IMHOL asked for more training in observational skills" in page
 
 
 def test_domain_page_says_how_it_is_assessed(client, catalogue):
