@@ -147,14 +147,15 @@ def test_coverage_claims_no_more_than_the_records_support(catalogue):
     outcome placed in Systems Around the Infant) are gone; every use of Glasgow's own
     "not included" says what it may mean."""
     full = Coverage.objects.filter(strength=Coverage.Strength.FULL)
-    assert sorted(
-        (r.course.slug, r.level_id, r.domain_id, r.competency_id) for r in full
-    ) == [("glasgow-imh-msc", 1, 2, None), ("glasgow-imh-msc", 1, 6, None)]
+    assert sorted((r.course.slug, r.level_id, r.domain_id, r.competency_id) for r in full) == [
+        ("glasgow-imh-msc", 1, 2, None),
+        ("glasgow-imh-msc", 1, 6, None),
+    ]
     assert not Coverage.objects.filter(reason__contains="practised and assessed").exists()
     l2_d3 = Coverage.objects.get(course__slug="glasgow-imh-msc", level=2, domain=3)
     assert l2_d3.module is None and "Systems Around the Infant" not in l2_d3.reason
     for row in Coverage.objects.filter(
         course__slug="glasgow-imh-msc", strength=Coverage.Strength.NOT_COVERED
     ):
-        assert "may mean \"not assessed\"" in row.reason
+        assert 'may mean "not assessed"' in row.reason
     assert not Coverage.objects.filter(reason__contains="seed").exists()  # users read it
