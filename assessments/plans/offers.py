@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from catalogue.labels import pounds
 from catalogue.models import HOURS_PER, Course, Coverage, Fee, Module
 
 from .optimiser import Option
@@ -137,6 +138,14 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
             if module is None or not module.credits:
                 continue
             blocks = math.ceil(module.credits / block.credits)
+            exact = module.credits % block.credits == 0
+            assumption = (
+                f"Worked out from the published rate of {pounds(price)} per "
+                f"{block.credits} credits"
+                + ("" if exact else f", charged as {blocks} whole {block.credits}-credit block")
+                + "; the provider does not publish a price for this module alone or say "
+                "that single modules are sold."
+            )
             options.append(
                 Option(
                     f"{course.slug}/module/{module.title}",
@@ -146,6 +155,7 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
                     price * blocks if price is not None else None,
                     None,
                     frozenset(keys),
+                    fee_assumption=assumption if price is not None else "",
                 )
             )
     return options

@@ -32,6 +32,9 @@ class Option:
     fee: Decimal | None  # None: not published; 0: free
     hours: Decimal | None  # elapsed time on one scale; None: not published
     covers: frozenset[str]  # gap keys, e.g. {"1:1.07", "2:D3"}
+    # Set when the fee is not a published price but worked out by us from one (a
+    # module from a per-credit rate): the assumption it rests on, shown beside it.
+    fee_assumption: str = ""
 
     @property
     def fee_label(self) -> str:
@@ -55,6 +58,11 @@ class Plan:
     @property
     def unknown_fees(self) -> int:
         return sum(o.fee is None for o in self.chosen)
+
+    @property
+    def derived_fees(self) -> int:
+        """Fees in the total that we worked out from a published rate."""
+        return sum(bool(o.fee_assumption) for o in self.chosen)
 
     @property
     def total_hours(self) -> Decimal:

@@ -47,6 +47,7 @@ def plan_rows(plan) -> Iterator[list]:
         "Total standard fee (£)",
         "Total NHS-funded fee (£)",
         "Members with no published fee",
+        "How the fee was found",
     ]
     for course in plan.courses:
         yield [
@@ -58,6 +59,7 @@ def plan_rows(plan) -> Iterator[list]:
             course.standard,
             course.nhs,
             course.unpublished,
+            course.option.fee_assumption or "published by the provider",
         ]
     yield []
     yield ["Not covered by any listed course", "Members missing it"]

@@ -85,9 +85,15 @@ def test_plan_buys_one_module_rather_than_a_degree(client, alice):
     client.force_login(alice)
     page = text(client.get(reverse("assessments:plan")))
     assert "Module Reflective Practice (10 credits, 1 × 20-credit block)" in page
-    assert '<td data-testid="plan-total">£1,667</td>' in page
+    # Not a published price: the page says how it was worked out, and on what assumption.
+    assert (
+        "Worked out from the published rate of £1,667 per 20 credits, charged as 1 whole "
+        "20-credit block; the provider does not publish a price for this module alone"
+    ) in page
+    assert "£1,667 (includes 1 price worked out from a per-credit rate)</td>" in page
     nhs = text(client.get(reverse("assessments:plan"), {"nhs": "on"}))
-    assert '<td data-testid="plan-total">£1,237</td>' in nhs
+    assert "£1,237 (includes 1 price worked out from a per-credit rate)</td>" in nhs
+    assert "published rate of £1,237 per 20 credits" in nhs
     quick = text(client.get(reverse("assessments:plan"), {"objective": "time"}))
     assert "PGDip (120 credits)" in quick  # a module's time is not published
 
@@ -109,7 +115,9 @@ def test_plan_pdf_has_the_plan_in_it(client, alice):
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Infant mental health development plan" in pdf
     assert "target Level 2" in pdf
-    assert "Reflective Practice" in pdf and "£1,667" in pdf
+    flat = " ".join(pdf.split())  # table cells wrap in the PDF
+    assert "Module Reflective Practice" in flat and "£1,667" in flat
+    assert "Worked out from the published rate of £1,667 per 20 credits" in flat
     assert "Ran joint visits." in pdf
     # Tagged for screen readers, in British English.
     root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]

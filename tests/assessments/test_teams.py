@@ -174,6 +174,7 @@ def test_team_plan_adds_up_each_members_own_plan(client, team, manager, alice, b
     plan_csv = client.get(reverse("assessments:team_plan_csv", args=[team.pk]), {"level": "2"})
     text = b"".join(plan_csv.streaming_content).decode()
     assert "Module Reflective Practice" in text and ",2," in text
+    assert "Worked out from the published rate of £1,667 per 20 credits" in text
 
 
 def test_team_plan_lists_unmet_need(client, team, manager, alice, bob):
