@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -86,3 +87,20 @@ def pdf_bytes(html: str, base_url: str) -> bytes:
 
     # Tagged (headings, tables and reading order for screen readers; PDF/UA-style).
     return HTML(string=html, base_url=base_url, url_fetcher=StaticFiles()).write_pdf(pdf_tags=True)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_response(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
+    """Rows streamed as a CSV download (UTF-8, said in the header)."""
+    response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(rows: Iterator[list], sheet: str, filename: str) -> HttpResponse:
+    """Rows as an Excel workbook download with one sheet."""
+    response = HttpResponse(xlsx_bytes(rows, sheet), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

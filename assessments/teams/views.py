@@ -2,7 +2,7 @@
 and the admins' organisation view."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -74,21 +74,14 @@ def _heatmap(request, pk):
 def team_report_csv(request, pk):
     """The whole heat map, streamed as CSV."""
     team, level, rows = _heatmap(request, pk)
-    response = StreamingHttpResponse(downloads.csv_stream(rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.csv"'
-    return response
+    return downloads.csv_response(rows, f"team-{team.pk}-level-{level}.csv")
 
 
 @require_GET
 def team_report_xlsx(request, pk):
     """The whole heat map as an Excel workbook."""
     team, level, rows = _heatmap(request, pk)
-    response = HttpResponse(
-        downloads.xlsx_bytes(rows, f"Level {level}"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-level-{level}.xlsx"'
-    return response
+    return downloads.xlsx_response(rows, f"Level {level}", f"team-{team.pk}-level-{level}.xlsx")
 
 
 def _member_page(request, team, membership, form: ReviewForm):
@@ -191,23 +184,16 @@ def team_plan(request, pk):
 def team_plan_csv(request, pk):
     """The team plan as CSV."""
     team, _, plan = _team_plan(request, pk)
-    response = StreamingHttpResponse(
-        downloads.csv_stream(exports.plan_rows(plan)), content_type="text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.csv"'
-    return response
+    return downloads.csv_response(exports.plan_rows(plan), f"team-{team.pk}-plan.csv")
 
 
 @require_GET
 def team_plan_xlsx(request, pk):
     """The team plan as an Excel workbook."""
     team, _, plan = _team_plan(request, pk)
-    response = HttpResponse(
-        downloads.xlsx_bytes(exports.plan_rows(plan), "Team plan"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return downloads.xlsx_response(
+        exports.plan_rows(plan), "Team plan", f"team-{team.pk}-plan.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-plan.xlsx"'
-    return response
 
 
 @require_http_methods(["POST"])

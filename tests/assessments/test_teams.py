@@ -146,6 +146,7 @@ def test_heatmap_exports_have_every_member_with_labels(client, team, manager, al
     alice.save()
     client.force_login(manager)
     response = client.get(reverse("assessments:team_report_csv", args=[team.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"  # names with accents
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["Member", "Job role", "Domain 1 as a whole: Relationship-based practice"]
     assert len(rows) == 1 + 32  # every member, not one page
