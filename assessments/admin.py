@@ -1,5 +1,3 @@
-import secrets
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -37,8 +35,7 @@ class ImhcfUserAdmin(UserAdmin):
         """For a lost phone or a shared PC left signed in (ASVS 7.4.5): each person's
         sessions end at their next request; their password and data are untouched."""
         for user in queryset:
-            user.session_stamp = secrets.token_hex(16)
-            user.save(update_fields=["session_stamp"])
+            user.end_sessions()
             audit.event("admin.sessions_ended", request, person=user.pk)
         self.message_user(request, f"Signed out everywhere: {queryset.count()} person(s).")
 

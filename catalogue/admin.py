@@ -300,6 +300,15 @@ class KsfGroupInline(admin.TabularInline):
     model = KsfGroup
     extra = 0
     fields = ["section", "group", "topic", "included", "not_included"]
+    # The groups are the framework's structure, as the record gives it (fixtures/ksf.json);
+    # admins correct a topic or a count, they do not add or move groups. Text, not
+    # inputs, for those two columns also lets the table fit a laptop beside the menu.
+    readonly_fields = ["section", "group"]
+    max_num = 0
+    can_delete = False
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 26})},
+    }
 
 
 @admin.register(KsfMapping)

@@ -10,11 +10,12 @@ out and the lockout page shown (ASVS 6.3.1). A wrong code counts toward the same
 slow-down as at sign-in (django-otp's throttle)."""
 
 import logging
-import secrets
 
 from django import forms
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from . import audit, two_factor
 
@@ -75,17 +76,16 @@ class ConfirmIdentityForm(forms.Form):
         return cleaned
 
 
-def sign_out_locked(request) -> None:
+def sign_out_locked(request) -> HttpResponse:
     """After too many wrong passwords the session ends; django-axes' middleware then
     answers with its lockout page (429), as at sign-in."""
     audit.event("reauth.locked_out", request, level=logging.WARNING)
     logout(request)
+    return redirect("login")
 
 
 def end_other_sessions(request) -> None:
     """Every other session of this person ends at its next request; this one goes on
     (User.session_stamp is part of the session's hash, like the password)."""
-    user = request.user
-    user.session_stamp = secrets.token_hex(16)
-    user.save(update_fields=["session_stamp"])
-    update_session_auth_hash(request, user)
+    request.user.end_sessions()
+    update_session_auth_hash(request, request.user)

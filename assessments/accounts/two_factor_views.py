@@ -89,8 +89,7 @@ def setup(request):
                 return redirect(_with_next("two_factor_codes", _next(request)))
             form.add_error("token", problem)
         elif form.locked_out:
-            reauth.sign_out_locked(request)
-            return redirect("login")
+            return reauth.sign_out_locked(request)
     context = {
         "form": form,
         "secret": two_factor.secret_for_typing(device),
@@ -137,8 +136,7 @@ def manage(request):
         action = request.POST.get("action")
         if not form.is_valid():
             if form.locked_out:
-                reauth.sign_out_locked(request)
-                return redirect("login")
+                return reauth.sign_out_locked(request)
         elif action == "codes":
             request.session[NEW_CODES] = two_factor.new_recovery_codes(user)
             reauth.end_other_sessions(request)

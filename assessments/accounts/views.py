@@ -160,8 +160,7 @@ def delete_account(request):
             messages.success(request, "Your account and all your assessment data were deleted.")
             return redirect("catalogue:home")
         if form.locked_out:
-            reauth.sign_out_locked(request)
-            return redirect("login")
+            return reauth.sign_out_locked(request)
     return render(request, "assessments/delete_account.html", {"form": form})
 
 
@@ -178,8 +177,7 @@ def change_email(request):
             messages.success(request, "E-mail address changed. Any other sign-ins were ended.")
             return redirect("assessments:profile")
         if form.locked_out:
-            reauth.sign_out_locked(request)
-            return redirect("login")
+            return reauth.sign_out_locked(request)
     return render(request, "registration/change_email.html", {"form": form})
 
 
@@ -195,8 +193,7 @@ def change_password(request):
             audit.event("account.password_changed", request)
             return redirect("password_change_done")
         if form.locked_out:
-            reauth.sign_out_locked(request)
-            return redirect("login")
+            return reauth.sign_out_locked(request)
     return render(request, "registration/password_change_form.html", {"form": form})
 
 

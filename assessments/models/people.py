@@ -1,6 +1,8 @@
 """People who sign in: the user model, job roles and the level each role suggests,
 and recovery codes for two-factor sign-in."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,6 +84,12 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+    def end_sessions(self) -> None:
+        """Every session of this person ends at its next request (their password and
+        data are untouched); a caller keeping its own session renews its hash after."""
+        self.session_stamp = secrets.token_hex(16)
+        self.save(update_fields=["session_stamp"])
 
     @property
     def display_name(self) -> str:
