@@ -217,7 +217,7 @@ class OutcomeInline(admin.TabularInline):
 class CoverageInline(admin.TabularInline):
     model = Coverage
     extra = 0
-    fields = ["level", "domain", "competency", "module", "strength", "reason"]
+    fields = ["level", "domain", "competency", "module", "grade", "reason"]
     autocomplete_fields = ["competency"]
     formfield_overrides = COMPACT_TEXT
 
@@ -285,8 +285,8 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(Coverage)
 class CoverageAdmin(admin.ModelAdmin):
-    list_display = ["course", "level", "domain", "competency", "strength", "short_reason"]
-    list_filter = ["course", "level", "domain", "strength"]
+    list_display = ["course", "level", "domain", "competency", "grade", "short_reason"]
+    list_filter = ["course", "level", "domain", "grade"]
     search_fields = ["reason", "course__title", "competency__code"]
     list_select_related = ["course", "level", "domain", "competency"]
     autocomplete_fields = ["competency", "course"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET
 from .completeness import framework_completeness
 from .forms import CourseFilterForm, FrameworkSearchForm
 from .models import (
+    CLOSING,
+    GRADE_DEFINITIONS,
     KSF_SECTIONS,
     LEVELS,
     Competency,
@@ -24,6 +26,7 @@ from .models import (
     Coverage,
     Domain,
     Framework,
+    Grade,
     KsfGroup,
     Level,
     Term,
@@ -249,3 +252,34 @@ def _ksf_sections(course) -> list[KsfSection]:
 def glossary(request):
     """The framework's key terms, in our own words."""
     return render(request, "catalogue/glossary.html", {"terms": list(Term.objects.all())})
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """A coverage grade on the grades page: its words, whether it closes, how many links."""
+
+    value: str
+    label: str
+    definition: str
+    closes: bool
+    links: int
+
+
+@login_not_required
+@require_GET
+def grades(request):
+    """What each coverage grade means, and which grades close a gap. One query."""
+    counts = dict(
+        Coverage.objects.values("grade").annotate(n=Count("pk")).values_list("grade", "n")
+    )
+    rows = [
+        GradeRow(
+            grade.value,
+            grade.label,
+            GRADE_DEFINITIONS[grade],
+            grade in CLOSING,
+            counts.get(grade.value, 0),
+        )
+        for grade in Grade
+    ]
+    return render(request, "catalogue/grades.html", {"grades": rows})

@@ -113,7 +113,7 @@ class CoverageFactory(DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     level = factory.SubFactory(LevelFactory)
     domain = factory.SubFactory(DomainFactory)
-    strength = Coverage.Strength.FULL
+    grade = Coverage.Grade.CORE
     reason = "The module that teaches it."
 
 

@@ -3,8 +3,13 @@ framework and the offers are read once per page (items.load_framework,
 offers.read_offers).
 
 Coverage rows match gaps on the domain as a whole or on one competency, at a
-level. A domain-wide row covers every item of that domain at its level; a
-competency row covers that competency and, partly, the domain as a whole."""
+level. A row closes a gap only when its grade closes (Coverage.closes) and it
+points at exactly that gap; otherwise it contributes to it:
+- a domain-wide row closes (or contributes to) the domain's gap while the domain
+  is rated as a whole, and only contributes to each competency once its wording
+  is loaded: one link to a domain never closes all of its competencies;
+- a competency row closes (or contributes to) that competency, and only
+  contributes to its domain rated as a whole."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,13 +24,25 @@ from ..ratings.progress import status_of
 from .offers import Offers
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
     """A coverage row as it applies to one gap."""
 
     row: Coverage
-    strength: str  # "full" or "partial" for this gap
-    strength_label: str
+    closes: bool  # False: the row contributes to this gap
+    note: str = ""  # why a closing grade only contributes here
+
+    @property
+    def effect(self) -> str:
+        return "closes" if self.closes else "contributes to"
+
+    @property
+    def effect_label(self) -> str:
+        return f"{self.effect} ({self.note})" if self.note else self.effect
+
+
+WHOLE_DOMAIN = "a link to the whole domain"
+ONE_COMPETENCY = "covers one competency of it"
 
 
 @dataclass
@@ -43,34 +60,32 @@ class Gap:
         return Status(self.status).label
 
     @property
+    def closed_by(self) -> list[Match]:
+        return [m for m in self.matches if m.closes]
+
+    @property
     def covered_by(self) -> str:
-        """The courses that cover this gap, in one line, each with how."""
-        return "; ".join(
-            dict.fromkeys(
-                f"{m.row.course.title} ({m.strength_label.lower()})" for m in self.matches
-            )
-        )
+        """The courses that reach this gap, in one line, each saying whether it closes it
+        or contributes to it."""
+        return "; ".join(dict.fromkeys(f"{m.row.course.title} ({m.effect})" for m in self.matches))
 
 
 def attach_matches(gaps: list[Gap], framework: FrameworkView, catalogue: Offers) -> None:
     """Set each gap's matches from the offered coverage rows. No queries."""
     by_target: dict[tuple, list[Match]] = defaultdict(list)
     for row in catalogue.rows:
-        label = row.get_strength_display()
+        whole = (row.level_id, row.domain_id, None)
         if row.competency_id is None:
-            by_target[(row.level_id, row.domain_id, None)].append(Match(row, row.strength, label))
+            by_target[whole].append(Match(row, row.closes))
             for competency in framework.competencies.get(row.domain_id, []):
                 by_target[(row.level_id, row.domain_id, competency.pk)].append(
-                    Match(row, row.strength, label)
+                    Match(row, False, WHOLE_DOMAIN if row.closes else "")
                 )
         else:
             by_target[(row.level_id, row.domain_id, row.competency_id)].append(
-                Match(row, row.strength, label)
+                Match(row, row.closes)
             )
-            # Covering one competency only partly covers its domain as a whole.
-            by_target[(row.level_id, row.domain_id, None)].append(
-                Match(row, Coverage.Strength.PARTIAL, "Partly covers (one competency)")
-            )
+            by_target[whole].append(Match(row, False, ONE_COMPETENCY))
     for gap in gaps:
         gap.matches = by_target[gap.item.key]
 
@@ -116,7 +131,7 @@ def group_gaps(gaps: list[Gap], framework: FrameworkView) -> list[GapGroup]:
         seen = listed[where]
         group.gaps.append(gap)
         for match in gap.matches:
-            if (match.row.pk, match.strength) not in seen:
-                seen.add((match.row.pk, match.strength))
+            if (match.row.pk, match.closes) not in seen:
+                seen.add((match.row.pk, match.closes))
                 group.rows.append(match)
     return list(groups.values())

@@ -3,13 +3,16 @@ the framework and their answers (items, ratings), the offers (three queries), th
 gaps, and for the plan the optimiser's choice. The views only render these."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from catalogue.labels import pounds
 
 from ..items import load_framework
 from ..models import User
 from ..ratings.progress import Answer, Progress, answers_by_key, progress
 from .gaps import Gap, GapGroup, find_gaps, group_gaps
 from .offers import CourseOffer, build_options, read_offers
-from .optimiser import Option, Plan, best_plan
+from .optimiser import Option, Plan, best_plan, frontier, within
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,14 @@ class GapsPage:
     courses: list[CourseOffer]  # every course covering one or more gaps, by title
     uncovered: list[Gap]  # gaps no listed course covers: shown, never hidden
     target: int
+
+    @property
+    def closable(self) -> int:
+        return sum(bool(g.closed_by) for g in self.gaps)
+
+    @property
+    def contributed_only(self) -> int:
+        return sum(bool(g.matches) and not g.closed_by for g in self.gaps)
 
 
 def practitioner_gaps(user: User) -> GapsPage:
@@ -38,40 +49,144 @@ def practitioner_gaps(user: User) -> GapsPage:
 @dataclass(frozen=True)
 class ChosenOption:
     option: Option
-    gaps: list[Gap]  # the practitioner's gaps it covers
+    closes: list[Gap]  # the practitioner's gaps it closes
+    contributes: list[Gap]  # and those it only contributes to
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan as a page shows it: its options with the gaps each closes and contributes
+    to, its totals on both fee scales, and what it leaves."""
+
+    plan: Plan
+    chosen: list[ChosenOption]
+    standard: str  # total on the standard fees, e.g. "£2,550"
+    nhs: str  # total on the NHS-funded fees
+    not_closed: list[Gap]  # reached only by contributions
+    untouched: list[Gap]  # reached by nothing in this plan
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the frontier and what it adds to the one before."""
+
+    view: PlanView
+    adds: list[Option]
+    drops: list[Option]
+    more_closed: int
+    more_reached: int
 
 
 @dataclass(frozen=True)
 class PlanPage:
     objective: str
     nhs: bool
-    plan: Plan
-    chosen: list[ChosenOption]
-    uncovered: list[Gap]
+    complete: PlanView  # the most complete plan, by objective
+    steps: list[Step]  # the frontier: from free to most complete
+    limited: PlanView | None  # the best plan within the budget and time limit, if set
+    budget: Decimal | None
+    hours: Decimal | None
+    unpriced: list[ChosenOption]  # options without a published fee, and what they reach
+    uncovered: list[Gap]  # gaps no listed course reaches
     gap_count: int
     target: int
     progress: Progress
     highlights: list[Answer]  # up to ten answers with evidence, for the appraisal
 
 
-def practitioner_plan(user: User, *, objective: str, nhs: bool) -> PlanPage:
+def _totals(plan: Plan, fees: dict[str, dict[str, Decimal | None]]) -> tuple[str, str]:
+    """The plan's total on each fee scale; 'not published' counts are said."""
+    labels = []
+    for scale in ("standard", "nhs"):
+        known = [fees[scale].get(o.key) for o in plan.chosen]
+        missing = sum(f is None for f in known)
+        if known and missing == len(known):
+            labels.append("not published")
+            continue
+        label = pounds(sum((f for f in known if f is not None), Decimal(0)))
+        labels.append(f"{label} + {missing} not published" if missing else label)
+    return labels[0], labels[1]
+
+
+def _view(plan: Plan, by_key: dict[str, Gap], fees) -> PlanView:
+    chosen = [
+        ChosenOption(
+            option,
+            [by_key[k] for k in sorted(option.closes & plan.closed)],
+            [by_key[k] for k in sorted((option.reaches & plan.reached) - option.closes)],
+        )
+        for option in plan.chosen
+    ]
+    return PlanView(
+        plan,
+        chosen,
+        *_totals(plan, fees),
+        [by_key[k] for k in sorted(plan.contributed)],
+        [by_key[k] for k in sorted(frozenset(by_key) - plan.reached)],
+    )
+
+
+def _steps(plans: list[Plan], by_key, fees) -> list[Step]:
+    steps, before = [], None
+    for plan in plans:
+        had = set(before.chosen) if before else set()
+        steps.append(
+            Step(
+                _view(plan, by_key, fees),
+                [o for o in plan.chosen if o not in had],
+                [o for o in (before.chosen if before else ()) if o not in set(plan.chosen)],
+                len(plan.closed) - (len(before.closed) if before else 0),
+                len(plan.reached) - (len(before.reached) if before else 0),
+            )
+        )
+        before = plan
+    return steps
+
+
+def practitioner_plan(
+    user: User,
+    *,
+    objective: str,
+    nhs: bool,
+    budget: Decimal | None = None,
+    hours: Decimal | None = None,
+) -> PlanPage:
     framework = load_framework()
     answers = answers_by_key(user)
     offers = read_offers()
     found = find_gaps(framework, answers, user.target_level, offers)
-    options = build_options(found, offers, nhs=nhs)
-    plan = best_plan(frozenset(g.key for g in found), options, objective)
+    standard_options = build_options(found, offers, nhs=False)
+    nhs_options = build_options(found, offers, nhs=True)
+    options = nhs_options if nhs else standard_options
+    fees = {
+        "standard": {o.key: o.fee for o in standard_options},
+        "nhs": {o.key: o.fee for o in nhs_options},
+    }
+    gaps = frozenset(g.key for g in found)
     by_key = {g.key: g for g in found}
-    chosen = [
-        ChosenOption(option, [by_key[k] for k in sorted(option.covers & plan.covered)])
-        for option in plan.chosen
+    complete = best_plan(gaps, options, objective)
+    limited = None
+    if budget is not None or hours is not None:
+        limited = _view(within(gaps, options, budget=budget, hours=hours), by_key, fees)
+    unpriced = [
+        ChosenOption(
+            o,
+            [by_key[k] for k in sorted(o.closes & gaps)],
+            [by_key[k] for k in sorted(o.contributes & gaps)],
+        )
+        for o in options
+        if o.fee is None and o.reaches & gaps
     ]
     return PlanPage(
         objective=objective,
         nhs=nhs,
-        plan=plan,
-        chosen=chosen,
-        uncovered=[by_key[k] for k in sorted(plan.uncovered)],
+        complete=_view(complete, by_key, fees),
+        steps=_steps(frontier(gaps, options, hours=hours), by_key, fees),
+        limited=limited,
+        budget=budget,
+        hours=hours,
+        unpriced=unpriced,
+        uncovered=[by_key[k] for k in sorted(complete.unreachable)],
         gap_count=len(found),
         target=user.target_level,
         progress=progress(framework, answers, user.target_level),

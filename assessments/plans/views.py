@@ -16,7 +16,7 @@ def gaps(request):
     """Every item below achieved up to the target level, grouped by level and domain,
     with the courses that cover them (reasons, fees, time, delivery, endorsement)."""
     page = pages.practitioner_gaps(request.user)
-    return render(request, "assessments/gaps.html", vars(page))
+    return render(request, "assessments/gaps.html", {**vars(page), "page": page})
 
 
 def _plan_context(request) -> dict:
@@ -28,9 +28,12 @@ def _plan_context(request) -> dict:
         request.user,
         objective=form.cleaned_data.get("objective") or "cost",
         nhs=bool(form.cleaned_data.get("nhs")),
+        budget=form.cleaned_data.get("budget"),
+        hours=form.hours(),
     )
     return {
         **vars(page),
+        "page": page,
         "form": form,
         "today": timezone.localdate(),
         "query": request.GET.urlencode(),
@@ -39,7 +42,8 @@ def _plan_context(request) -> dict:
 
 @require_GET
 def plan(request):
-    """The recommended set of courses for the practitioner's gaps, and what none covers."""
+    """The plans from free to most complete, the best plan within a budget and time limit,
+    the most complete plan, and what no listed course reaches."""
     return render(request, "assessments/plan.html", _plan_context(request))
 
 

@@ -22,7 +22,8 @@ class TeamOption:
     standard: Decimal = Decimal(0)
     nhs: Decimal = Decimal(0)
     unpublished: int = 0  # members for whom this option has no published fee
-    gaps_closed: int = 0
+    gaps_closed: int = 0  # member-gaps it closes
+    gaps_contributed: int = 0  # member-gaps it contributes to without closing them
 
     @property
     def standard_label(self) -> str:
@@ -104,13 +105,16 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
         for option in plans[signature].chosen:
             course = chosen.setdefault(option.key, TeamOption(option))
             course.members.append(name)
-            course.gaps_closed += len(option.covers & gaps)
+            course.gaps_closed += len(option.closes & gaps)
+            course.gaps_contributed += len(option.contributes & gaps)
             if option.fee is None:
                 course.unpublished += 1
             else:
                 course.standard += option.fee
             course.nhs += nhs[option.key].fee or 0
-    courses = sorted(chosen.values(), key=lambda c: (-c.gaps_closed, c.option.key))
+    courses = sorted(
+        chosen.values(), key=lambda c: (-c.gaps_closed, -c.gaps_contributed, c.option.key)
+    )
     unmet = [
         (by_key[key].item, count)
         for key, count in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -2,7 +2,7 @@
 `fixtures/`, kept right by admins, read by everyone. One module per concern."""
 
 from .courses import HOURS_PER, Course, Fee, Module, Outcome, Provider
-from .coverage import Coverage
+from .coverage import CLOSING, GRADE_DEFINITIONS, Coverage, Grade
 from .framework import (
     CODE_PATTERN,
     LEVELS,
@@ -23,7 +23,10 @@ __all__ = [
     "LEVELS",
     "Competency",
     "Course",
+    "CLOSING",
     "Coverage",
+    "GRADE_DEFINITIONS",
+    "Grade",
     "Domain",
     "Fee",
     "Framework",

@@ -26,7 +26,7 @@ def test_free_course_wins_when_it_closes_the_same_gap():
     free, paid = opt("nes", 0, 4, "1:1.07"), opt("pgcert", 2550, 5000, "1:1.07")
     plan = best_plan(frozenset({"1:1.07", "1:D6"}), [paid, free])
     assert keys(plan) == ["nes"]
-    assert plan.uncovered == {"1:D6"}
+    assert plan.unreachable == {"1:D6"}
     assert plan.total_fee == 0
 
 
@@ -50,7 +50,7 @@ def test_covering_more_gaps_comes_before_saving_money():
     gaps = frozenset({"a", "b"})
     plan = best_plan(gaps, [opt("cheap", 0, 1, "a"), opt("dear", 5000, 1, "a", "b")])
     assert keys(plan) == ["dear"]
-    assert plan.uncovered == frozenset()
+    assert plan.unreachable == frozenset()
 
 
 def test_unpublished_fee_is_taken_only_when_nothing_published_covers_the_gap():
@@ -73,12 +73,12 @@ def test_ties_are_broken_by_key_whatever_the_input_order():
 def test_gaps_no_option_covers_are_listed_and_nothing_is_bought_for_them():
     plan = best_plan(frozenset({"x", "y"}), [opt("other", 10, 1, "z")])
     assert plan.chosen == ()
-    assert plan.uncovered == {"x", "y"}
+    assert plan.unreachable == {"x", "y"}
 
 
 def test_no_gaps_means_an_empty_plan():
     plan = best_plan(frozenset(), [opt("any", 10, 1, "a")])
-    assert plan.chosen == () and plan.uncovered == frozenset()
+    assert plan.chosen == () and plan.unreachable == frozenset()
 
 
 def test_an_unknown_objective_is_refused():
@@ -104,12 +104,12 @@ def test_large_inputs_use_the_greedy_search_and_still_cover_everything():
     ]
     assert len(options) > EXACT_LIMIT
     plan = best_plan(gaps, options)
-    assert plan.uncovered == frozenset()
-    covered = frozenset().union(*(o.covers for o in plan.chosen))
+    assert plan.unreachable == frozenset()
+    covered = frozenset().union(*(o.reaches for o in plan.chosen))
     assert covered >= gaps
     # No option in the plan is redundant.
     for option in plan.chosen:
-        rest = frozenset().union(*(o.covers for o in plan.chosen if o is not option))
+        rest = frozenset().union(*(o.reaches for o in plan.chosen if o is not option))
         assert not rest >= gaps
 
 

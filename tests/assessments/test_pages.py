@@ -73,29 +73,50 @@ def test_gaps_list_matched_courses_with_reasons_and_what_none_covers(client, ali
     page = text(client.get(reverse("assessments:gaps")))
     assert "2 items below <em>achieved</em>" in page
     assert (
-        "Objective: begin developing the skills to identify infant mental health problems." in page
+        "One of the course&#x27;s stated objectives: begin developing the skills to identify "
+        "infant mental health problems." in page
     )
+    # No shipped link closes Level 1 Domain 4: every course only contributes to it.
+    assert "A listed course <strong>closes</strong> 0 of them" in page
+    assert "courses <strong>contribute to</strong> 1 more" in page
+    assert "No listed course closes it; contributing:" in page
+    assert "<strong>Contributes to</strong>" in page and "<strong>Closes</strong>" not in page
     assert "PGCert: £2,550 / not published" not in page  # Northampton does not cover D4
     assert "MSc: £15,000 / £11,130" in page
     assert "Level 2: Domain 7 as a whole" in page  # nothing covers it
 
 
 def test_plan_buys_one_module_rather_than_a_degree(client, alice):
+    all_achieved_except(alice, (2, 5))
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:plan")))
+    assert "Module Infant Mental Health Intervention Training (20 credits)" in page
+    # Not a published price: the page says how it was worked out, and on what assumption.
+    assert (
+        "Worked out from the published rate of £1,667 per 20 credits. The provider does not "
+        "publish a price for this module alone"
+    ) in page
+    assert "£1,667 (includes 1 price worked out from a per-credit rate)" in page
+    nhs = text(client.get(reverse("assessments:plan"), {"nhs": "on"}))
+    assert "£1,237 (includes 1 price worked out from a per-credit rate)" in nhs
+    assert "published rate of £1,237 per 20 credits" in nhs
+    quick = text(client.get(reverse("assessments:plan"), {"objective": "time"}))
+    complete = quick[quick.index('data-testid="plan"') :]
+    assert "University of Northampton" in complete  # a module's time is not published
+
+
+def test_a_module_the_rate_does_not_price_is_not_published(client, alice):
+    """Seed 000 gives £1,667 per 20 credits; a 10-credit module alone has no price."""
     all_achieved_except(alice, (2, 6))
     client.force_login(alice)
     page = text(client.get(reverse("assessments:plan")))
-    assert "Module Reflective Practice (10 credits, 1 × 20-credit block)" in page
-    # Not a published price: the page says how it was worked out, and on what assumption.
-    assert (
-        "Worked out from the published rate of £1,667 per 20 credits, charged as 1 whole "
-        "20-credit block; the provider does not publish a price for this module alone"
-    ) in page
-    assert "£1,667 (includes 1 price worked out from a per-credit rate)</td>" in page
-    nhs = text(client.get(reverse("assessments:plan"), {"nhs": "on"}))
-    assert "£1,237 (includes 1 price worked out from a per-credit rate)</td>" in nhs
-    assert "published rate of £1,237 per 20 credits" in nhs
-    quick = text(client.get(reverse("assessments:plan"), {"objective": "time"}))
-    assert "PGDip (120 credits)" in quick  # a module's time is not published
+    unpriced = page[page.index('data-testid="unpriced"') :]
+    assert "Module Reflective Practice (10 credits)" in unpriced
+    assert "between £834 (in proportion) and £1,667 (whole blocks)" in unpriced
+    # With no price for the module, the cheapest priced way to it is the PGDip.
+    complete = page[page.index('data-testid="plan"') :]
+    assert "PGDip (120 credits)" in complete
+    assert "Reflective Practice (10 credits)" not in complete[: complete.index("</table>")]
 
 
 def test_plan_prefers_the_free_course(client, alice):
@@ -103,11 +124,11 @@ def test_plan_prefers_the_free_course(client, alice):
     client.force_login(alice)
     page = text(client.get(reverse("assessments:plan")))
     assert "Infant Mental Health: Developing Positive Early Attachments" in page
-    assert '<td data-testid="plan-total">free</td>' in page
+    assert '<td data-testid="plan-total">free<span' in page
 
 
 def test_plan_pdf_has_the_plan_in_it(client, alice):
-    all_achieved_except(alice, (2, 6))
+    all_achieved_except(alice, (2, 5))
     Rating.objects.filter(user=alice, level=1, domain=1).update(evidence="Ran joint visits.")
     client.force_login(alice)
     response = client.get(reverse("assessments:plan_pdf"))
@@ -116,7 +137,7 @@ def test_plan_pdf_has_the_plan_in_it(client, alice):
     assert "Infant mental health development plan" in pdf
     assert "target Level 2" in pdf
     flat = " ".join(pdf.split())  # table cells wrap in the PDF
-    assert "Module Reflective Practice" in flat and "£1,667" in flat
+    assert "Module Infant Mental Health Intervention Training" in flat and "£1,667" in flat
     assert "Worked out from the published rate of £1,667 per 20 credits" in flat
     assert "Ran joint visits." in pdf
     # Tagged for screen readers, in British English.

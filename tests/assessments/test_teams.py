@@ -161,20 +161,23 @@ def test_heatmap_exports_have_every_member_with_labels(client, team, manager, al
 
 
 def test_team_plan_adds_up_each_members_own_plan(client, team, manager, alice, bob):
-    # Both lack only Level 2 domain 6: each member's plan is the Reflective Practice module.
+    # Both lack only Level 2 domain 5: each member's plan is the Intervention Training module.
     alice.first_name, alice.last_name = "Alice", "Hughes"
     alice.save()
     for member in (alice, bob):
-        rate(member, {(2, d): ("achieved", "") for d in range(1, 8) if d != 6})
+        rate(member, {(2, d): ("achieved", "") for d in range(1, 8) if d != 5})
     client.force_login(manager)
     body = client.get(reverse("assessments:team_plan", args=[team.pk]), {"level": "2"})
     page = body.content.decode()
-    assert "Module Reflective Practice (10 credits, 1 × 20-credit block)" in page
+    assert "Module Infant Mental Health Intervention Training (20 credits)" in page
     assert "£3,334 standard" in page and "£2,474 NHS-funded" in page  # 2 × £1,667 / £1,237
     assert "2: bob, Alice Hughes" in page  # by surname; bob has given none
     plan_csv = client.get(reverse("assessments:team_plan_csv", args=[team.pk]), {"level": "2"})
     text = b"".join(plan_csv.streaming_content).decode()
-    assert "Module Reflective Practice" in text and ",2," in text
+    assert (
+        "Module Infant Mental Health Intervention Training" in text
+        and "bob; Alice Hughes,0,2,3334.00,2474.00" in text
+    )
     assert "Worked out from the published rate of £1,667 per 20 credits" in text
 
 

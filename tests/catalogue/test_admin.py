@@ -136,7 +136,7 @@ def test_coverage_naming_another_domains_competency_is_refused(client, admin_use
             f"coverage-{total}-level": "1",
             f"coverage-{total}-domain": "4",
             f"coverage-{total}-competency": str(Competency.objects.get(code="1.07").pk),
-            f"coverage-{total}-strength": "full",
+            f"coverage-{total}-grade": "outcome",
             f"coverage-{total}-reason": "A reason.",
         }
     )

@@ -116,7 +116,7 @@ def grow_framework(extra_domains=(2, 3, 4, 5)):
                     level=level,
                     domain=domain,
                     competency=competency,
-                    strength="full",
+                    grade="outcome",
                     reason="R",
                 )
 

@@ -96,7 +96,7 @@ def test_every_coverage_row_gives_a_reason(catalogue):
 
 def test_imhol_does_not_claim_what_its_learners_asked_for_more_training_in(catalogue):
     imhol = Coverage.objects.filter(course__slug="warwick-imhol")
-    refused = imhol.filter(strength=Coverage.Strength.NOT_COVERED)
+    refused = imhol.filter(grade=Coverage.Grade.NOT_OFFERED)
     assert refused.filter(competency__code="1.07").exists()  # observational skills
     assert refused.filter(domain=6, competency=None).exists()  # reflective supervision
     assert refused.filter(domain=3, competency=None).exists()  # transgenerational trauma
@@ -107,7 +107,7 @@ def test_imhol_does_not_claim_what_its_learners_asked_for_more_training_in(catal
 
 def test_glasgow_does_not_claim_supervising_others(catalogue):
     row = Coverage.objects.get(course__slug="glasgow-imh-msc", level=3, domain=6)
-    assert row.strength == Coverage.Strength.NOT_COVERED
+    assert row.grade == Coverage.Grade.NOT_OFFERED
     assert "theories of supervision" in row.reason
 
 
@@ -140,22 +140,130 @@ def test_course_records_say_no_more_than_their_seeds(catalogue):
     assert not northampton.outcomes.filter(text__contains="and develops").exists()
 
 
+# Seed audit A1, row by row: each shipped coverage link, its grade, and the source fact
+# its reason must name (module and credits, the programme outcome, or which record).
+AUDITED_ROWS = [
+    ("glasgow-imh-msc", 1, 1, None, "outcome", "Learning outcomes: understand why relationships"),
+    (
+        "glasgow-imh-msc",
+        2,
+        1,
+        None,
+        "optional",
+        "Optional module Clinical Skills in Infant Mental Health (20 credits",
+    ),
+    ("glasgow-imh-msc", 1, 1, "1.07", "outcome", "Core module Infant Observation (10 credits"),
+    ("glasgow-imh-msc", 2, 1, "1.07", "outcome", "the record gives its title and credits only"),
+    (
+        "glasgow-imh-msc",
+        1,
+        2,
+        None,
+        "core",
+        "Fundamentals of Infant Mental Health and Development (10 credits",
+    ),
+    (
+        "glasgow-imh-msc",
+        2,
+        2,
+        None,
+        "outcome",
+        "Infant Mental Health and Neurodevelopment in Practice (20 credits",
+    ),
+    ("glasgow-imh-msc", 1, 3, None, "outcome", "Systems Around the Infant (20 credits"),
+    ("glasgow-imh-msc", 2, 3, None, "outcome", "The record does not say which module teaches it"),
+    (
+        "glasgow-imh-msc",
+        1,
+        4,
+        None,
+        "outcome",
+        "how mental health conditions in infancy are identified",
+    ),
+    ("glasgow-imh-msc", 2, 4, None, "outcome", "a basic formulation and intervention plan"),
+    ("glasgow-imh-msc", 1, 5, None, "outcome", "judge how useful current interventions are"),
+    (
+        "glasgow-imh-msc",
+        2,
+        5,
+        None,
+        "optional",
+        "Optional module Infant Mental Health Intervention Training",
+    ),
+    ("glasgow-imh-msc", 1, 6, None, "outcome", "supervision is not named at Level 1"),
+    ("glasgow-imh-msc", 2, 6, None, "outcome", "supervision logs belong to the practice route"),
+    ("glasgow-imh-msc", 3, 6, None, "not_offered", "theories of supervision"),
+    ("glasgow-imh-msc", 1, 7, None, "not_offered", "the Mental Health Act"),
+    ("northampton-pgcert", 1, 2, None, "topic", "the structure of an infant's brain"),
+    ("northampton-pgcert", 2, 2, None, "topic", "atypical development is not named"),
+    ("northampton-pgcert", 1, 3, None, "topic", "harm, abuse and poverty"),
+    ("northampton-pgcert", 2, 3, None, "topic", '"Advanced Practi'),
+    ("northampton-pgcert", 1, 5, None, "topic", "how families can help ensure good mental health"),
+    ("northampton-pgcert", 2, 5, None, "topic", "at advanced-practice level"),
+    ("nes-imh-elearning", 1, 1, None, "outcome", "Outcome: describe your own role"),
+    (
+        "nes-imh-elearning",
+        1,
+        1,
+        "1.07",
+        "topic",
+        "skills-framework mapping includes that children communicate",
+    ),
+    (
+        "nes-imh-elearning",
+        1,
+        2,
+        None,
+        "outcome",
+        "describe and define infant mental health and attachment",
+    ),
+    ("nes-imh-elearning", 1, 3, None, "outcome", "discuss what shapes infant mental health"),
+    ("nes-imh-elearning", 1, 4, None, "outcome", "(attachment only)"),
+    ("nes-imh-elearning", 1, 5, None, "outcome", "encourage positive parent-infant relationships"),
+    ("nes-imh-elearning", 1, 7, None, "outcome", "Scotland only"),
+    ("warwick-imhol", 1, 4, None, "topic", "learners asked for more training in observation"),
+    ("warwick-imhol", 1, 5, None, "topic", "begin developing the skills to promote"),
+    ("warwick-imhol", 1, 1, "1.07", "not_offered", "more training in observational skills"),
+    ("warwick-imhol", 1, 3, None, "not_offered", "transgenerational transfer of trauma"),
+    ("warwick-imhol", 2, 6, None, "not_offered", "reflective supervision"),
+]
+
+
+@pytest.mark.parametrize(("course", "level", "domain", "code", "grade", "fact"), AUDITED_ROWS)
+def test_each_audited_coverage_row_has_its_grade_and_names_its_source_fact(
+    catalogue, course, level, domain, code, grade, fact
+):
+    row = Coverage.objects.get(
+        course__slug=course, level=level, domain=domain, competency__code=code
+    )
+    assert (row.grade, fact in row.reason) == (grade, True), row.reason
+
+
+def test_every_shipped_coverage_row_is_audited(catalogue):
+    shipped = {
+        (r.course.slug, r.level_id, r.domain_id, r.competency.code if r.competency else None)
+        for r in Coverage.objects.select_related("course", "competency")
+    }
+    assert shipped == {row[:4] for row in AUDITED_ROWS}
+
+
 def test_coverage_claims_no_more_than_the_records_support(catalogue):
-    """Seed audit A1: no course record maps itself to the IMHCF, so "covers" is kept for
-    the two rows a core module and outcomes support (Glasgow L1 D2 and L1 D6); the
-    invented reason (observation "practised and assessed") and the invented link (an
-    outcome placed in Systems Around the Infant) are gone; every use of Glasgow's own
-    "not included" says what it may mean."""
-    full = Coverage.objects.filter(strength=Coverage.Strength.FULL)
-    assert sorted((r.course.slug, r.level_id, r.domain_id, r.competency_id) for r in full) == [
+    """Seed audit A1: no course record maps itself to the IMHCF, so only one link closes
+    a gap: Glasgow L1 D2, two core modules and an outcome that together describe the
+    whole domain. Glasgow L1 D6 no longer does: its core module and outcome are about
+    reflection, and the domain is reflection and supervision. The invented reason
+    (observation "practised and assessed") and the invented link (an outcome placed in
+    Systems Around the Infant) are gone; every use of Glasgow's own "not included" says
+    what it may mean."""
+    closing = [r for r in Coverage.objects.all() if r.closes]
+    assert sorted((r.course.slug, r.level_id, r.domain_id, r.competency_id) for r in closing) == [
         ("glasgow-imh-msc", 1, 2, None),
-        ("glasgow-imh-msc", 1, 6, None),
     ]
     assert not Coverage.objects.filter(reason__contains="practised and assessed").exists()
     l2_d3 = Coverage.objects.get(course__slug="glasgow-imh-msc", level=2, domain=3)
     assert l2_d3.module is None and "Systems Around the Infant" not in l2_d3.reason
     for row in Coverage.objects.filter(
-        course__slug="glasgow-imh-msc", strength=Coverage.Strength.NOT_COVERED
+        course__slug="glasgow-imh-msc", grade=Coverage.Grade.NOT_OFFERED
     ):
         assert 'may mean "not assessed"' in row.reason
     assert not Coverage.objects.filter(reason__contains="seed").exists()  # users read it

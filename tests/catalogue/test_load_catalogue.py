@@ -171,9 +171,9 @@ def test_missing_file_is_reported(tmp_path, db):
 
 
 def test_on_an_empty_database_a_late_error_loads_nothing(copies, db):
-    edit(copies["coverage.json"], lambda rs: rs[-1]["fields"].update(strength="sometimes"))
+    edit(copies["coverage.json"], lambda rs: rs[-1]["fields"].update(grade="sometimes"))
     with pytest.raises(CommandError) as caught:
         load(copies)
     assert "coverage.json, record 34" in str(caught.value)
-    assert "field 'strength'" in str(caught.value)
+    assert "field 'grade'" in str(caught.value)
     assert counts() == (0, 0, 0, 0, 0)

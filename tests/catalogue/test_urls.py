@@ -15,6 +15,7 @@ EXAMPLES = {
     "course_list": ("/courses/", "Courses"),
     "course_detail": ("/courses/nes-imh-elearning/", "Infant Mental Health: Developing Positive"),
     "glossary": ("/glossary/", "Glossary"),
+    "grades": ("/courses/grades/", "How coverage links are graded"),
     "accessibility": ("/accessibility/", "Accessibility statement"),
 }
 

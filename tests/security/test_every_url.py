@@ -90,6 +90,7 @@ PUBLIC_PAGES = [
     "catalogue:framework",
     "catalogue:course_list",
     "catalogue:glossary",
+    "catalogue:grades",
     "catalogue:accessibility",
     "catalogue:health",
 ]
