@@ -1,7 +1,7 @@
 """The assessments app's models, one module per concern; importable from here
 (`assessments.models.X`), as migrations and the rest of the code expect."""
 
-from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User, display_name
+from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User, display_name, target_level
 from .ratings import EVIDENCE_MAX, Rating, RatingChange, Status
 from .teams import (
     INVITE_DAYS,
@@ -33,5 +33,6 @@ __all__ = [
     "TeamQuerySet",
     "User",
     "display_name",
+    "target_level",
     "invite_token",
 ]

@@ -44,6 +44,12 @@ SUGGESTED_LEVEL = {
 }
 
 
+def target_level(chosen_level: int | None, job_role: str) -> int:
+    """The level a person assesses up to: chosen, else suggested by role, else Level 1.
+    A function so that pages reading many people as plain rows apply the same rule."""
+    return chosen_level or SUGGESTED_LEVEL.get(job_role) or 1
+
+
 def display_name(first_name: str, last_name: str, username: str) -> str:
     """How a person is named on every page and export: their name, or their username
     when they have given none. (Rows read with values_list use this directly.)"""
@@ -102,7 +108,7 @@ class User(AbstractUser):
     @property
     def target_level(self) -> int:
         """The level to assess up to: chosen, else suggested by role, else Level 1."""
-        return self.chosen_level or self.suggested_level or 1
+        return target_level(self.chosen_level, self.job_role)
 
 
 class RecoveryCode(models.Model):

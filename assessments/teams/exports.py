@@ -67,3 +67,50 @@ def plan_rows(plan) -> Iterator[list]:
     yield ["Not covered by any listed course", "Members missing it"]
     for item, count in plan.unmet:
         yield [item.label, count]
+
+
+def budget_rows(team, plan) -> Iterator[list]:
+    """The funded places: a title block naming the team, level, budget and choices, then
+    one row per place, then the totals and what stays open."""
+    scale = "NHS-funded" if plan.nhs else "standard"
+    yield [f"Funded places for {team.name}, Level {plan.level}"]
+    yield ["Budget (£)", plan.budget, f"chosen on {scale} fees"]
+    yield ["Fund places for", plan.who_label]
+    yield [
+        "Solved exactly"
+        if plan.result.proven
+        else "Best found in the time allowed, not proven best"
+    ]
+    yield []
+    yield [
+        "Course",
+        "Provider",
+        "What to take",
+        "Members",
+        "Who",
+        "Member-gaps closed",
+        "Member-gaps contributed to (not closed)",
+        "Total standard fee (£)",
+        "Total NHS-funded fee (£)",
+        "Members with no published NHS-funded fee",
+        "How the fee was found",
+    ]
+    for place in plan.places:
+        yield [
+            place.option.course_title,
+            place.option.provider,
+            place.option.label,
+            len(place.members),
+            "; ".join(place.members),
+            place.closes,
+            place.contributes,
+            place.standard,
+            place.nhs,
+            place.nhs_unpublished,
+            place.option.fee_assumption or "published by the provider",
+        ]
+    yield []
+    yield ["Total spent (£)", plan.result.fee]
+    yield ["Member-gaps closed", plan.result.closed]
+    yield ["Member-gaps contributed to, not closed", plan.contributed]
+    yield ["Member-gaps reached by nothing in this plan", plan.not_reached]

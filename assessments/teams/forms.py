@@ -1,9 +1,12 @@
-"""The team report's filters."""
+"""The team report's filters, the member review and the team budget plan's choices."""
+
+from decimal import Decimal
 
 from django import forms
 
 from ..items import LEVELS
 from ..models import EVIDENCE_MAX, JobRole
+from .budget_plan import EVERYONE, WHO
 
 
 class TeamReportForm(forms.Form):
@@ -50,3 +53,44 @@ class ReviewForm(forms.Form):
                 "Write a comment or tick sign-off; nothing was saved.", code="empty"
             )
         return cleaned
+
+
+class TeamBudgetForm(forms.Form):
+    """The team budget plan's choices; a bad value is reported beside its field and the
+    default applies."""
+
+    level = forms.TypedChoiceField(
+        label="Level",
+        coerce=int,
+        choices=[(str(n), f"Level {n}") for n in LEVELS],
+    )
+    budget = forms.DecimalField(
+        label="Budget (£)",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text="The most the team can spend on fees.",
+    )
+    who = forms.ChoiceField(label="Fund places for", choices=list(WHO.items()))
+    nhs = forms.BooleanField(label="Use NHS-funded fees", required=False)
+
+    DEFAULTS = {"level": "1", "budget": "5000", "who": EVERYONE}
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        for name, value in self.DEFAULTS.items():
+            if not data.get(name):
+                data[name] = value
+        super().__init__(data, **kwargs)
+
+    def choices(self) -> dict:
+        """The valid choices, with the defaults where a value is bad."""
+        self.is_valid()
+        chosen = {
+            "level": 1,
+            "budget": Decimal(self.DEFAULTS["budget"]),
+            "who": EVERYONE,
+            "nhs": False,
+        }
+        chosen.update({k: v for k, v in self.cleaned_data.items() if v not in ("", None)})
+        return chosen

@@ -7,7 +7,7 @@ from decimal import Decimal
 from catalogue.labels import pounds
 
 from ..items import ITEM_REF, FrameworkView, Item
-from ..models import Membership, Rating, Status, display_name
+from ..models import Membership, Rating, Status, display_name, target_level
 from ..plans.gaps import Gap, attach_matches
 from ..plans.offers import build_options
 from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signature
@@ -62,17 +62,57 @@ class TeamPlan:
         return sum(c.unpublished for c in self.courses)
 
 
-def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objective: str = "cost"):
-    """Each member's own best plan for their gaps at `level` (the same optimiser as the
-    practitioner's plan, on the same priced options), added up per option. Members whose
-    gaps give the optimiser the same choice (optimiser.plan_signature) share one
-    computation. Two queries: members, and what they have achieved."""
-    members = [
-        (user_id, display_name(first, last, username))
-        for user_id, first, last, username in Membership.objects.members_of(team)
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    name: str
+    target: int  # the level they assess up to
+    gaps: frozenset[str]  # their gap keys at the level
+
+
+@dataclass(frozen=True)
+class TeamGaps:
+    """Every member's gaps at one level, and every item of the level with its matches."""
+
+    members: list[Member]
+    items: list[Gap]  # every item of the level, as a gap with its coverage matches
+
+    @property
+    def by_key(self) -> dict[str, Gap]:
+        return {gap.key: gap for gap in self.items}
+
+    def missing(self) -> dict[str, int]:
+        """How many members miss each item."""
+        counts: dict[str, int] = defaultdict(int)
+        for member in self.members:
+            for key in member.gaps:
+                counts[key] += 1
+        return counts
+
+    def unmet(self) -> list[tuple[Item, int]]:
+        """Items no listed course reaches, with how many members miss them, most first."""
+        by_key = self.by_key
+        return [
+            (by_key[key].item, count)
+            for key, count in sorted(self.missing().items(), key=lambda kv: (-kv[1], kv[0]))
+            if not by_key[key].matches
+        ]
+
+
+def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamGaps:
+    """Two queries: members, and what they have achieved at the level."""
+    rows = (
+        Membership.objects.members_of(team)
         .in_member_order()
-        .values_list("user_id", "user__first_name", "user__last_name", "user__username")
-    ]
+        .values_list(
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "user__chosen_level",
+            "user__job_role",
+        )
+    )
     achieved: dict[int, set[int]] = defaultdict(set)
     for user_id, ref in (
         Rating.objects.filter(
@@ -84,29 +124,41 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
         .values_list("user_id", "ref")
     ):
         achieved[user_id].add(ref)
-    all_gaps = [Gap(item, Status.NOT_ASSESSED) for item in framework.items_at(level)]
-    attach_matches(all_gaps, framework, catalogue)
-    options = build_options(all_gaps, catalogue, nhs=False)
-    nhs = {o.key: o for o in build_options(all_gaps, catalogue, nhs=True)}
+    items = [Gap(item, Status.NOT_ASSESSED) for item in framework.items_at(level)]
+    attach_matches(items, framework, catalogue)
+    refs = [(gap.item.ref, gap.key) for gap in items]
+    members = [
+        Member(
+            user_id,
+            display_name(first, last, username),
+            target_level(chosen, job_role),
+            frozenset(key for ref, key in refs if ref not in achieved[user_id]),
+        )
+        for user_id, first, last, username, chosen, job_role in rows
+    ]
+    return TeamGaps(members, items)
+
+
+def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objective: str = "cost"):
+    """Each member's own best plan for their gaps at `level` (the same optimiser as the
+    practitioner's plan, on the same priced options), added up per option. Members whose
+    gaps give the optimiser the same choice (optimiser.plan_signature) share one
+    computation. Two queries: members, and what they have achieved."""
+    found = team_gaps(team, framework, catalogue, level=level)
+    options = build_options(found.items, catalogue, nhs=False)
+    nhs = {o.key: o for o in build_options(found.items, catalogue, nhs=True)}
     covering = cover_sets(options)
-    refs = [(gap.item.ref, gap.key) for gap in all_gaps]
-    by_key = {gap.key: gap for gap in all_gaps}
     plans: dict[frozenset, Plan] = {}
     chosen: dict[str, TeamOption] = {}
-    missing: dict[str, int] = defaultdict(int)
-    for user_id, name in members:
-        done = achieved[user_id]
-        gaps = frozenset(key for ref, key in refs if ref not in done)
-        for key in gaps:
-            missing[key] += 1
-        signature = plan_signature(gaps, covering)
+    for member in found.members:
+        signature = plan_signature(member.gaps, covering)
         if signature not in plans:
-            plans[signature] = best_plan(gaps, options, objective)
+            plans[signature] = best_plan(member.gaps, options, objective)
         for option in plans[signature].chosen:
             course = chosen.setdefault(option.key, TeamOption(option))
-            course.members.append(name)
-            course.gaps_closed += len(option.closes & gaps)
-            course.gaps_contributed += len(option.contributes & gaps)
+            course.members.append(member.name)
+            course.gaps_closed += len(option.closes & member.gaps)
+            course.gaps_contributed += len(option.contributes & member.gaps)
             if option.fee is None:
                 course.unpublished += 1
             else:
@@ -115,9 +167,4 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     courses = sorted(
         chosen.values(), key=lambda c: (-c.gaps_closed, -c.gaps_contributed, c.option.key)
     )
-    unmet = [
-        (by_key[key].item, count)
-        for key, count in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))
-        if not by_key[key].matches
-    ]
-    return TeamPlan(level, len(members), courses, unmet)
+    return TeamPlan(level, len(found.members), courses, found.unmet())

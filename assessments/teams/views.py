@@ -15,7 +15,8 @@ from ..models import INVITE_DAYS, Review, Status
 from ..plans.offers import read_offers
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
-from .forms import ReviewForm, TeamReportForm
+from .budget_plan import team_budget
+from .forms import ReviewForm, TeamBudgetForm, TeamReportForm
 from .team_plan import team_plan as build_team_plan
 
 
@@ -194,6 +195,50 @@ def team_plan_xlsx(request, pk):
     return downloads.xlsx_response(
         exports.plan_rows(plan), "Team plan", f"team-{team.pk}-plan.xlsx"
     )
+
+
+def _team_budget(request, pk):
+    team = access.managed_team(request, pk)
+    form = TeamBudgetForm(request.GET)
+    chosen = form.choices()
+    plan = team_budget(team, load_framework(), read_offers(), **chosen)
+    return team, form, plan
+
+
+@require_GET
+def team_budget_plan(request, pk):
+    """The funded places that close the most member-gaps within a budget (exact), and
+    what other budgets would buy; printable with ?print=1."""
+    team, form, plan = _team_budget(request, pk)
+    query = request.GET.copy()
+    query.pop("print", None)
+    context = {"team": team, "form": form, "plan": plan, "query": query.urlencode()}
+    template = (
+        "assessments/team_budget_print.html"
+        if request.GET.get("print")
+        else "assessments/team_budget.html"
+    )
+    return render(request, template, context)
+
+
+def _budget_filename(team, plan, extension: str) -> str:
+    return f"team-{team.pk}-level-{plan.level}-budget-{int(plan.budget)}.{extension}"
+
+
+@require_GET
+def team_budget_csv(request, pk):
+    """The funded places as CSV."""
+    team, _, plan = _team_budget(request, pk)
+    rows = exports.budget_rows(team, plan)
+    return downloads.csv_response(rows, _budget_filename(team, plan, "csv"))
+
+
+@require_GET
+def team_budget_xlsx(request, pk):
+    """The funded places as an Excel workbook."""
+    team, _, plan = _team_budget(request, pk)
+    rows = exports.budget_rows(team, plan)
+    return downloads.xlsx_response(rows, "Funded places", _budget_filename(team, plan, "xlsx"))
 
 
 @require_http_methods(["POST"])

@@ -63,6 +63,7 @@ def test_every_page_shows_markup_as_text(client, alice, hostile):
         ("teams", []),
         ("team_report", [team.pk]),
         ("team_plan", [team.pk]),
+        ("team_budget", [team.pk]),
         ("member_assessment", [team.pk, alice.pk]),
     ]:
         body = client.get(reverse(f"assessments:{name}", args=args)).content.decode()

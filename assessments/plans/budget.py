@@ -1,0 +1,339 @@
+"""The team budget plan: which places to fund, for whom, so that the team's members
+close the most gaps within a budget. Exact, not greedy. Pure Python over plain data
+plus HiGHS (highspy); no ORM.
+
+Each member's value from a set of options is what it closes and reaches among her own
+gaps (optimiser.Option), and a place's fee is paid once per member, so the problem
+splits into:
+1. per member, the sets of options worth buying: every (closed, reached) state the
+   options can reach over the gaps' patterns (which options close and reach a gap),
+   each at its least fee (optimiser.plan_states), kept only where no cheaper set
+   closes and reaches at least as many of her gaps;
+2. across members, one set each, with the fees inside the budget: a multiple-choice
+   knapsack, solved exactly as a mixed-integer programme by HiGHS. Members with the
+   same gap counts per pattern are interchangeable, so the programme has one integer
+   per (kind of member, set) saying how many of them get it.
+The objective is lexicographic, as in the practitioner's plan: member-gaps closed,
+then member-gaps reached (closed or contributed to), then the least total fee; ties
+are broken by member order and option keys so the answer is repeatable."""
+
+import time
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import highspy
+import numpy as np
+
+from .optimiser import Option, _Entry, plan_states
+
+TIME_LIMIT_S = 20.0  # HiGHS stops here and the page says the answer is not proven best
+
+
+@dataclass(frozen=True)
+class Funded:
+    """The places one member gets."""
+
+    member: Hashable  # the key the caller gave (a user id)
+    options: tuple[Option, ...]
+    closes: int
+    reaches: int
+
+    @property
+    def fee(self) -> Decimal:
+        return sum((o.fee for o in self.options), Decimal(0))
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    funded: list[Funded]  # members who get one place or more, in member order
+    closed: int  # member-gaps closed
+    reached: int  # member-gaps closed or contributed to
+    fee: Decimal
+    proven: bool  # False only if HiGHS hit its time limit
+    solver_ms: float
+
+
+@dataclass
+class _Kind:
+    """Members with the same number of gaps in each pattern."""
+
+    counts: tuple[int, ...]
+    members: list[Hashable]
+    bundles: list[tuple[Decimal, int, int, _Entry]]  # fee, closes, reaches, entry
+
+
+def _patterns(options: list[Option], gaps: set[str]):
+    """Group gaps by which options close and reach them; options' masks over patterns."""
+    pattern_of: dict[str, tuple] = {}
+    for gap in gaps:
+        pattern_of[gap] = (
+            frozenset(i for i, o in enumerate(options) if gap in o.closes),
+            frozenset(i for i, o in enumerate(options) if gap in o.reaches),
+        )
+    patterns = sorted(set(pattern_of.values()), key=lambda p: (sorted(p[0]), sorted(p[1])))
+    index = {p: n for n, p in enumerate(patterns)}
+    masks = [
+        (
+            sum(1 << index[p] for p in patterns if i in p[0]),
+            sum(1 << index[p] for p in patterns if i in p[1]),
+        )
+        for i in range(len(options))
+    ]
+    return {gap: index[p] for gap, p in pattern_of.items()}, len(patterns), masks
+
+
+class _States:
+    """Every state the options reach, at its least fee, cheapest first, with which
+    patterns each closes and reaches as 0/1 matrices (states x patterns)."""
+
+    def __init__(self, states, size: int):
+        rows = sorted(
+            (
+                (min(entries, key=lambda e: (e.fee, len(e.chosen), e.chosen)), close, reach)
+                for (close, reach), entries in states.items()
+            ),
+            key=lambda r: (r[0].fee, len(r[0].chosen), r[0].chosen),
+        )
+        self.entries = [entry for entry, _, _ in rows]
+        self.closes = np.array([[c >> p & 1 for p in range(size)] for _, c, _ in rows], float)
+        self.reaches = np.array([[r >> p & 1 for p in range(size)] for _, _, r in rows], float)
+        fees = np.array([float(entry.fee) for entry in self.entries])
+        self.runs = np.flatnonzero(np.r_[True, fees[1:] != fees[:-1]])  # equal-fee runs
+        self.run_of = np.searchsorted(self.runs, np.arange(len(fees)), side="right") - 1
+
+
+def _bundles(states: _States, counts: np.ndarray) -> list[list[tuple]]:
+    """For each kind of member (a row of gap counts per pattern), the sets worth buying:
+    each state at its least fee, kept only if it is worth more (closes, then reaches)
+    than every cheaper state and is the first of the best at its own fee. Exact:
+    swapping a member's set for one no dearer and worth no less never makes the team's
+    plan worse."""
+    closes = counts @ states.closes.T  # kinds x states
+    reaches = counts @ states.reaches.T
+    worth = closes * (counts.sum(axis=1, keepdims=True) + 1) + reaches
+    run_best = np.maximum.reduceat(worth, states.runs, axis=1)  # kinds x runs
+    before = np.maximum.accumulate(run_best, axis=1)
+    before = np.c_[np.full((worth.shape[0], 1), -1.0), before[:, :-1]]  # best of cheaper runs
+    best_here = run_best[:, states.run_of]
+    top = worth == best_here
+    # Only the first state reaching its run's best (the fewest options, then keys).
+    seen = np.cumsum(top, axis=1)
+    seen_before_run = np.c_[np.zeros((worth.shape[0], 1)), seen][:, states.runs][:, states.run_of]
+    kept = top & (seen - seen_before_run == 1) & (worth > before[:, states.run_of])
+    bundles: list[list[tuple]] = [[] for _ in range(worth.shape[0])]
+    for k, j in zip(*np.nonzero(kept), strict=True):
+        bundles[k].append(
+            (states.entries[j].fee, int(closes[k, j]), int(reaches[k, j]), states.entries[j])
+        )
+    return bundles
+
+
+class Funding:
+    """One team's funding problem, prepared once and solved at any budget (the chosen
+    budget and the frontier's steps share the preparation)."""
+
+    def __init__(self, members: list[tuple[Hashable, frozenset[str]]], options: list[Option]):
+        """`members` are (key, gap keys) in the order ties should favour; options without
+        a fee are left out (there is nothing to add up)."""
+        self.members = members
+        every_gap = set().union(*(gaps for _, gaps in members)) if members else set()
+        self.options = sorted(
+            (o for o in options if o.fee is not None and o.reaches & every_gap),
+            key=lambda o: o.key,
+        )
+        pattern, size, masks = _patterns(self.options, every_gap)
+        kinds: dict[tuple[int, ...], _Kind] = {}
+        for key, gaps in members:
+            counts = [0] * size
+            for gap in gaps:
+                counts[pattern[gap]] += 1
+            kinds.setdefault(tuple(counts), _Kind(tuple(counts), [], [])).members.append(key)
+        self.kinds = list(kinds.values())
+        if self.kinds:
+            states = _States(plan_states(self.options, masks), size)
+            for kind, bundles in zip(
+                self.kinds, _bundles(states, np.array(list(kinds), float)), strict=True
+            ):
+                kind.bundles = bundles
+
+    @property
+    def enough(self) -> Decimal:
+        """A budget that buys everyone their most complete set."""
+        return sum((len(k.members) * k.bundles[-1][0] for k in self.kinds), Decimal(0))
+
+    def solve(self, budget: Decimal) -> BudgetResult:
+        started = time.perf_counter()
+        choice, proven = _solve(self.kinds, budget) if self.kinds else ([], True)
+        solver_ms = (time.perf_counter() - started) * 1000
+        given: dict[Hashable, Funded] = {}
+        for kind, counts in zip(self.kinds, choice, strict=True):
+            # Best sets to the first members, so ties favour member order.
+            order = sorted(
+                range(len(kind.bundles)),
+                key=lambda b: (-kind.bundles[b][1], -kind.bundles[b][2], b),
+            )
+            queue = [b for b in order for _ in range(counts[b])]
+            for key, b in zip(kind.members, queue, strict=True):
+                _, closes, reaches, entry = kind.bundles[b]
+                if entry.chosen:
+                    options = tuple(self.options[i] for i in entry.chosen)
+                    given[key] = Funded(key, options, closes, reaches)
+        funded = [given[key] for key, _ in self.members if key in given]
+        return BudgetResult(
+            funded,
+            sum(f.closes for f in funded),
+            sum(f.reaches for f in funded),
+            sum((f.fee for f in funded), Decimal(0)),
+            proven,
+            solver_ms,
+        )
+
+    def frontier(self) -> list[tuple[Decimal, BudgetResult]]:
+        """What round budgets buy, from £0 up to what buys everything, skipping budgets
+        that buy no more than the one before."""
+        steps = []
+        for budget in frontier_budgets(self.enough):
+            result = self.solve(budget)
+            if steps and (result.closed, result.reached) == (
+                steps[-1][1].closed,
+                steps[-1][1].reached,
+            ):
+                continue
+            steps.append((budget, result))
+        return steps
+
+
+def fund(members, options, budget: Decimal) -> BudgetResult:
+    return Funding(members, options).solve(budget)
+
+
+def _solve(kinds: list[_Kind], budget: Decimal) -> tuple[list[list[int]], bool]:
+    """How many members of each kind get each of its sets.
+
+    Integers only where they matter: n[s], how many members get set s (a few dozen
+    sets), and the budget on them. Which members get them is a transportation problem
+    (kinds supply members, sets take n[s] of them), whose vertices are whole numbers
+    once n is, so the member-to-set columns stay continuous and HiGHS branches on the
+    sets alone. Two solves: the most worth (closes, then reaches, as one integer
+    weight), then the least fee at that worth."""
+    columns = [(k, b) for k, kind in enumerate(kinds) for b in range(len(kind.bundles))]
+    if not columns:
+        return [], True
+    sets: dict[tuple[int, ...], int] = {}
+    fees: list[Decimal] = []
+    for kind in kinds:
+        for fee, _, _, entry in kind.bundles:
+            if entry.chosen not in sets:
+                sets[entry.chosen] = len(sets)
+                fees.append(fee)
+    # One member-gap closed outweighs every member-gap reached.
+    width = sum(len(kind.members) * max(b[2] for b in kind.bundles) for kind in kinds) + 1
+    n_x, n_s = len(columns), len(sets)
+    n = n_x + n_s
+    worth = np.zeros(n)
+    pence = np.zeros(n)
+    upper = np.zeros(n)
+    for c, (k, b) in enumerate(columns):
+        _, closes, reaches, _ = kinds[k].bundles[b]
+        worth[c] = closes * width + reaches
+        upper[c] = len(kinds[k].members)
+    total = float(sum(len(kind.members) for kind in kinds))
+    for s in sets.values():
+        pence[n_x + s] = float(fees[s] * 100)
+        upper[n_x + s] = total
+    h = highspy.Highs()
+    for option, value in (
+        ("output_flag", False),
+        ("mip_rel_gap", 0.0),
+        ("mip_abs_gap", 0.5),  # objectives are whole numbers
+        ("time_limit", TIME_LIMIT_S),
+        ("threads", 1),
+    ):
+        h.setOptionValue(option, value)
+    everything = np.arange(n, dtype=np.int32)
+    h.addVars(n, np.zeros(n), upper)
+    set_columns = np.arange(n_x, n, dtype=np.int32)
+    h.changeColsIntegrality(n_s, set_columns, np.full(n_s, highspy.HighsVarType.kInteger))
+    rows: list[tuple[float, float, list[int], list[float]]] = []
+    for k, mine in enumerate(_by_kind(columns, len(kinds))):  # one set each (maybe empty)
+        rows.append((len(kinds[k].members), len(kinds[k].members), mine, [1.0] * len(mine)))
+    taking: dict[int, list[int]] = defaultdict(list)
+    for c, (k, b) in enumerate(columns):
+        taking[sets[kinds[k].bundles[b][3].chosen]].append(c)
+    for s, cols in taking.items():  # members given set s add up to n[s]
+        rows.append((0.0, 0.0, [*cols, n_x + s], [1.0] * len(cols) + [-1.0]))
+    rows.append((-highspy.kHighsInf, float(budget * 100), list(set_columns), list(pence[n_x:])))
+    for lower, upper_bound, index, value in rows:
+        h.addRow(lower, upper_bound, len(index), np.array(index, np.int32), np.array(value))
+    h.changeColsCost(n, everything, worth)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    proven = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    best = round(h.getInfo().objective_function_value)
+    first = highspy.HighsSolution()
+    first.col_value = list(h.getSolution().col_value)
+    first.value_valid = True
+    # Second: the least fee among the plans worth as much, starting from the first.
+    h.addRow(best - 0.5, highspy.kHighsInf, n, everything, worth)
+    h.changeColsCost(n, everything, pence)
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    h.setSolution(first)
+    h.run()
+    proven = proven and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    values = h.getSolution().col_value
+    given = {s: round(values[n_x + s]) for s in range(n_s)}
+    return _assign(kinds, columns, worth[:n_x], sets, given), proven
+
+
+def _by_kind(columns, count: int) -> list[list[int]]:
+    mine: list[list[int]] = [[] for _ in range(count)]
+    for c, (k, _) in enumerate(columns):
+        mine[k].append(c)
+    return mine
+
+
+def _assign(kinds, columns, worth, sets, given) -> list[list[int]]:
+    """Which kinds of member take the n[s] places of each set: a transportation problem
+    solved by the simplex method, whose basic solutions are whole numbers."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", "simplex")
+    n = len(columns)
+    h.addVars(n, np.zeros(n), np.array([float(len(kinds[k].members)) for k, _ in columns]))
+    for k, mine in enumerate(_by_kind(columns, len(kinds))):
+        size = float(len(kinds[k].members))
+        h.addRow(size, size, len(mine), np.array(mine, np.int32), np.ones(len(mine)))
+    taking: dict[int, list[int]] = defaultdict(list)
+    for c, (k, b) in enumerate(columns):
+        taking[sets[kinds[k].bundles[b][3].chosen]].append(c)
+    for s, cols in taking.items():
+        places = float(given[s])
+        h.addRow(places, places, len(cols), np.array(cols, np.int32), np.ones(len(cols)))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(worth, dtype=float))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    values = h.getSolution().col_value
+    choice: list[list[int]] = [[0] * len(kind.bundles) for kind in kinds]
+    for c, (k, b) in enumerate(columns):
+        choice[k][b] = round(values[c])
+        if abs(values[c] - choice[k][b]) > 1e-6:
+            raise ArithmeticError("a transportation vertex is whole; this one is not")
+    return choice
+
+
+def frontier_budgets(cheapest_full: Decimal) -> list[Decimal]:
+    """The budgets the team frontier is shown at: £0, round steps up to what reaching
+    everything costs, and that cost itself."""
+    steps = [Decimal(v) for v in (0, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000)]
+    return sorted({s for s in steps if s < cheapest_full} | {cheapest_full})
+
+
+def by_option(result: BudgetResult) -> dict[str, list[Funded]]:
+    """Who gets each option, for the table of funded places."""
+    places: dict[str, list[Funded]] = defaultdict(list)
+    for funded in result.funded:
+        for option in funded.options:
+            places[option.key].append(funded)
+    return places

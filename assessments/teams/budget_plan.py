@@ -1,0 +1,154 @@
+"""The team budget plan: the funded places (which course or module, for whom) that close
+the most member-gaps within a manager's budget, and what other budgets would buy. The
+exact solver is plans.budget; this module reads the team and words the answer."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from catalogue.labels import pounds
+
+from ..items import FrameworkView, Item
+from ..plans.budget import BudgetResult, Funding
+from ..plans.offers import build_options
+from ..plans.optimiser import Option
+from .team_plan import Member, team_gaps
+
+EVERYONE = "everyone"
+NEEDING = "needing"  # members whose target level includes this level
+WHO = {EVERYONE: "Everyone in the team", NEEDING: "Only members whose target level includes it"}
+
+
+@dataclass
+class Place:
+    """One option funded for one or more members."""
+
+    option: Option
+    members: list[str] = field(default_factory=list)
+    standard: Decimal = Decimal(0)
+    nhs: Decimal = Decimal(0)
+    nhs_unpublished: int = 0  # members for whom it has no published NHS-funded fee
+    closes: int = 0  # member-gaps it closes for them
+    contributes: int = 0  # member-gaps it only contributes to
+
+    @property
+    def standard_label(self) -> str:
+        return pounds(self.standard)
+
+    @property
+    def nhs_label(self) -> str:
+        label = pounds(self.nhs)
+        if self.nhs_unpublished:
+            count = self.nhs_unpublished
+            return (
+                "not published"
+                if count == len(self.members)
+                else f"{label} + {count} not published"
+            )
+        return label
+
+
+@dataclass(frozen=True)
+class FrontierStep:
+    budget: Decimal
+    result: BudgetResult
+
+    @property
+    def budget_label(self) -> str:
+        return pounds(self.budget)
+
+    @property
+    def spent_label(self) -> str:
+        return pounds(self.result.fee)
+
+    @property
+    def contributed(self) -> int:
+        return self.result.reached - self.result.closed
+
+
+@dataclass(frozen=True)
+class TeamBudget:
+    level: int
+    budget: Decimal
+    nhs: bool
+    who: str
+    considered: int  # members the plan may fund
+    member_count: int
+    member_gaps: int  # gaps of the members considered, in all
+    places: list[Place]
+    result: BudgetResult
+    frontier: list[FrontierStep]
+    unpriced: list[Option]  # options with no fee on this scale: left out, listed
+    unmet: list[tuple[Item, int]]
+
+    @property
+    def who_label(self) -> str:
+        return WHO[self.who]
+
+    @property
+    def spent_label(self) -> str:
+        return pounds(self.result.fee)
+
+    @property
+    def budget_label(self) -> str:
+        return pounds(self.budget)
+
+    @property
+    def contributed(self) -> int:
+        return self.result.reached - self.result.closed
+
+    @property
+    def not_reached(self) -> int:
+        return self.member_gaps - self.result.reached
+
+
+def team_budget(
+    team,
+    framework: FrameworkView,
+    catalogue,
+    *,
+    level: int,
+    budget: Decimal,
+    nhs: bool = False,
+    who: str = EVERYONE,
+) -> TeamBudget:
+    """Two queries (team_gaps); the rest is the solver."""
+    found = team_gaps(team, framework, catalogue, level=level)
+    considered: list[Member] = [m for m in found.members if who == EVERYONE or m.target >= level]
+    standard_options = build_options(found.items, catalogue, nhs=False)
+    nhs_options = build_options(found.items, catalogue, nhs=True)
+    options = nhs_options if nhs else standard_options
+    fees = {
+        False: {o.key: o.fee for o in standard_options},
+        True: {o.key: o.fee for o in nhs_options},
+    }
+    funding = Funding([(m.user_id, m.gaps) for m in considered], options)
+    result = funding.solve(budget)
+    names = {m.user_id: m for m in considered}
+    places: dict[str, Place] = {}
+    for funded in result.funded:
+        member = names[funded.member]
+        for option in funded.options:
+            place = places.setdefault(option.key, Place(option))
+            place.members.append(member.name)
+            place.standard += fees[False][option.key] or 0
+            if fees[True][option.key] is None:
+                place.nhs_unpublished += 1
+            else:
+                place.nhs += fees[True][option.key]
+            place.closes += len(option.closes & member.gaps)
+            place.contributes += len(option.contributes & member.gaps)
+    every_gap = frozenset().union(*(m.gaps for m in considered)) if considered else frozenset()
+    return TeamBudget(
+        level=level,
+        budget=budget,
+        nhs=nhs,
+        who=who,
+        considered=len(considered),
+        member_count=len(found.members),
+        member_gaps=sum(len(m.gaps) for m in considered),
+        places=sorted(places.values(), key=lambda p: (-p.closes, -p.contributes, p.option.key)),
+        result=result,
+        frontier=[FrontierStep(b, r) for b, r in funding.frontier()],
+        unpriced=[o for o in options if o.fee is None and o.reaches & every_gap],
+        unmet=found.unmet(),
+    )
