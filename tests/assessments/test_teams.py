@@ -290,6 +290,18 @@ def test_team_plan_queries_are_constant_from_5_to_500_members(client, team, mana
     assert small == large == 10
 
 
+def test_team_budget_queries_are_constant_from_5_to_500_members(client, team, manager):
+    client.force_login(manager)
+    url = reverse("assessments:team_budget", args=[team.pk])
+    data = {"level": "1", "budget": "10000"}
+    small = count_queries(client, url, data=data)
+    add_members(team, 495, start=3)
+    large = count_queries(client, url, data=data)
+    # session, user, the managed team, domains, competencies, coverage, fees, modules,
+    # members' names and target levels, what they have achieved
+    assert small == large == 10
+
+
 def test_team_plan_matches_each_members_own_plan_on_a_full_framework(team, manager):
     """Members with different gaps on a fully worded framework (each has finished a
     different choice of domains): the team plan buys for each member exactly what their

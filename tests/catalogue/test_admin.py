@@ -88,7 +88,7 @@ def course_form_data(client, course) -> dict:
         data[name] = value
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         data[name] = body.strip("\n").replace("&#x27;", "'").replace("&amp;", "&")
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+    for name, body in re.findall(r'<select[^>]*\sname="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
         data[name] = chosen.group(1) if chosen else ""
     for key in [k for k in data if "__prefix__" in k or k in ("_addanother", "_continue")]:
@@ -170,3 +170,53 @@ def test_changelists_cost_the_same_queries_as_the_catalogue_grows(
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def add_glasgow_link(client, grade, module_title=None) -> str:
+    course = Course.objects.get(slug="glasgow-imh-msc")
+    data = course_form_data(client, course)
+    total = int(data["coverage-TOTAL_FORMS"])
+    module = course.modules.get(title=module_title).pk if module_title else ""
+    data.update(
+        {
+            "coverage-TOTAL_FORMS": str(total + 1),
+            f"coverage-{total}-level": "3",
+            f"coverage-{total}-domain": "5",
+            f"coverage-{total}-module": str(module),
+            f"coverage-{total}-grade": grade,
+            f"coverage-{total}-reason": "A reason naming the module.",
+        }
+    )
+    response = client.post(reverse("admin:catalogue_course_change", args=[course.pk]), data)
+    return response
+
+
+@pytest.mark.parametrize(
+    ("grade", "module", "message"),
+    [
+        ("core", None, "Taught in a core module needs the module"),
+        ("core", "Infant Mental Health Intervention Training", "is optional, so not every"),
+        ("outcome", "Clinical Skills in Infant Mental Health", "is optional, so not every"),
+    ],
+)
+def test_admin_refuses_a_grade_its_evidence_cannot_carry(
+    client, admin_user, catalogue, grade, module, message
+):
+    client.force_login(admin_user)
+    before = Coverage.objects.count()
+    response = add_glasgow_link(client, grade, module)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Coverage.objects.count() == before
+
+
+def test_admin_takes_a_core_grade_with_a_compulsory_module_and_shows_the_rules(
+    client, admin_user, catalogue
+):
+    client.force_login(admin_user)
+    response = add_glasgow_link(client, "core", "Reflective Practice")
+    assert response.status_code == 302
+    row = Coverage.objects.get(course__slug="glasgow-imh-msc", level=3, domain=5)
+    assert row.closes and row.module.title == "Reflective Practice"
+    page = client.get(reverse("admin:catalogue_coverage_change", args=[row.pk])).content.decode()
+    assert "the only grade that closes a gap, and it needs a module not marked optional" in page

@@ -151,3 +151,25 @@ def test_course_detail_query_budget(client, catalogue, django_assert_num_queries
     # module), KSF groups, domains
     with django_assert_num_queries(7):
         client.get(reverse("catalogue:course_detail", args=["glasgow-imh-msc"]))
+
+
+def test_the_grades_page_defines_each_grade_and_says_which_closes(client, catalogue):
+    page = client.get("/courses/grades/").content.decode()
+    for label in (
+        "Taught in a core module",
+        "Part of the core programme",
+        "Only in an optional module or route",
+        "A topic the provider names",
+        "Not offered as cover",
+    ):
+        assert label in page
+    core = page[page.index('id="grade-core"') : page.index('id="grade-outcome"')]
+    assert "closes a gap" in core and "1 link in the catalogue carries this grade" in core
+    assert "never matched to a gap" in page[page.index('id="grade-not_offered"') :]
+
+
+def test_every_link_on_a_course_page_opens_its_grade_definition(client, catalogue):
+    page = client.get("/courses/northampton-pgcert/").content.decode()
+    assert page.count('<details class="grade grade-topic"><summary>A topic the provider names') == 6
+    assert "does not say how deeply it is taught" in page
+    assert 'href="/courses/grades/#grade-topic"' in page

@@ -1,0 +1,149 @@
+"""The optimisers against brute force on random small instances (hypothesis): the
+practitioner's frontier and budget plan, and the team budget plan. Budgets, ties,
+unpublished prices and contributes-to links are all drawn."""
+
+import itertools
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments.plans.budget import fund
+from assessments.plans.optimiser import Option, best_plan, frontier, within
+
+GAPS = [f"g{i}" for i in range(5)]
+FEES = [None, Decimal(0), Decimal(100), Decimal(250), Decimal(400)]  # ties on purpose
+HOURS = [None, Decimal(2), Decimal(10), Decimal(30)]
+
+
+@st.composite
+def options(draw, most=5):
+    drawn = []
+    for i in range(draw(st.integers(1, most))):
+        reach = draw(st.sets(st.sampled_from(GAPS), min_size=1, max_size=4))
+        closes = draw(st.sets(st.sampled_from(sorted(reach))))
+        drawn.append(
+            Option(
+                f"o{i}",
+                f"Course {i}",
+                "place",
+                draw(st.sampled_from(FEES)),
+                draw(st.sampled_from(HOURS)),
+                frozenset(closes),
+                frozenset(reach - closes),
+            )
+        )
+    return drawn
+
+
+def subsets(items):
+    return [c for r in range(len(items) + 1) for c in itertools.combinations(items, r)]
+
+
+def worth(chosen, gaps):
+    closed = set().union(*(o.closes for o in chosen)) & gaps if chosen else set()
+    reached = set().union(*(o.reaches for o in chosen)) & gaps if chosen else set()
+    return len(closed), len(reached)
+
+
+def fee(chosen):
+    return sum((o.fee for o in chosen), Decimal(0))
+
+
+def hours(chosen):
+    return sum((o.hours for o in chosen), Decimal(0))
+
+
+def brute_within(gaps, opts, budget, limit):
+    """The best (closed, reached) inside the limits, then its least fee."""
+    priced = [
+        o
+        for o in opts
+        if o.fee is not None and (limit is None or (o.hours is not None and o.hours <= limit))
+    ]
+    best = None
+    for chosen in subsets(priced):
+        if budget is not None and fee(chosen) > budget:
+            continue
+        if limit is not None and hours(chosen) > limit:
+            continue
+        key = (*(-v for v in worth(chosen, gaps)), fee(chosen))
+        best = key if best is None or key < best else best
+    return (-best[0], -best[1], best[2])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    opts=options(),
+    gaps=st.sets(st.sampled_from(GAPS)),
+    budget=st.sampled_from([None, Decimal(0), Decimal(100), Decimal(350), Decimal(700)]),
+    limit=st.sampled_from([None, Decimal(10), Decimal(40)]),
+)
+def test_the_budget_plan_is_the_best_any_set_of_options_can_do(opts, gaps, budget, limit):
+    gaps = frozenset(gaps)
+    plan = within(gaps, opts, budget=budget, hours=limit)
+    assert (*plan.worth, plan.total_fee) == brute_within(gaps, opts, budget, limit)
+    assert budget is None or plan.total_fee <= budget
+    assert limit is None or (plan.unknown_hours == 0 and plan.total_hours <= limit)
+
+
+@settings(max_examples=150, deadline=None)
+@given(opts=options(), gaps=st.sets(st.sampled_from(GAPS)))
+def test_each_frontier_step_is_the_cheapest_way_to_be_worth_more(opts, gaps):
+    gaps = frozenset(gaps)
+    steps = frontier(gaps, opts)
+    priced = [o for o in opts if o.fee is not None]
+    every = [(fee(c), worth(c, gaps)) for c in subsets(priced)]
+    expected, best = [], (0, 0)
+    for cost, value in sorted(every, key=lambda e: (e[0], (-e[1][0], -e[1][1]))):
+        if value > best:
+            best = value
+            expected.append((cost, value))
+    assert [(s.total_fee, s.worth) for s in steps] == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(opts=options(most=4), gaps=st.sets(st.sampled_from(GAPS)))
+def test_the_most_complete_plan_reaches_all_it_can_at_the_least_cost(opts, gaps):
+    gaps = frozenset(gaps)
+    plan = best_plan(gaps, opts, "cost")
+    full = worth(opts, gaps)
+    assert plan.worth == full
+    cheapest = min(
+        (sum(o.fee is None for o in c), fee([o for o in c if o.fee is not None]), len(c))
+        for c in subsets(opts)
+        if worth(c, gaps) == full
+    )
+    assert (plan.unknown_fees, plan.total_fee, len(plan.chosen)) == cheapest
+
+
+def brute_team(members, opts, budget):
+    priced = [o for o in opts if o.fee is not None]
+    sets = subsets(priced)
+    per = [[(*worth(s, gaps), fee(s)) for s in sets] for _, gaps in members]
+    best = None
+    for pick in itertools.product(range(len(sets)), repeat=len(members)):
+        total = sum(per[m][i][2] for m, i in enumerate(pick))
+        if total > budget:
+            continue
+        closed = sum(per[m][i][0] for m, i in enumerate(pick))
+        reached = sum(per[m][i][1] for m, i in enumerate(pick))
+        key = (-closed, -reached, total)
+        best = key if best is None or key < best else best
+    return (-best[0], -best[1], best[2])
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    opts=options(most=3),
+    members=st.lists(st.sets(st.sampled_from(GAPS)), min_size=1, max_size=3),
+    budget=st.sampled_from([Decimal(0), Decimal(100), Decimal(250), Decimal(500), Decimal(900)]),
+)
+def test_the_team_budget_plan_agrees_with_brute_force(opts, members, budget):
+    team = [(n, frozenset(gaps)) for n, gaps in enumerate(members)]
+    result = fund(team, opts, budget)
+    assert (result.closed, result.reached, result.fee) == brute_team(team, opts, budget)
+    assert result.proven and result.fee <= budget
+    # What each member is given adds up to the totals.
+    for funded in result.funded:
+        assert (funded.closes, funded.reaches) == worth(funded.options, team[funded.member][1])
