@@ -28,8 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from assessments.items import load_framework  # noqa: E402
 from assessments.models import Status, Team, User  # noqa: E402
 from assessments.ops.demo import build_demo_team, build_full_framework  # noqa: E402
+from assessments.plans.offers import read_offers  # noqa: E402
 from assessments.plans.optimiser import Option, best_plan  # noqa: E402
 from assessments.ratings.services import Entry, fingerprint, save_domain  # noqa: E402
+from assessments.teams.budget_plan import team_budget  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
@@ -41,6 +43,9 @@ GOALS = {
     "team_report_50": 10,
     "team_report_500": 10,
     "team_plan_500": 25,
+    "plan_budget": 15,
+    "team_budget_50": 25,
+    "team_budget_500": 25,
 }
 
 
@@ -127,6 +132,19 @@ def optimiser_ms() -> float:
     return median_ms(lambda: best_plan(gaps, options, "cost"), runs=100)
 
 
+def team_budget_solver_ms(size: int) -> tuple[float, float]:
+    """The HiGHS part of the team budget page: the chosen budget's solve, and all of the
+    frontier's solves together (medians of 5)."""
+    team = Team.objects.get(name=f"Bench {size}")
+    framework, catalogue = load_framework(), read_offers()
+    solver, frontier = [], []
+    for _ in range(5):
+        plan = team_budget(team, framework, catalogue, level=1, budget=Decimal(10000))
+        solver.append(plan.result.solver_ms)
+        frontier.append(sum(step.result.solver_ms for step in plan.frontier))
+    return statistics.median(solver), statistics.median(frontier)
+
+
 def interleaved_medians(fns: dict, runs=RUNS) -> dict[str, float]:
     """Time every page once per round, round after round, so a slow moment on a
     shared machine hits the baseline and the pages alike."""
@@ -153,6 +171,11 @@ def main():
         "team_report_50": f"/me/teams/{Team.objects.get(name='Bench 50').pk}/",
         "team_report_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/",
         "team_plan_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/plan/",
+        "plan_budget": "/me/plan/?budget=3000&time_limit=24&time_unit=months",
+        "team_budget_50": f"/me/teams/{Team.objects.get(name='Bench 50').pk}/budget/"
+        "?level=1&budget=10000",
+        "team_budget_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/budget/"
+        "?level=1&budget=10000",
     }
     medians = interleaved_medians({name: page(client, url) for name, url in pages.items()})
     baseline = medians.pop("bare")
@@ -173,6 +196,12 @@ def main():
         for kind in ("csv", "xlsx"):
             kib = export_peak_kib(client, size, kind)
             print(f"bench: export_{kind}_{size} peak_kib={kib:.0f}")
+    for size in (50, 500):
+        solver, frontier = team_budget_solver_ms(size)
+        print(
+            f"bench: team_budget_{size}_solver median_ms={solver:.2f} "
+            f"frontier_solves_ms={frontier:.2f}"
+        )
     ms = optimiser_ms()
     print(f"bench: plan_optimiser_189x50 median_ms={ms:.2f} goal<=5")
     if ms > 5:

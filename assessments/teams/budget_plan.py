@@ -18,6 +18,11 @@ NEEDING = "needing"  # members whose target level includes this level
 WHO = {EVERYONE: "Everyone in the team", NEEDING: "Only members whose target level includes it"}
 
 
+def money(amount: Decimal) -> str:
+    """A budget or a sum spent: £0 is nothing spent, not a free course."""
+    return "£0" if amount == 0 else pounds(amount)
+
+
 @dataclass
 class Place:
     """One option funded for one or more members."""
@@ -54,11 +59,11 @@ class FrontierStep:
 
     @property
     def budget_label(self) -> str:
-        return pounds(self.budget)
+        return money(self.budget)
 
     @property
     def spent_label(self) -> str:
-        return pounds(self.result.fee)
+        return money(self.result.fee)
 
     @property
     def contributed(self) -> int:
@@ -86,11 +91,11 @@ class TeamBudget:
 
     @property
     def spent_label(self) -> str:
-        return pounds(self.result.fee)
+        return money(self.result.fee)
 
     @property
     def budget_label(self) -> str:
-        return pounds(self.budget)
+        return money(self.budget)
 
     @property
     def contributed(self) -> int:

@@ -1,0 +1,128 @@
+"""Recommendations in a real Chromium, at desktop and phone size with axe-core: a
+practitioner sets a £3,000 budget and sees the plan within it and what stays open, and
+opens a grade's definition from the keyboard; a manager sets a team budget and
+downloads the funded places."""
+
+import csv
+import io
+
+import pytest
+from django_otp.oath import TOTP
+from playwright.sync_api import expect
+
+from assessments.models import Membership, Team, User
+from tests.assessments.helpers import rate
+from tests.factories import with_authenticator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "x-pass-12345"
+
+
+def sign_in(page, site, username, device=None):
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.get_by_label("Code").fill(f"{TOTP(device.bin_key).token():06d}")
+        page.get_by_role("button", name="Continue").click()
+
+
+WIDER_THAN_SCREEN = """
+[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.closest('.table-responsive'))
+  .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))
+"""
+
+
+def no_sideways_scroll(page):
+    wide = page.evaluate(WIDER_THAN_SCREEN)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
+    return True
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_practitioner_plans_within_3000_and_reads_a_grade_by_keyboard(
+    page, site, width, assert_accessible
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    hana = User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    gaps = {(1, 2), (1, 4), (1, 6), (2, 1), (2, 2), (2, 4), (2, 5), (2, 6), (2, 7)}
+    rate(
+        hana,
+        {
+            (level, d): ("working_towards" if (level, d) in gaps else "achieved", "")
+            for level in (1, 2)
+            for d in range(1, 8)
+        },
+    )
+    sign_in(page, site, "hana")
+    page.goto(site + "/me/plan/")
+    page.get_by_label("Budget (£)").fill("3000")
+    page.get_by_role("button", name="Update plan").click()
+    within = page.get_by_test_id("within")
+    expect(within.locator("h2")).to_have_text("The best plan within £3,000")
+    expect(page.get_by_test_id("within-plan")).to_contain_text("University of Northampton")
+    expect(page.get_by_test_id("within-plan")).to_contain_text("NHS Education for Scotland")
+    expect(page.get_by_test_id("within-plan-total")).to_contain_text("£2,550")
+    expect(page.get_by_test_id("stays-open")).to_contain_text(
+        "Level 2, Domain 4 as a whole: Assessment of caregiving: not reached by this plan"
+    )
+    expect(page.get_by_test_id("steps").locator("tbody tr").first).to_contain_text("free / free")
+    assert_accessible(page)
+
+    # The grade of each link opens from the keyboard, on the gaps page.
+    page.goto(site + "/me/gaps/")
+    summary = page.locator("details.grade summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("details.grade").first).to_have_attribute("open", "")
+    expect(page.locator("details.grade").first).to_contain_text("All grades")
+    assert_accessible(page)
+    page.locator("details.grade").first.get_by_role("link", name="All grades").click()
+    expect(page.get_by_role("heading", name="How coverage links are graded")).to_be_visible()
+    assert_accessible(page)
+    if width == 375:
+        assert no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
+    page, site, width, assert_accessible
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    team = Team.objects.create(name="North locality", organisation="Trust A")
+    mina = User.objects.create_user("mina", password=PASSWORD, first_name="Mina")
+    device = with_authenticator(mina).otp_device
+    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    everything = {(1, d): ("achieved", "") for d in range(1, 8)}
+    for name, gap in (("ann", 2), ("ben", 5), ("cat", 5)):
+        member = User.objects.create_user(name, password=PASSWORD, first_name=name.title())
+        Membership.objects.create(team=team, user=member)
+        rate(member, {**everything, (1, gap): ("working_towards", "")})
+    sign_in(page, site, "mina", device)
+    page.goto(site + f"/me/teams/{team.pk}/")
+    page.get_by_role("link", name="Plan within a budget").click()
+    page.get_by_label("Budget (£)").fill("5000")
+    page.get_by_role("button", name="Work out the places").click()
+    summary = page.get_by_test_id("budget-summary")
+    expect(summary).to_contain_text("Spent: £5,000 of £5,000")
+    expect(summary).to_contain_text("Member-gaps closed: 1 of 3")
+    places = page.get_by_test_id("funded-places")
+    expect(places).to_contain_text("PGCert (60 credits)")
+    expect(places).to_contain_text("1: Ann")
+    expect(page.get_by_test_id("team-frontier")).to_contain_text("£0")
+    assert_accessible(page)
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Download CSV").click()
+    assert got.value.suggested_filename == f"team-{team.pk}-level-1-budget-5000.csv"
+    rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
+    assert rows[0] == ["Funded places for North locality, Level 1"]
+    header = rows.index(next(r for r in rows if r[:1] == ["Course"]))
+    funded = {r[2]: r for r in rows[header + 1 :] if len(r) > 5}
+    assert funded["PGCert (60 credits)"][4] == "Ann"
+    assert funded["PGCert (60 credits)"][5] == "1"  # closes Ann's Level 1 Domain 2
+    assert funded["Course fee"][4] == "Ben; Cat"  # NES, free; Ann needs nothing more
+    if width == 375:
+        assert no_sideways_scroll(page)
