@@ -53,6 +53,7 @@ class BudgetResult:
     fee: Decimal
     proven: bool  # False only if HiGHS hit its time limit
     solver_ms: float
+    members: int = 0  # members given one place or more
 
 
 @dataclass
@@ -151,6 +152,8 @@ class Funding:
                 counts[pattern[gap]] += 1
             kinds.setdefault(tuple(counts), _Kind(tuple(counts), [], [])).members.append(key)
         self.kinds = list(kinds.values())
+        self._solver: _Solver | None = None
+        self._chosen: dict[Decimal, tuple] = {}
         if self.kinds:
             states = _States(plan_states(self.options, masks), size)
             for kind, bundles in zip(
@@ -163,10 +166,31 @@ class Funding:
         """A budget that buys everyone their most complete set."""
         return sum((len(k.members) * k.bundles[-1][0] for k in self.kinds), Decimal(0))
 
-    def solve(self, budget: Decimal) -> BudgetResult:
+    def _choose(self, budget: Decimal) -> tuple[list[list[int]], bool, float]:
+        if budget in self._chosen:  # the page's budget is often one of the frontier's
+            return self._chosen[budget]
         started = time.perf_counter()
-        choice, proven = _solve(self.kinds, budget) if self.kinds else ([], True)
-        solver_ms = (time.perf_counter() - started) * 1000
+        if self.kinds and self._solver is None:
+            self._solver = _Solver(self.kinds)
+        choice, proven = self._solver.solve(budget) if self.kinds else ([], True)
+        self._chosen[budget] = (choice, proven, (time.perf_counter() - started) * 1000)
+        return self._chosen[budget]
+
+    def totals(self, budget: Decimal) -> BudgetResult:
+        """The best plan's totals alone, without who gets what (the frontier's steps)."""
+        choice, proven, solver_ms = self._choose(budget)
+        closed = reached = members = 0
+        fee = Decimal(0)
+        for kind, counts in zip(self.kinds, choice, strict=True):
+            for (price, closes, reaches, entry), count in zip(kind.bundles, counts, strict=True):
+                closed += count * closes
+                reached += count * reaches
+                fee += count * price
+                members += count if entry.chosen else 0
+        return BudgetResult([], closed, reached, fee, proven, solver_ms, members)
+
+    def solve(self, budget: Decimal) -> BudgetResult:
+        choice, proven, solver_ms = self._choose(budget)
         given: dict[Hashable, Funded] = {}
         for kind, counts in zip(self.kinds, choice, strict=True):
             # Best sets to the first members, so ties favour member order.
@@ -188,6 +212,7 @@ class Funding:
             sum((f.fee for f in funded), Decimal(0)),
             proven,
             solver_ms,
+            len(funded),
         )
 
     def frontier(self) -> list[tuple[Decimal, BudgetResult]]:
@@ -195,7 +220,7 @@ class Funding:
         that buy no more than the one before."""
         steps = []
         for budget in frontier_budgets(self.enough):
-            result = self.solve(budget)
+            result = self.totals(budget)
             if steps and (result.closed, result.reached) == (
                 steps[-1][1].closed,
                 steps[-1][1].reached,
@@ -209,124 +234,142 @@ def fund(members, options, budget: Decimal) -> BudgetResult:
     return Funding(members, options).solve(budget)
 
 
-def _solve(kinds: list[_Kind], budget: Decimal) -> tuple[list[list[int]], bool]:
-    """How many members of each kind get each of its sets.
+def _rows(rows: list[list[int]], coefficients: list[list[float]] | None = None):
+    """Rows in compressed form for Highs.addRows: starts, indexes, values."""
+    starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32)
+    index = np.array([c for r in rows for c in r], dtype=np.int32)
+    if coefficients is None:
+        values = np.ones(len(index))
+    else:
+        values = np.array([v for r in coefficients for v in r], dtype=float)
+    return len(rows), starts, len(index), index, values
+
+
+def _quiet(h: highspy.Highs, **options) -> None:
+    h.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        h.setOptionValue(name, value)
+
+
+class _Solver:
+    """The programme for one team, built once and solved at any budget.
 
     Integers only where they matter: n[s], how many members get set s (a few dozen
     sets), and the budget on them. Which members get them is a transportation problem
     (kinds supply members, sets take n[s] of them), whose vertices are whole numbers
     once n is, so the member-to-set columns stay continuous and HiGHS branches on the
-    sets alone. Two solves: the most worth (closes, then reaches, as one integer
-    weight), then the least fee at that worth."""
-    columns = [(k, b) for k, kind in enumerate(kinds) for b in range(len(kind.bundles))]
-    if not columns:
-        return [], True
-    sets: dict[tuple[int, ...], int] = {}
-    fees: list[Decimal] = []
-    for kind in kinds:
-        for fee, _, _, entry in kind.bundles:
-            if entry.chosen not in sets:
-                sets[entry.chosen] = len(sets)
-                fees.append(fee)
-    # One member-gap closed outweighs every member-gap reached.
-    width = sum(len(kind.members) * max(b[2] for b in kind.bundles) for kind in kinds) + 1
-    n_x, n_s = len(columns), len(sets)
-    n = n_x + n_s
-    worth = np.zeros(n)
-    pence = np.zeros(n)
-    upper = np.zeros(n)
-    for c, (k, b) in enumerate(columns):
-        _, closes, reaches, _ = kinds[k].bundles[b]
-        worth[c] = closes * width + reaches
-        upper[c] = len(kinds[k].members)
-    total = float(sum(len(kind.members) for kind in kinds))
-    for s in sets.values():
-        pence[n_x + s] = float(fees[s] * 100)
-        upper[n_x + s] = total
-    h = highspy.Highs()
-    for option, value in (
-        ("output_flag", False),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.5),  # objectives are whole numbers
-        ("time_limit", TIME_LIMIT_S),
-        ("threads", 1),
-    ):
-        h.setOptionValue(option, value)
-    everything = np.arange(n, dtype=np.int32)
-    h.addVars(n, np.zeros(n), upper)
-    set_columns = np.arange(n_x, n, dtype=np.int32)
-    h.changeColsIntegrality(n_s, set_columns, np.full(n_s, highspy.HighsVarType.kInteger))
-    rows: list[tuple[float, float, list[int], list[float]]] = []
-    for k, mine in enumerate(_by_kind(columns, len(kinds))):  # one set each (maybe empty)
-        rows.append((len(kinds[k].members), len(kinds[k].members), mine, [1.0] * len(mine)))
-    taking: dict[int, list[int]] = defaultdict(list)
-    for c, (k, b) in enumerate(columns):
-        taking[sets[kinds[k].bundles[b][3].chosen]].append(c)
-    for s, cols in taking.items():  # members given set s add up to n[s]
-        rows.append((0.0, 0.0, [*cols, n_x + s], [1.0] * len(cols) + [-1.0]))
-    rows.append((-highspy.kHighsInf, float(budget * 100), list(set_columns), list(pence[n_x:])))
-    for lower, upper_bound, index, value in rows:
-        h.addRow(lower, upper_bound, len(index), np.array(index, np.int32), np.array(value))
-    h.changeColsCost(n, everything, worth)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    h.run()
-    proven = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    best = round(h.getInfo().objective_function_value)
-    first = highspy.HighsSolution()
-    first.col_value = list(h.getSolution().col_value)
-    first.value_valid = True
-    # Second: the least fee among the plans worth as much, starting from the first.
-    h.addRow(best - 0.5, highspy.kHighsInf, n, everything, worth)
-    h.changeColsCost(n, everything, pence)
-    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    h.setSolution(first)
-    h.run()
-    proven = proven and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    values = h.getSolution().col_value
-    given = {s: round(values[n_x + s]) for s in range(n_s)}
-    return _assign(kinds, columns, worth[:n_x], sets, given), proven
+    sets alone; a second, pure transportation programme (the simplex method, whose
+    basic solutions are whole) then says which kinds take them. Two solves per budget:
+    the most worth (closes, then reaches, as one integer weight), then the least fee
+    at that worth."""
 
+    def __init__(self, kinds: list[_Kind]):
+        self.kinds = kinds
+        self.columns = [(k, b) for k, kind in enumerate(kinds) for b in range(len(kind.bundles))]
+        self.sets: dict[tuple[int, ...], int] = {}
+        fees: list[Decimal] = []
+        for kind in kinds:
+            for fee, _, _, entry in kind.bundles:
+                if entry.chosen not in self.sets:
+                    self.sets[entry.chosen] = len(self.sets)
+                    fees.append(fee)
+        # One member-gap closed outweighs every member-gap reached.
+        width = sum(len(kind.members) * max(b[2] for b in kind.bundles) for kind in kinds) + 1
+        n_x, n_s = len(self.columns), len(self.sets)
+        self.n_x, self.n = n_x, n_x + n_s
+        self.worth = np.zeros(self.n)
+        self.pence = np.zeros(self.n)
+        upper = np.zeros(self.n)
+        for c, (k, b) in enumerate(self.columns):
+            _, closes, reaches, _ = kinds[k].bundles[b]
+            self.worth[c] = closes * width + reaches
+            upper[c] = len(kinds[k].members)
+        upper[n_x:] = float(sum(len(kind.members) for kind in kinds))
+        self.pence[n_x:] = [float(fee * 100) for fee in fees]
+        sizes = np.array([float(len(kind.members)) for kind in kinds])
+        by_kind: list[list[int]] = [[] for _ in kinds]
+        by_set: list[list[int]] = [[] for _ in range(n_s)]
+        for c, (k, b) in enumerate(self.columns):
+            by_kind[k].append(c)
+            by_set[self.sets[kinds[k].bundles[b][3].chosen]].append(c)
+        self.everything = np.arange(self.n, dtype=np.int32)
 
-def _by_kind(columns, count: int) -> list[list[int]]:
-    mine: list[list[int]] = [[] for _ in range(count)]
-    for c, (k, _) in enumerate(columns):
-        mine[k].append(c)
-    return mine
+        mip = self.mip = highspy.Highs()
+        _quiet(
+            mip,
+            mip_rel_gap=0.0,
+            mip_abs_gap=0.5,  # objectives are whole numbers
+            time_limit=TIME_LIMIT_S,
+            threads=1,
+        )
+        mip.addVars(self.n, np.zeros(self.n), upper)
+        sets = np.arange(n_x, self.n, dtype=np.int32)
+        mip.changeColsIntegrality(n_s, sets, np.full(n_s, highspy.HighsVarType.kInteger))
+        count, starts, nnz, index, values = _rows(by_kind)
+        mip.addRows(count, sizes, sizes, nnz, starts, index, values)  # one set each
+        taken = [[*cols, n_x + s] for s, cols in enumerate(by_set)]
+        signs = [[1.0] * len(cols) + [-1.0] for cols in by_set]
+        count, starts, nnz, index, values = _rows(taken, signs)
+        zeros = np.zeros(count)
+        mip.addRows(count, zeros, zeros, nnz, starts, index, values)  # they add up to n[s]
+        self.budget_row = len(kinds) + n_s
+        mip.addRow(-highspy.kHighsInf, 0.0, n_s, sets, self.pence[n_x:])
+        self.worth_row = self.budget_row + 1
+        mip.addRow(-highspy.kHighsInf, highspy.kHighsInf, self.n, self.everything, self.worth)
 
+        lp = self.lp = highspy.Highs()
+        _quiet(lp, solver="simplex")
+        lp.addVars(n_x, np.zeros(n_x), upper[:n_x])
+        count, starts, nnz, index, values = _rows(by_kind)
+        lp.addRows(count, sizes, sizes, nnz, starts, index, values)
+        count, starts, nnz, index, values = _rows(by_set)
+        lp.addRows(count, np.zeros(count), np.zeros(count), nnz, starts, index, values)
+        lp.changeColsCost(n_x, self.everything[:n_x], self.worth[:n_x])
+        lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
 
-def _assign(kinds, columns, worth, sets, given) -> list[list[int]]:
-    """Which kinds of member take the n[s] places of each set: a transportation problem
-    solved by the simplex method, whose basic solutions are whole numbers."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("solver", "simplex")
-    n = len(columns)
-    h.addVars(n, np.zeros(n), np.array([float(len(kinds[k].members)) for k, _ in columns]))
-    for k, mine in enumerate(_by_kind(columns, len(kinds))):
-        size = float(len(kinds[k].members))
-        h.addRow(size, size, len(mine), np.array(mine, np.int32), np.ones(len(mine)))
-    taking: dict[int, list[int]] = defaultdict(list)
-    for c, (k, b) in enumerate(columns):
-        taking[sets[kinds[k].bundles[b][3].chosen]].append(c)
-    for s, cols in taking.items():
-        places = float(given[s])
-        h.addRow(places, places, len(cols), np.array(cols, np.int32), np.ones(len(cols)))
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(worth, dtype=float))
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    h.run()
-    values = h.getSolution().col_value
-    choice: list[list[int]] = [[0] * len(kind.bundles) for kind in kinds]
-    for c, (k, b) in enumerate(columns):
-        choice[k][b] = round(values[c])
-        if abs(values[c] - choice[k][b]) > 1e-6:
-            raise ArithmeticError("a transportation vertex is whole; this one is not")
-    return choice
+    def solve(self, budget: Decimal) -> tuple[list[list[int]], bool]:
+        """How many members of each kind get each of its sets, and whether HiGHS proved
+        it best."""
+        mip, n = self.mip, self.n
+        mip.changeRowBounds(self.budget_row, -highspy.kHighsInf, float(budget * 100))
+        mip.changeRowBounds(self.worth_row, -highspy.kHighsInf, highspy.kHighsInf)
+        mip.changeColsCost(n, self.everything, self.worth)
+        mip.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        mip.run()
+        proven = mip.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        best = round(mip.getInfo().objective_function_value)
+        first = highspy.HighsSolution()
+        first.col_value = list(mip.getSolution().col_value)
+        first.value_valid = True
+        # Second: the least fee among the plans worth as much, starting from the first.
+        mip.changeRowBounds(self.worth_row, best - 0.5, highspy.kHighsInf)
+        mip.changeColsCost(n, self.everything, self.pence)
+        mip.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        mip.setSolution(first)
+        mip.run()
+        proven = proven and mip.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        places = mip.getSolution().col_value[self.n_x :]
+        return self._assign([round(v) for v in places]), proven
+
+    def _assign(self, places: list[int]) -> list[list[int]]:
+        lp, kinds = self.lp, self.kinds
+        first_set_row = len(kinds)
+        for s, count in enumerate(places):
+            lp.changeRowBounds(first_set_row + s, float(count), float(count))
+        lp.run()
+        values = lp.getSolution().col_value
+        choice: list[list[int]] = [[0] * len(kind.bundles) for kind in kinds]
+        for c, (k, b) in enumerate(self.columns):
+            choice[k][b] = round(values[c])
+            if abs(values[c] - choice[k][b]) > 1e-6:
+                raise ArithmeticError("a transportation vertex is whole; this one is not")
+        return choice
 
 
 def frontier_budgets(cheapest_full: Decimal) -> list[Decimal]:
     """The budgets the team frontier is shown at: £0, round steps up to what reaching
     everything costs, and that cost itself."""
-    steps = [Decimal(v) for v in (0, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000)]
+    steps = [Decimal(v) for v in (0, 2500, 10000, 25000, 100000)]
     return sorted({s for s in steps if s < cheapest_full} | {cheapest_full})
 
 
