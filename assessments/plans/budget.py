@@ -178,15 +178,13 @@ class Funding:
 
     def totals(self, budget: Decimal) -> BudgetResult:
         """The best plan's totals alone, without who gets what (the frontier's steps)."""
-        choice, proven, solver_ms = self._choose(budget)
-        closed = reached = members = 0
-        fee = Decimal(0)
-        for kind, counts in zip(self.kinds, choice, strict=True):
-            for (price, closes, reaches, entry), count in zip(kind.bundles, counts, strict=True):
-                closed += count * closes
-                reached += count * reaches
-                fee += count * price
-                members += count if entry.chosen else 0
+        if not self.kinds:
+            return BudgetResult([], 0, 0, Decimal(0), True, 0.0)
+        if self._solver is None:
+            self._solver = _Solver(self.kinds)
+        started = time.perf_counter()
+        closed, reached, fee, members, proven = self._solver.totals(budget)
+        solver_ms = (time.perf_counter() - started) * 1000
         return BudgetResult([], closed, reached, fee, proven, solver_ms, members)
 
     def solve(self, budget: Decimal) -> BudgetResult:
@@ -219,8 +217,10 @@ class Funding:
         """What round budgets buy, from £0 up to what buys everything, skipping budgets
         that buy no more than the one before."""
         steps = []
+        everything = self.totals(self.enough)
         for budget in frontier_budgets(self.enough):
-            result = self.totals(budget)
+            # Past what buying everything costs, every budget buys the same.
+            result = everything if budget >= everything.fee else self.totals(budget)
             if steps and (result.closed, result.reached) == (
                 steps[-1][1].closed,
                 steps[-1][1].reached,
@@ -274,7 +274,9 @@ class _Solver:
                     self.sets[entry.chosen] = len(self.sets)
                     fees.append(fee)
         # One member-gap closed outweighs every member-gap reached.
-        width = sum(len(kind.members) * max(b[2] for b in kind.bundles) for kind in kinds) + 1
+        width = self.width = (
+            sum(len(kind.members) * max(b[2] for b in kind.bundles) for kind in kinds) + 1
+        )
         n_x, n_s = len(self.columns), len(self.sets)
         self.n_x, self.n = n_x, n_x + n_s
         self.worth = np.zeros(self.n)
@@ -330,6 +332,20 @@ class _Solver:
     def solve(self, budget: Decimal) -> tuple[list[list[int]], bool]:
         """How many members of each kind get each of its sets, and whether HiGHS proved
         it best."""
+        places, proven, _, _ = self._places(budget)
+        return self._assign(places), proven
+
+    def totals(self, budget: Decimal) -> tuple[int, int, Decimal, int, bool]:
+        """Closed, reached, fee and members given a place, read from the two objectives
+        and the places alone (no assignment needed): reached < width, so the worth is
+        closed * width + reached."""
+        places, proven, worth, pence = self._places(budget)
+        empty = self.sets.get(())
+        given = sum(places) - (places[empty] if empty is not None else 0)
+        closed, reached = divmod(worth, self.width)
+        return closed, reached, Decimal(pence) / 100, given, proven
+
+    def _places(self, budget: Decimal) -> tuple[list[int], bool, int, int]:
         mip, n = self.mip, self.n
         mip.changeRowBounds(self.budget_row, -highspy.kHighsInf, float(budget * 100))
         mip.changeRowBounds(self.worth_row, -highspy.kHighsInf, highspy.kHighsInf)
@@ -348,8 +364,9 @@ class _Solver:
         mip.setSolution(first)
         mip.run()
         proven = proven and mip.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        places = mip.getSolution().col_value[self.n_x :]
-        return self._assign([round(v) for v in places]), proven
+        pence = round(mip.getInfo().objective_function_value)
+        places = [round(v) for v in mip.getSolution().col_value[self.n_x :]]
+        return places, proven, best, pence
 
     def _assign(self, places: list[int]) -> list[list[int]]:
         lp, kinds = self.lp, self.kinds

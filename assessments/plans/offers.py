@@ -133,6 +133,7 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
                 hours,
                 *everything.frozen(),
                 provider=provider,
+                whole=True,
             )
         ]
 

@@ -49,6 +49,12 @@ class Option:
     # assumption, shown beside it.
     fee_assumption: str = ""
     provider: str = ""
+    whole: bool = False  # the course itself at its one fee: its title says what it is
+
+    @property
+    def name(self) -> str:
+        """What a person reads: the course, and the award or module where it is one."""
+        return self.course_title if self.whole else f"{self.course_title}: {self.label}"
 
     @property
     def reaches(self) -> frozenset[str]:

@@ -76,6 +76,10 @@ class Step:
     more_closed: int
     more_reached: int
 
+    @property
+    def contributed(self) -> int:
+        return len(self.view.plan.contributed)
+
 
 @dataclass(frozen=True)
 class PlanPage:

@@ -126,13 +126,14 @@ def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamG
         achieved[user_id].add(ref)
     items = [Gap(item, Status.NOT_ASSESSED) for item in framework.items_at(level)]
     attach_matches(items, framework, catalogue)
-    refs = [(gap.item.ref, gap.key) for gap in items]
+    key_of = {gap.item.ref: gap.key for gap in items}
+    every = frozenset(key_of.values())
     members = [
         Member(
             user_id,
             display_name(first, last, username),
             target_level(chosen, job_role),
-            frozenset(key for ref, key in refs if ref not in achieved[user_id]),
+            every.difference(key_of[ref] for ref in achieved[user_id] if ref in key_of),
         )
         for user_id, first, last, username, chosen, job_role in rows
     ]
