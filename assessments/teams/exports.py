@@ -48,6 +48,7 @@ def plan_rows(plan) -> Iterator[list]:
         "Total standard fee (£)",
         "Total NHS-funded fee (£)",
         "Members with no published fee",
+        "Members with no published NHS-funded fee",
         "How the fee was found",
     ]
     for course in plan.courses:
@@ -61,6 +62,7 @@ def plan_rows(plan) -> Iterator[list]:
             course.standard,
             course.nhs,
             course.unpublished,
+            course.nhs_unpublished,
             course.option.fee_assumption or "published by the provider",
         ]
     yield []

@@ -21,6 +21,7 @@ class TeamOption:
     members: list[str] = field(default_factory=list)
     standard: Decimal = Decimal(0)
     nhs: Decimal = Decimal(0)
+    nhs_unpublished: int = 0  # members for whom it has no published NHS-funded fee
     unpublished: int = 0  # members for whom this option has no published fee
     gaps_closed: int = 0  # member-gaps it closes
     gaps_contributed: int = 0  # member-gaps it contributes to without closing them
@@ -31,7 +32,10 @@ class TeamOption:
 
     @property
     def nhs_label(self) -> str:
-        return pounds(self.nhs)
+        if self.nhs_unpublished == len(self.members):
+            return "not published"
+        label = pounds(self.nhs)
+        return f"{label} + {self.nhs_unpublished} not published" if self.nhs_unpublished else label
 
 
 @dataclass
@@ -56,6 +60,10 @@ class TeamPlan:
     @property
     def total_nhs_label(self) -> str:
         return pounds(self.total_nhs)
+
+    @property
+    def nhs_unpublished(self) -> int:
+        return sum(c.nhs_unpublished for c in self.courses)
 
     @property
     def unpublished(self) -> int:
@@ -164,7 +172,10 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
                 course.unpublished += 1
             else:
                 course.standard += option.fee
-            course.nhs += nhs[option.key].fee or 0
+            if nhs[option.key].fee is None:
+                course.nhs_unpublished += 1
+            else:
+                course.nhs += nhs[option.key].fee
     courses = sorted(
         chosen.values(), key=lambda c: (-c.gaps_closed, -c.gaps_contributed, c.option.key)
     )

@@ -161,3 +161,20 @@ def test_a_bad_team_budget_is_reported_and_the_default_applies(client, manager, 
     assert response.status_code == 200
     assert "Enter a number." in body and "Select a valid choice." in body
     assert response.context["plan"].budget == Decimal(5000)
+
+
+def test_the_team_plan_does_not_count_an_unpublished_nhs_fee_as_nothing(
+    client, manager, django_user_model
+):
+    """Northampton publishes no NHS-funded fee: the total must say so, not add £0."""
+    team, members = small_team(manager, django_user_model)
+    for member in members[:2]:
+        rate(member, {(2, d): ("achieved", "") for d in range(1, 8) if d != 3})
+    client.force_login(manager)
+    page = client.get(reverse("assessments:team_plan", args=[team.pk]), {"level": "2"})
+    body = page.content.decode()
+    northampton = next(
+        c for c in page.context["plan"].courses if c.option.key == "northampton-pgcert/PGCert"
+    )
+    assert northampton.members == ["w0", "w1"] and northampton.nhs_label == "not published"
+    assert "plus 2 NHS-funded fees not published" in body

@@ -117,6 +117,7 @@ def test_the_framework_says_where_each_fact_comes_from_and_the_page_shows_it(cli
     sources = Framework.objects.get().sources
     for fact in ("introduction", "63", "launch", "Collaborative working", "Domain 1"):
         assert fact in sources
+    assert "level names" in sources and "supervise and manage" in sources  # audit A3
     page = client.get("/framework/").content.decode()
     assert 'data-testid="framework-sources"' in page and "reports of the launch" in page
 
