@@ -178,3 +178,13 @@ def test_the_team_plan_does_not_count_an_unpublished_nhs_fee_as_nothing(
     )
     assert northampton.members == ["w0", "w1"] and northampton.nhs_label == "not published"
     assert "plus 2 NHS-funded fees not published" in body
+
+
+def test_once_a_domain_is_worded_its_whole_domain_link_only_contributes(client, alice):
+    build_full_framework()
+    rate(alice, {(1, d): ("achieved", "") for d in range(1, 8) if d != 2})
+    client.force_login(alice)
+    page = client.get(reverse("assessments:gaps"))
+    body = page.content.decode()
+    assert page.context["page"].closable == 0  # nothing closes 2.01 ... 2.NN one by one
+    assert "Contributes to (a link to the whole domain)" in body  # Glasgow's core modules
