@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
-from . import audit, two_factor
+from . import audit, kept, two_factor
 from .two_factor import PENDING, SETUP
 
 SIGNED_IN_AT = "imhcf_signed_in_at"
@@ -54,14 +54,26 @@ class SessionTimeouts:
             kind, reason = "absolute", f"You were signed out {hours} hours after signing in."
         elif now - seen > minutes * 60:
             kind = "idle"
-            reason = f"You were signed out after {minutes} minutes without activity."
+            reason = (
+                f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
+                "without activity."
+            )
         else:
             if now - seen >= SEEN_GRANULARITY or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
             return
         audit.event("session.timeout", request, kind=kind)
+        user_id = request.user.pk
         logout(request)
-        messages.info(request, f"{reason} Please sign in again; nothing you saved was lost.")
+        if request.method == "POST":
+            kept.keep(request, user_id)
+            messages.info(
+                request,
+                f"{reason} What you had typed is kept: sign in again and it will be back on "
+                "the page, not yet saved.",
+            )
+        else:
+            messages.info(request, f"{reason} Please sign in again; nothing you saved was lost.")
 
 
 @cache

@@ -1,10 +1,12 @@
 """The practitioner's own assessment: dashboard, grid and history."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..accounts import kept
 from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
 from .forms import ChangesSinceForm, GridRow, GridSubmission
@@ -68,6 +70,14 @@ def grid(request, level, domain):
     conflicts = {}
     if request.method == "GET":
         rows = _grid_rows(items, ratings_by_key(user, level=level, domain=domain))
+        typed = kept.take(request, request.path)
+        if typed is not None:
+            GridSubmission(typed, rows).entries()  # fills the rows; saves nothing
+            messages.warning(
+                request,
+                "You were signed out before this was saved. What you typed is back below "
+                "and is not saved yet: check it and press Save.",
+            )
     else:
         rows = _grid_rows(items, {})  # every value comes from the form
         entries = GridSubmission(request.POST, rows).entries()
@@ -110,6 +120,8 @@ def grid(request, level, domain):
         "statuses": Status.choices,
         "target": user.target_level,
         "domains": framework.domains,
+        "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
+        "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,
     }
     return render(request, "assessments/grid.html", context)
 

@@ -126,3 +126,57 @@ def test_an_admin_can_sign_a_person_out_everywhere(client, alice, admin_user):
     alice.refresh_from_db()
     assert alice.check_password("x-pass-12345")
     assert client.get(reverse("admin:index")).status_code == 200  # the admin is still in
+
+
+GRID = "/me/level/1/domain/3/"
+
+
+def open_grid(client):
+    """The grid as first opened: what its form will post back about what was seen."""
+    return client.get(GRID).context["rows"][0]
+
+
+def typed_grid_post(client, form, note):
+    return client.post(
+        GRID,
+        {
+            "status-D3": "achieved",
+            "evidence-D3": note,
+            "version-D3": form.version,
+            "seen-status-D3": form.seen_status,
+            "seen-digest-D3": form.seen_fingerprint,
+        },
+    )
+
+
+def test_what_was_typed_when_the_session_ended_comes_back_after_signing_in(client, alice, settings):
+    settings.IMHCF_SESSION_IDLE_MINUTES = 1
+    client.force_login(alice)
+    note = "Long reflection written over lunch about a family's first home visit."
+    form = open_grid(client)
+    shift(client, LAST_SEEN, 61)
+    response = typed_grid_post(client, form, note)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    login_page = client.get(response["Location"]).content.decode()
+    assert "signed out after 1 minute without activity" in login_page  # not "1 minutes"
+    assert "What you had typed is kept" in login_page
+    assert not alice.ratings.exists()  # nothing saved behind her back
+    client.force_login(alice)
+    page = client.get(GRID)
+    body = page.content.decode()
+    assert "What you typed is back below and is not saved yet" in body
+    assert note.replace("'", "&#x27;") in body
+    assert not alice.ratings.exists()
+    assert "over lunch" not in client.get(GRID).content.decode()  # offered once, not forever
+
+
+def test_kept_typing_is_never_offered_to_someone_else(client, alice, bob, settings):
+    settings.IMHCF_SESSION_IDLE_MINUTES = 1
+    client.force_login(alice)
+    form = open_grid(client)
+    shift(client, LAST_SEEN, 61)
+    typed_grid_post(client, form, "Alice's private note")
+    client.force_login(bob)  # the same browser, another person
+    assert "private note" not in client.get(GRID).content.decode()
+    client.force_login(alice)
+    assert "private note" not in client.get(GRID).content.decode()  # dropped
