@@ -21,7 +21,7 @@ class Completeness:
 
     @property
     def line(self) -> str:
-        return f"wording loaded for {self.worded} of {self.declared} competencies"
+        return f"the wording of {self.worded} of {self.declared} competencies"
 
     @property
     def is_complete(self) -> bool:

@@ -39,7 +39,7 @@ def test_dashboard_shows_progress_as_text_and_picture(client, alice):
     rate(alice, {(1, 1): ("achieved", "x"), (1, 2): ("working_towards", "y")})
     client.force_login(alice)
     page = text(client.get(reverse("assessments:dashboard")))
-    assert "up to <strong>Level 2</strong> as a health visitor" in page
+    assert "up to <strong>Level 2</strong> (your role: health visitor)" in page
     assert 'role="img" aria-label="1 of 1 achieved, 0 working towards"' in page
     assert "Level 1 counts as complete when every item at Level 1 is achieved. 6 items" in page
     assert "Level 1 · Domain 2 as a whole: Normal and atypical development" in page
@@ -215,3 +215,17 @@ def test_the_frameworks_two_word_counts_agree(catalogue):
         assert counts(load_framework().domains) == counts(Domain.objects.with_counts())
         build_full_framework()
     assert counts(load_framework().domains)[0] == (10, 10, 10, 10)
+
+
+def test_every_page_that_speaks_of_privacy_says_the_same_true_thing(client, alice, settings):
+    settings.IMHCF_SIGNUP_OPEN = True
+    statement = "The managers of a team you join, and the site's admins, can see your"
+    signup = client.get(reverse("signup")).content.decode()
+    client.force_login(alice)
+    pages = [signup] + [
+        client.get(reverse(f"assessments:{name}")).content.decode()
+        for name in ("dashboard", "profile")
+    ]
+    for page in pages:
+        assert statement in page
+        assert "Only you can see" not in page and "visible only to you" not in page

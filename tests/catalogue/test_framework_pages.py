@@ -17,7 +17,7 @@ def text(response) -> str:
 def test_home_says_how_complete_the_framework_is(client, catalogue):
     response = client.get(reverse("catalogue:home"))
     assert response.status_code == 200
-    assert "wording loaded for 2 of 63 competencies" in text(response)
+    assert "the wording of 2 of 63 competencies" in text(response)
     assert "<title>Infant mental health competencies – IMHCF self-assessment</title>" in text(
         response
     )
@@ -25,7 +25,7 @@ def test_home_says_how_complete_the_framework_is(client, catalogue):
 
 def test_framework_page_shows_levels_domains_and_the_known_competencies(client, catalogue):
     page = text(client.get(reverse("catalogue:framework")))
-    assert "wording loaded for 2 of 63 competencies" in page
+    assert "the wording of 2 of 63 competencies" in page
     assert "Level 3: Supervising, managing and shaping services" in page
     assert "Domain 7: Working within relevant legal and professional frameworks" in page
     assert "Knowledge of the importance of recognizing infant verbal" in page
@@ -69,7 +69,7 @@ def test_nothing_found_suggests_what_to_try(client, catalogue):
 def test_competency_page_shows_wording_per_level_and_who_covers_it(client, catalogue):
     page = text(client.get(reverse("catalogue:competency_detail", args=["1.07"])))
     assert "observe, understand and communicate effectively with infants" in page
-    assert page.count("Wording not loaded for this level.") == 2
+    assert page.count("No wording for this level here yet.") == 2
     assert "Infant Mental Health (MSc)" in page
     assert "Core module Infant Observation (10 credits, year 2)" in page
     assert "Learners who finished IMHOL asked for more training in observational skills" in page
@@ -77,7 +77,7 @@ def test_competency_page_shows_wording_per_level_and_who_covers_it(client, catal
 
 def test_domain_page_says_how_it_is_assessed(client, catalogue):
     page = text(client.get(reverse("catalogue:domain_detail", args=[1])))
-    assert "as a whole: wording loaded for 2 of 10 competencies" in page
+    assert "as a whole: wording here for 2 of 10 competencies" in page
     page = text(client.get(reverse("catalogue:domain_detail", args=[6])))
     assert "an unpublished number of" in page
     assert "Reflective Practice (10 credits, year 2)" in page

@@ -27,7 +27,7 @@ def test_framework_has_three_levels_seven_domains_and_declares_63(catalogue):
     ]
     completeness = framework_completeness()
     assert completeness.declared == 63
-    assert completeness.line == "wording loaded for 2 of 63 competencies"
+    assert completeness.line == "the wording of 2 of 63 competencies"
 
 
 def test_only_domain_one_has_codes_and_only_its_size_is_known(catalogue):

@@ -73,7 +73,7 @@ def test_importing_domain_one_switches_it_to_per_competency(catalogue, tmp_path,
     assert Wording.objects.get(competency__code="1.07").source.startswith(
         "Imported from official.csv"
     )
-    assert framework_completeness().line == "wording loaded for 10 of 63 competencies"
+    assert framework_completeness().line == "the wording of 10 of 63 competencies"
     assert "2 updated" in capsys.readouterr().out  # 1.01 and 1.07 were already worded
 
 
