@@ -48,14 +48,36 @@ class ProfileForm(forms.ModelForm):
 
 
 class SignUpForm(UserCreationForm):
+    """A name (managers read names, not usernames), an e-mail address, a job role (it
+    suggests the target level) and a password."""
+
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email", "job_role"]
-        labels = {"job_role": "Job role"}
+        fields = ["first_name", "last_name", "username", "email", "job_role"]
+        labels = {"job_role": "Job role", "first_name": "First name", "last_name": "Last name"}
+        help_texts = {"job_role": "It suggests the level to assess up to; you can change it."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "job_role"):
+            self.fields[name].required = True
         self.fields["job_role"].choices = [("", "Choose your role")] + list(JobRole.choices)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+    def _post_clean(self):
+        """Django reports a weak password under the confirmation box; put it under the
+        password itself, where it was typed (a mismatch stays under the confirmation)."""
+        super()._post_clean()
+        problems = self.errors.as_data().get("password2", [])
+        moved = [e for e in problems if e.code != "password_mismatch"]
+        if moved:
+            kept = [e for e in problems if e.code == "password_mismatch"]
+            del self.errors["password2"]
+            for error in kept:
+                self.add_error("password2", error)
+            for error in moved:
+                self.add_error("password1", error)
 
 
 class CodeForm(forms.Form):

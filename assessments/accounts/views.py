@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
@@ -60,10 +61,15 @@ def share(request, pk):
     return redirect("assessments:profile")
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def join(request, token):
-    """Accept an invitation (sign in first; the link brings you back here)."""
+    """An invitation: which team and organisation it is for, then, signed in, joining it.
+    Open without signing in, so a newcomer sees what they are invited to and can sign in
+    or create an account that brings them back here; the token is the secret."""
     if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         try:
             membership, created = team_services.accept_invite(token=token, user=request.user)
         except team_services.InviteProblem as problem:
@@ -76,7 +82,14 @@ def join(request, token):
             else f"You were already on {membership.team.name}.",
         )
         return redirect("assessments:profile")
-    return render(request, "assessments/join.html", {"token": token})
+    invite, problem = team_services.invite_for_link(token)
+    context = {
+        "team": invite.team if invite and not problem else None,
+        "problem": problem,
+        "next": request.get_full_path(),
+        "signup_open": settings.IMHCF_SIGNUP_OPEN,
+    }
+    return render(request, "assessments/join.html", context)
 
 
 def _export_rows(user):
@@ -206,12 +219,24 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("assessments:dashboard")
     form = SignUpForm(request.POST or None)
+    after = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        after, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        after = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Check your job role and target level, then start.")
-        return redirect(reverse("assessments:profile"))
-    return render(request, "registration/signup.html", {"form": form})
+        if after:  # an invitation, or the page that asked them to sign in
+            messages.success(request, f"Welcome, {user.display_name}. Your account is ready.")
+            return redirect(after)
+        messages.success(
+            request,
+            f"Welcome, {user.display_name}. Your target is Level {user.target_level}: start "
+            "with the first domain below.",
+        )
+        return redirect(reverse("assessments:grid", args=[1, 1]))
+    return render(request, "registration/signup.html", {"form": form, "next": after})
 
 
 class SignOut(LogoutView):

@@ -1,5 +1,7 @@
 """The practitioner's own assessment: dashboard, grid and history."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -96,6 +98,9 @@ def grid(request, level, domain):
             if not result.conflicts:
                 if not result.saved:
                     messages.info(request, "No changes to save.")
+                after = _next_grid(framework, level, domain)
+                if request.POST.get("then") == "next" and after:
+                    return redirect("assessments:grid", *after.args)
                 return redirect(request.path)
             conflicts = _mark_conflicts(rows, result.conflicts)
             messages.warning(
@@ -120,10 +125,28 @@ def grid(request, level, domain):
         "statuses": Status.choices,
         "target": user.target_level,
         "domains": framework.domains,
+        "next_grid": _next_grid(framework, level, domain),
         "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
         "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,
     }
     return render(request, "assessments/grid.html", context)
+
+
+@dataclass(frozen=True)
+class NextGrid:
+    args: tuple[int, int]
+    label: str
+
+
+def _next_grid(framework, level: int, domain: int) -> NextGrid | None:
+    """The grid after this one: the next domain, or the next level's first."""
+    numbers = [d.number for d in framework.domains]
+    later = [n for n in numbers if n > domain]
+    if later:
+        return NextGrid((level, later[0]), f"Domain {later[0]}")
+    if level < LEVELS[-1]:
+        return NextGrid((level + 1, numbers[0]), f"Level {level + 1}, Domain {numbers[0]}")
+    return None
 
 
 def _mark_conflicts(rows, found) -> dict:

@@ -54,13 +54,24 @@ class InviteProblem(Exception):
     """The invite cannot be used; the message says why."""
 
 
+NOT_VALID = "This invitation link is not valid."
+
+
+def invite_for_link(token: str) -> tuple[Invite | None, str]:
+    """The invitation behind a link and why it cannot be used now ("" if it can)."""
+    invite = Invite.objects.select_related("team").filter(token=token).first()
+    if invite is None:
+        return None, NOT_VALID
+    return invite, invite.problem(timezone.now())
+
+
 @transaction.atomic
 def accept_invite(*, token: str, user: User) -> tuple[Membership, bool]:
     """Join the invite's team as a member. The row is locked so two people cannot
     both use one link; an expired or used link is refused with a reason."""
     invite = Invite.objects.select_for_update().select_related("team").filter(token=token).first()
     if invite is None:
-        raise InviteProblem("This invitation link is not valid.")
+        raise InviteProblem(NOT_VALID)
     problem = invite.problem(timezone.now())
     if problem:
         raise InviteProblem(problem)

@@ -16,6 +16,8 @@ def test_sign_up_is_closed_unless_the_setting_opens_it(client, catalogue, settin
     response = client.post(
         reverse("signup"),
         {
+            "first_name": "Carol",
+            "last_name": "Jones",
             "username": "carol",
             "email": "carol@example.org",
             "job_role": "midwife",
@@ -23,9 +25,11 @@ def test_sign_up_is_closed_unless_the_setting_opens_it(client, catalogue, settin
             "password2": "a-long-pass-phrase",
         },
     )
-    assert response.status_code == 302
+    # A new practitioner goes straight to the first domain to rate.
+    assert response.status_code == 302 and response["Location"] == "/me/level/1/domain/1/"
     carol = User.objects.get(username="carol")
     assert carol.target_level == 2  # a midwife's suggested level
+    assert carol.display_name == "Carol Jones"
 
 
 def test_sign_up_keeps_what_was_typed_when_passwords_differ(client, catalogue, settings):
@@ -33,6 +37,8 @@ def test_sign_up_keeps_what_was_typed_when_passwords_differ(client, catalogue, s
     response = client.post(
         reverse("signup"),
         {
+            "first_name": "Carol",
+            "last_name": "Jones",
             "username": "carol",
             "email": "carol@example.org",
             "job_role": "midwife",
@@ -43,6 +49,20 @@ def test_sign_up_keeps_what_was_typed_when_passwords_differ(client, catalogue, s
     page = response.content.decode()
     assert "The two password fields didn’t match." in page
     assert 'value="carol@example.org"' in page
+
+
+def test_sign_up_asks_for_a_name_and_a_role_and_says_a_weak_password_where_it_was_typed(
+    client, catalogue, settings
+):
+    settings.IMHCF_SIGNUP_OPEN = True
+    response = client.post(
+        reverse("signup"),
+        {"username": "carol", "email": "c@example.org", "password1": "short", "password2": "short"},
+    )
+    form = response.context["form"]
+    assert set(form.errors) == {"first_name", "last_name", "job_role", "password1"}
+    assert "too short" in form.errors["password1"][0]
+    assert not User.objects.filter(username="carol").exists()
 
 
 def sign_in(client, password, address="10.0.0.1", username="alice"):

@@ -232,7 +232,8 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
     dan = django_user_model.objects.create_user("dan", password="x-pass-12345")
     join = reverse("join", args=[invite.token])
     client.logout()
-    assert client.get(join)["Location"].startswith(reverse("login"))
+    assert "Sign in to join" in client.get(join).content.decode()  # the page says what to do
+    assert client.post(join)["Location"].startswith(reverse("login"))  # joining needs a sign-in
     client.force_login(dan)
     done = client.post(join, follow=True).content.decode()
     assert "You joined North locality." in done
@@ -372,3 +373,56 @@ def test_the_organisation_view_and_the_team_report_agree_after_the_wording_is_im
     overview = client.get(reverse("assessments:organisation"), {"level": 1})
     (row,) = overview.context["overview"]["Trust B"]
     assert row.percents[0] == 100
+
+
+def test_an_invitation_names_its_team_and_survives_signing_up(client, team, manager, settings):
+    """The newcomer opens the link without an account, sees the team and organisation,
+    creates an account from there and lands back on the join page."""
+    from assessments.teams.services import create_invite
+
+    settings.IMHCF_SIGNUP_OPEN = True
+    invite = create_invite(team=team, manager=manager)
+    link = reverse("join", args=[invite.token])
+    page = client.get(link).content.decode()
+    assert f"Join {team.name}" in page and team.organisation in page
+    assert f'href="/accounts/signup/?next={link}"' in page
+    response = client.post(
+        reverse("signup") + f"?next={link}",
+        {
+            "first_name": "Nia",
+            "last_name": "Evans",
+            "username": "nia",
+            "email": "nia@example.org",
+            "job_role": "health_visitor",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+            "next": link,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == link
+    joined = client.post(link)
+    assert joined.status_code == 302
+    assert team.memberships.filter(user__username="nia", role="member").exists()
+
+
+def test_a_sign_up_never_sends_you_to_another_site(client, catalogue, settings):
+    settings.IMHCF_SIGNUP_OPEN = True
+    response = client.post(
+        reverse("signup"),
+        {
+            "first_name": "Eve",
+            "last_name": "Out",
+            "username": "eve",
+            "email": "eve@example.org",
+            "job_role": "midwife",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response["Location"] == "/me/level/1/domain/1/"
+
+
+def test_a_bad_invitation_link_says_so_without_naming_any_team(client, team):
+    page = client.get(reverse("join", args=["not-a-token"])).content.decode()
+    assert "This invitation link is not valid." in page and team.name not in page

@@ -24,8 +24,11 @@ def sign_in(page, site, username, password):
 
 def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings, assert_accessible):
     settings.IMHCF_SIGNUP_OPEN = True
-    page.goto(site + "/accounts/signup/")
+    page.goto(site + "/")
+    page.get_by_role("link", name="Start your self-assessment").click()
     assert_accessible(page)
+    page.get_by_label("First name").fill("Hana")
+    page.get_by_label("Last name").fill("Ahmed")
     page.get_by_label("Username").fill("hana")
     page.get_by_label("Email").fill("hana@example.org")
     page.get_by_label("Job role").select_option("health_visitor")
@@ -33,6 +36,15 @@ def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings,
     page.locator("#id_password2").fill("a-long-pass-phrase")
     page.get_by_role("button", name="Create my account").click()
 
+    # Straight to the first domain, with the way on to the next one.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 1")
+    expect(page.get_by_text("Welcome, Hana Ahmed.")).to_be_visible()
+    page.get_by_label("Working towards").check()
+    page.get_by_role("button", name="Save and go to Domain 2").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 2")
+    expect(page.get_by_text("Saved 1 item in Domain 1 at Level 1.")).to_be_visible()
+    assert_accessible(page)
+    page.goto(site + "/me/profile/")
     expect(page.get_by_role("heading", name="My profile")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Level 3: supervising, managing and shaping services").check()

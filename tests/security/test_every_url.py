@@ -123,7 +123,8 @@ RULES = {
     "catalogue:course_detail": "public",
     "password_reset_confirm": "public",
     "assessments:grid": "own",
-    "join": "own",  # the token in the link is the secret; anyone holding it may join
+    "join": "public",  # the token is the secret: anyone holding it sees the team; joining
+    # (POST) needs a sign-in (tests/assessments/test_teams.py)
     "assessments:share": "owner",
     "assessments:team_report": "manager",
     "assessments:team_report_csv": "manager",
