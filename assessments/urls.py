@@ -24,6 +24,7 @@ urlpatterns = [
     path("delete/", accounts.delete_account, name="delete_account"),
     path("email/", accounts.change_email, name="change_email"),
     path("memberships/<int:pk>/share/", accounts.share, name="share"),
+    path("start/", teams.start, name="start"),
     path("teams/", teams.teams, name="teams"),
     path("organisation/", teams.organisation, name="organisation"),
     path("teams/<int:pk>/", teams.team_report, name="team_report"),

@@ -125,7 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "assessments.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "assessments:dashboard"
+LOGIN_REDIRECT_URL = "assessments:start"  # managers land on their team
 # Self sign-up: off unless the deployment opens it (`make run` does, for the demo).
 IMHCF_SIGNUP_OPEN = env_bool("IMHCF_SIGNUP_OPEN", False)
 LOGOUT_REDIRECT_URL = "catalogue:home"

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
+from ..models import Team
 from . import audit, kept, two_factor
 from .two_factor import PENDING, SETUP
 
 SIGNED_IN_AT = "imhcf_signed_in_at"
+MANAGES = "imhcf_manages"  # whether the person managed a team at sign-in (the menu)
 LAST_SEEN = "imhcf_last_seen"
 # Activity is written to the session at most once a minute, not on every request.
 SEEN_GRANULARITY = 60
@@ -29,6 +31,7 @@ def mark_signed_in(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
+    request.session[MANAGES] = Team.objects.managed_by(user).exists()
     two_factor.signed_in(request, user)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
 from ..accounts import audit
+from ..accounts.middleware import MANAGES
 from ..items import LEVELS, load_framework
 from ..models import INVITE_DAYS, Review, Status
 from ..plans.offers import read_offers
@@ -23,7 +24,21 @@ from .team_plan import team_plan as build_team_plan
 @require_GET
 def teams(request):
     """The teams the user manages."""
-    return render(request, "assessments/teams.html", {"teams": access.managed_teams(request)})
+    managed = access.managed_teams(request)
+    request.session[MANAGES] = bool(managed)  # the menu follows a role given since sign-in
+    return render(request, "assessments/teams.html", {"teams": managed})
+
+
+@require_GET
+def start(request):
+    """Where signing in lands: a manager on their team (or their list of teams), anyone
+    else on their own progress."""
+    if not request.session.get(MANAGES):
+        return redirect("assessments:dashboard")
+    managed = access.managed_teams(request)
+    if len(managed) == 1:
+        return redirect("assessments:team_report", managed[0].pk)
+    return redirect("assessments:teams" if managed else "assessments:dashboard")
 
 
 def _report_filters(request, framework):

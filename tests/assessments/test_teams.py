@@ -426,3 +426,22 @@ def test_a_sign_up_never_sends_you_to_another_site(client, catalogue, settings):
 def test_a_bad_invitation_link_says_so_without_naming_any_team(client, team):
     page = client.get(reverse("join", args=["not-a-token"])).content.decode()
     assert "This invitation link is not valid." in page and team.name not in page
+
+
+def test_a_manager_lands_on_their_team_and_a_practitioner_sees_no_teams_menu(
+    client, team, manager, alice
+):
+    from tests.security.helpers import PASSWORD, code
+
+    signed = client.post(reverse("login"), {"username": "alice", "password": "x-pass-12345"})
+    assert client.get(signed["Location"])["Location"] == reverse("assessments:dashboard")
+    assert "Teams I manage" not in client.get(reverse("assessments:dashboard")).content.decode()
+    client.logout()
+    client.post(reverse("login"), {"username": manager.username, "password": PASSWORD})
+    done = client.post(
+        reverse("two_factor_verify") + "?next=" + reverse("assessments:start"),
+        {"token": code(manager.otp_device)},
+    )
+    landed = client.get(done["Location"])
+    assert landed["Location"] == reverse("assessments:team_report", args=[team.pk])
+    assert "Teams I manage" in client.get(reverse("assessments:dashboard")).content.decode()

@@ -110,6 +110,9 @@ RULES = {
     "admin:otp_totp_totpdevice_qrcode": "nobody",
     "assessments:organisation": "staff",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
+    # Where signing in lands: a redirect to the person's own team or own progress
+    # (tests/assessments/test_teams.py), to sign-in for anyone not signed in.
+    "assessments:start": "any",
     # Nobody adds these by hand: sign-in records and lockouts (django-axes) are written by
     # sign-ins; an authenticator is added by its owner only (assessments/admin.py).
     "admin:axes_accessattempt_add": "nobody",
