@@ -23,6 +23,22 @@ def whole_domain_code(domain: int) -> str:
     return f"D{domain}"
 
 
+NO_HEADING = "(heading not published)"
+
+
+def whole_domain_title(number: int, name: str) -> str:
+    """What a person reads for a domain rated as a whole."""
+    return f"Domain {number} as a whole: {name}"
+
+
+def answer_label(code: str | None, heading: str | None, domain: int, domain_name: str) -> str:
+    """What a person reads for a stored rating: "1.07 Heading", or the domain as a
+    whole by its name (history, recent changes, the plan's evidence highlights)."""
+    if code is None:
+        return whole_domain_title(domain, domain_name)
+    return f"{code} {heading or NO_HEADING}"
+
+
 def item_ref(domain: int, competency_id: int | None) -> int:
     """An item within its level as one integer: the competency's id, or minus the
     domain's number for a domain rated as a whole. ITEM_REF is the same in SQL."""
@@ -136,11 +152,11 @@ def load_framework() -> FrameworkView:
         for domain in domains:
             if domain.is_complete_at(level):
                 items[(level, domain.number)] = [
-                    Item(level, domain.number, c.pk, c.code, c.heading or c.code)
+                    Item(level, domain.number, c.pk, c.code, c.heading or NO_HEADING)
                     for c in competencies[domain.number]
                 ]
             else:
-                title = f"Domain {domain.number} as a whole: {domain.name}"
+                title = whole_domain_title(domain.number, domain.name)
                 items[(level, domain.number)] = [
                     Item(level, domain.number, None, whole_domain_code(domain.number), title)
                 ]

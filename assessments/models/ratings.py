@@ -73,6 +73,19 @@ class Rating(models.Model):
         return f"{self.user} {self.item_key} L{self.level_id}: {self.status}"
 
     @property
+    def item_label(self) -> str:
+        """What a person reads (competency and domain come with select_related)."""
+        from ..items import answer_label
+
+        competency = self.competency if self.competency_id else None
+        return answer_label(
+            competency.code if competency else None,
+            competency.heading if competency else None,
+            self.domain_id,
+            self.domain.name,
+        )
+
+    @property
     def item_key(self) -> str:
         """'1.07' for a competency, 'D3' for a domain rated as a whole."""
         return self.competency.code if self.competency_id else whole_domain_code(self.domain_id)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..items import whole_domain_code
+from ..items import answer_label, whole_domain_code
 from ..models import RatingChange, Status
 
 
@@ -12,6 +12,7 @@ class ChangeRow:
     when: datetime
     level: int
     code: str
+    label: str  # what a person reads: "1.07 Heading" or "Domain 3 as a whole: name"
     old_label: str
     new_label: str
     evidence: str
@@ -28,7 +29,9 @@ def recent_changes(user, *, since: date | None = None, limit: int = 8) -> list[C
         "changed_at",
         "rating__level",
         "rating__competency__code",
+        "rating__competency__heading",
         "rating__domain",
+        "rating__domain__name",
         "old_status",
         "new_status",
         "new_evidence",
@@ -40,10 +43,23 @@ def recent_changes(user, *, since: date | None = None, limit: int = 8) -> list[C
             when,
             level,
             code or whole_domain_code(domain),
+            answer_label(code, heading, domain, domain_name),
             Status(old).label,
             Status(new).label,
             evidence,
             "you" if by_id == user.pk else (by_name or "–"),
         )
-        for when, level, code, domain, old, new, evidence, by_id, by_name in rows
+        for (
+            when,
+            level,
+            code,
+            heading,
+            domain,
+            domain_name,
+            old,
+            new,
+            evidence,
+            by_id,
+            by_name,
+        ) in rows
     ]

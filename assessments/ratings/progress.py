@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from catalogue.models import Domain
 
-from ..items import LEVELS, FrameworkView, Item, whole_domain_code
+from ..items import LEVELS, FrameworkView, Item, answer_label, whole_domain_code
 from ..models import Rating, Status
 
 
@@ -30,6 +30,7 @@ class Answer:
     code: str
     status: str
     evidence: str
+    label: str = ""  # what a person reads: "1.07 Heading" or the domain by its name
 
     def get_status_display(self) -> str:
         return Status(self.status).label
@@ -39,13 +40,24 @@ def answers_by_key(user) -> dict[tuple, Answer]:
     """Every answer of the user keyed like Item.key. One light query (values_list):
     the dashboard, gaps and plan read up to 189 of these per page."""
     rows = Rating.objects.filter(user=user).values_list(
-        "level", "domain", "competency", "competency__code", "status", "evidence"
+        "level",
+        "domain",
+        "competency",
+        "competency__code",
+        "status",
+        "evidence",
+        "competency__heading",
+        "domain__name",
     )
     return {
         (level, domain, competency): Answer(
-            level, code or whole_domain_code(domain), status, evidence
+            level,
+            code or whole_domain_code(domain),
+            status,
+            evidence,
+            answer_label(code, heading, domain, domain_name),
         )
-        for level, domain, competency, code, status, evidence in rows
+        for level, domain, competency, code, status, evidence, heading, domain_name in rows
     }
 
 

@@ -168,7 +168,7 @@ def _mark_conflicts(rows, found) -> dict:
 def history(request):
     """Every change to the user's ratings: who, when, old and new."""
     changes = RatingChange.objects.filter(rating__user=request.user).select_related(
-        "rating__competency", "changed_by"
+        "rating__competency", "rating__domain", "changed_by"
     )
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read here, not while the template renders

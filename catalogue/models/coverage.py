@@ -186,5 +186,6 @@ class Coverage(models.Model):
     @property
     def target_label(self) -> str:
         if self.competency_id:
-            return f"{self.competency.code} {self.competency.heading}".strip()
+            heading = self.competency.heading or "(heading not published)"
+            return f"{self.competency.code} {heading}"
         return f"Domain {self.domain_id} as a whole"

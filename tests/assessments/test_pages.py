@@ -139,7 +139,9 @@ def test_plan_pdf_has_the_plan_in_it(client, alice):
     flat = " ".join(pdf.split())  # table cells wrap in the PDF
     assert "Module Infant Mental Health Intervention Training" in flat and "£1,667" in flat
     assert "Worked out from the published rate of £1,667 per 20 credits" in flat
-    assert "Ran joint visits." in pdf
+    assert "Ran joint visits." in flat
+    # The appraiser reads names, not codes.
+    assert "Level 1 · Domain 1 as a whole: Relationship-based practice (Achieved)" in flat
     # Tagged for screen readers, in British English.
     root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
