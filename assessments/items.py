@@ -119,6 +119,9 @@ class FrameworkView:
     competencies: dict[int, list[CompetencyRef]]  # domain number -> its competencies
     items: dict[tuple[int, int], list[Item]]  # (level, domain) -> items
 
+    def domain(self, number: int) -> Domain:
+        return next(d for d in self.domains if d.number == number)
+
     def items_at(self, level: int) -> list[Item]:
         return [item for d in self.domains for item in self.items[(level, d.number)]]
 

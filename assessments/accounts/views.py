@@ -95,11 +95,11 @@ def join(request, token):
 def _export_rows(user):
     ratings = (
         Rating.objects.filter(user=user)
-        .select_related("competency")
+        .select_related("competency", "domain")
         .order_by("level", "domain", "competency__code")
     )
     changes = RatingChange.objects.filter(rating__user=user).select_related(
-        "rating__competency", "changed_by"
+        "rating__competency", "rating__domain", "changed_by"
     )
     return ratings, changes
 
@@ -123,6 +123,7 @@ def export_json(request):
             {
                 "level": r.level_id,
                 "item": r.item_key,
+                "item_name": r.item_label,
                 "status": r.status,
                 "evidence": r.evidence,
                 "version": r.version,
@@ -133,6 +134,7 @@ def export_json(request):
         "history": [
             {
                 "item": c.rating.item_key,
+                "item_name": c.rating.item_label,
                 "level": c.rating.level_id,
                 "changed_at": c.changed_at.isoformat(),
                 "changed_by": c.changed_by.username if c.changed_by else None,

@@ -11,8 +11,14 @@ STATUS_LABEL = dict(Status.choices)  # Status(x).label, without an enum lookup p
 ROLE_LABEL = dict(JobRole.choices)
 
 
-def heatmap_rows(team, items: list[Item], *, level: int, job_role: str = "") -> Iterator[list]:
-    """The header, then one row per member: name, job role, a status label per item."""
+def heatmap_rows(
+    team, items: list[Item], *, level: int, job_role: str = "", title: str = ""
+) -> Iterator[list]:
+    """A title row (what this is: team, level, filters) and a blank row, the header,
+    then one row per member: name, job role, a status label per item."""
+    if title:
+        yield [title]
+        yield []
     yield ["Member", "Job role", *(i.label for i in items)]
     members = Membership.objects.members_of(team, job_role=job_role)
     ratings = Rating.objects.filter(user__in=members.values("user_id"), level=level)

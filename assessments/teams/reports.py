@@ -110,10 +110,12 @@ def team_report(
     achieved = achieved_counts(members, level)
     report = TeamReport(level, items, current, rows, count)
     for d in framework.domains:
+        if domain is not None and d.number != domain:
+            continue  # every panel follows the filters
         mine = framework.items[(level, d.number)]
         done = achieved_in(mine, achieved)
         report.summaries.append(DomainSummary(d.number, d.name, len(mine), done, count * len(mine)))
-    gaps = [TopGap(item, count - achieved.get(item.ref, 0)) for item in framework.items_at(level)]
+    gaps = [TopGap(item, count - achieved.get(item.ref, 0)) for item in items]
     report.top_gaps = sorted(
         (g for g in gaps if g.missing), key=lambda g: (-g.missing, g.item.code)
     )[:10]

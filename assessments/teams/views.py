@@ -6,13 +6,14 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
 from ..accounts import audit
 from ..accounts.middleware import MANAGES
 from ..items import LEVELS, load_framework
-from ..models import INVITE_DAYS, Review, Status
+from ..models import INVITE_DAYS, JobRole, Review, Status
 from ..plans.offers import read_offers
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
@@ -79,25 +80,38 @@ def team_report(request, pk):
 
 
 def _heatmap(request, pk):
-    """The team, the level and the heat map's rows (every member, every item shown)."""
+    """The team, the file's name and the heat map's rows (every member, every item
+    shown), named and titled by the team, level and filters."""
     team = access.managed_team(request, pk)
-    _, filters, level, items = _report_filters(request, load_framework())
-    rows = exports.heatmap_rows(team, items, level=level, job_role=filters.get("job_role", ""))
-    return team, level, rows
+    framework = load_framework()
+    _, filters, level, items = _report_filters(request, framework)
+    job_role = filters.get("job_role", "")
+    domain = filters.get("domain")
+    shown = [f"Level {level}"]
+    name = [slugify(team.name) or f"team-{team.pk}", f"level-{level}"]
+    if domain:
+        shown.append(f"Domain {domain}: {framework.domain(domain).name}")
+        name.append(f"domain-{domain}")
+    if job_role:
+        shown.append(f"job role: {JobRole(job_role).label.lower()}")
+        name.append(job_role.replace("_", "-"))
+    title = f"Heat map for {team.name} ({team.organisation}), " + ", ".join(shown)
+    rows = exports.heatmap_rows(team, items, level=level, job_role=job_role, title=title)
+    return "-".join(name), level, rows
 
 
 @require_GET
 def team_report_csv(request, pk):
     """The whole heat map, streamed as CSV."""
-    team, level, rows = _heatmap(request, pk)
-    return downloads.csv_response(rows, f"team-{team.pk}-level-{level}.csv")
+    name, level, rows = _heatmap(request, pk)
+    return downloads.csv_response(rows, f"{name}.csv")
 
 
 @require_GET
 def team_report_xlsx(request, pk):
     """The whole heat map as an Excel workbook."""
-    team, level, rows = _heatmap(request, pk)
-    return downloads.xlsx_response(rows, f"Level {level}", f"team-{team.pk}-level-{level}.xlsx")
+    name, level, rows = _heatmap(request, pk)
+    return downloads.xlsx_response(rows, f"Level {level}", f"{name}.xlsx")
 
 
 def _member_page(request, team, membership, form: ReviewForm):

@@ -171,8 +171,16 @@ def test_exports_hold_everything_and_neutralise_formulas(client, alice):
     assert data["profile"]["job_role"] == "health_visitor"
     assert data["ratings"][0]["evidence"] == '=HYPERLINK("x")'
     assert data["history"][0]["new_status"] == "achieved"
+    assert data["ratings"][0]["item_name"] == "Domain 1 as a whole: Relationship-based practice"
     rows = list(csv.reader(io.StringIO(text(client.get(reverse("assessments:export_csv"))))))
     assert rows[1][4] == '\'=HYPERLINK("x")'
+    # Labels a person reads, as in the managers' exports.
+    assert rows[1][:4] == [
+        "Rating",
+        "1",
+        "Domain 1 as a whole: Relationship-based practice",
+        "Achieved",
+    ]
 
 
 def test_deleting_the_account_needs_the_password_and_removes_everything(client, alice):

@@ -92,6 +92,10 @@ def test_report_filters_by_job_role_and_domain(client, team, manager):
     assert "1 member in this role, at Level 2" in body
     assert ">bob<" in body and ">alice<" not in body
     assert ">Domain 3<" in body and ">Domain 1<" not in body  # names, not "D3"
+    # Every panel follows the filters: the per-domain summary and the top gaps too.
+    report = client.get(url, {"level": "2", "domain": "3"}).context["report"]
+    assert [s.number for s in report.summaries] == [3]
+    assert {g.item.domain for g in report.top_gaps} <= {3}
     bad = client.get(url, {"level": "9"})
     assert bad.status_code == 200
     assert "Select a valid choice." in bad.content.decode()
@@ -148,14 +152,31 @@ def test_heatmap_exports_have_every_member_with_labels(client, team, manager, al
     response = client.get(reverse("assessments:team_report_csv", args=[team.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"  # names with accents
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:3] == ["Member", "Job role", "Domain 1 as a whole: Relationship-based practice"]
-    assert len(rows) == 1 + 32  # every member, not one page
-    alice_row = next(r for r in rows if "Hughes" in r[0])
+    # What the file is, said in its name and its first row.
+    assert response["Content-Disposition"] == 'attachment; filename="north-locality-level-1.csv"'
+    assert rows[0] == ["Heat map for North locality (Trust A), Level 1"] and rows[1] == []
+    assert rows[2][:3] == ["Member", "Job role", "Domain 1 as a whole: Relationship-based practice"]
+    assert len(rows) == 3 + 32  # every member, not one page
+    alice_row = next(r for r in rows if r and "Hughes" in r[0])
     assert alice_row[:3] == ["'=cmd Hughes", "Health visitor", "Achieved"]
-    xlsx = client.get(reverse("assessments:team_report_xlsx", args=[team.pk]), {"level": "2"})
+    xlsx = client.get(
+        reverse("assessments:team_report_xlsx", args=[team.pk]),
+        {"level": "2", "domain": "1", "job_role": "health_visitor"},
+    )
+    assert xlsx["Content-Disposition"].endswith(
+        'filename="north-locality-level-2-domain-1-health-visitor.xlsx"'
+    )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.title == "Level 2"
-    statuses = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sheet["A1"].value == (
+        "Heat map for North locality (Trust A), Level 2, Domain 1: Relationship-based practice, "
+        "job role: health visitor"
+    )
+    statuses = {row[0]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert statuses == {"'=cmd Hughes": "Working towards"}  # the role filter applies
+    xlsx = client.get(reverse("assessments:team_report_xlsx", args=[team.pk]), {"level": "2"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    statuses = {row[0]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert len(statuses) == 32 and statuses["'=cmd Hughes"] == "Working towards"
     assert statuses["bob"] == "Not yet assessed"
 

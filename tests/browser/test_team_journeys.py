@@ -94,12 +94,13 @@ def test_manager_filters_the_report_downloads_exports_and_signs_off(
     with page.expect_download() as got:
         page.get_by_role("link", name="Download heat map (CSV)").click()
     rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
-    assert rows[0][2] == "Domain 1 as a whole: Relationship-based practice"
-    assert ["Alice", "Health visitor", "Achieved"] == rows[1][:3]
+    assert rows[0] == ["Heat map for North locality (Trust A), Level 1"]
+    assert rows[2][2] == "Domain 1 as a whole: Relationship-based practice"
+    assert ["Alice", "Health visitor", "Achieved"] == rows[3][:3]
     with page.expect_download() as got:
         page.get_by_role("link", name="Download heat map (XLSX)").click()
     sheet = load_workbook(io.BytesIO(open(got.value.path(), "rb").read())).active
-    assert sheet["A1"].value == "Member" and sheet.max_row == 3
+    assert sheet["A3"].value == "Member" and sheet.max_row == 5
 
     page.get_by_role("link", name="Training plan for the team").click()
     expect(page.get_by_test_id("team-plan")).to_be_visible()

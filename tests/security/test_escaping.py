@@ -98,11 +98,13 @@ def test_team_exports_defuse_formulas_in_names_and_course_titles(client, alice, 
         client.get(reverse("assessments:team_report_csv", args=[team.pk])).streaming_content
     ).decode()
     name = f"{FORMULA} <i>Hughes</i>"
-    assert list(csv.reader(io.StringIO(heat)))[1][0] == "'" + name
+    heat_rows = list(csv.reader(io.StringIO(heat)))
+    assert heat_rows[3][0] == "'" + name  # after the title row, a blank row and the header
+    assert heat_rows[0][0].startswith("Heat map for <em>North</em>")  # the team's name as typed
     book = load_workbook(
         io.BytesIO(client.get(reverse("assessments:team_report_xlsx", args=[team.pk])).content)
     )
-    cell = book.active["A2"]
+    cell = book.active["A4"]
     assert cell.value == "'" + name and cell.data_type == "s"  # text, not a formula
     plan = b"".join(
         client.get(reverse("assessments:team_plan_csv", args=[team.pk])).streaming_content
