@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
-from ..models import Membership, Rating, RatingChange, Review
+from ..models import Membership, Rating, RatingChange
 from ..teams import services as team_services
 from . import audit, reauth, services
 from .export import own_data_rows
@@ -34,9 +34,7 @@ def profile(request):
         )
         return redirect("assessments:dashboard")
     memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
-    reviews = list(
-        Review.objects.filter(member=request.user).select_related("team", "manager")[:20]
-    )
+    reviews = team_services.latest_reviews(request.user, 20)
     context = {"form": form, "memberships": memberships, "reviews": reviews}
     return render(request, "assessments/profile.html", context)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import downloads
+from ..teams.services import latest_reviews
 from . import pages
 from .forms import PlanForm
 
@@ -47,16 +48,23 @@ def plan(request):
     return render(request, "assessments/plan.html", _plan_context(request))
 
 
+def _appraisal_context(request) -> dict:
+    """The plan, and for the appraiser the latest comments and sign-offs."""
+    return {**_plan_context(request), "reviews": latest_reviews(request.user, 5)}
+
+
 @require_GET
 def plan_print(request):
     """The development plan for an appraisal, laid out for printing."""
-    return render(request, "assessments/plan_print.html", _plan_context(request))
+    return render(request, "assessments/plan_print.html", _appraisal_context(request))
 
 
 @require_GET
 def plan_pdf(request):
     """The same development plan as a PDF (WeasyPrint)."""
-    html = render_to_string("assessments/plan_print.html", _plan_context(request), request=request)
+    html = render_to_string(
+        "assessments/plan_print.html", _appraisal_context(request), request=request
+    )
     pdf = downloads.pdf_bytes(html, request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="development-plan.pdf"'

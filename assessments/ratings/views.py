@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..accounts import kept
 from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
+from ..teams.services import latest_reviews
 from .forms import ChangesSinceForm, GridRow, GridSubmission
 from .history import recent_changes
 from .progress import answers_by_key, progress, ratings_by_key
@@ -36,6 +37,7 @@ def dashboard(request):
         "since_form": since_form,
         "since": since,
         "changes": recent_changes(user, since=since, limit=200 if since else 8),
+        "reviews": latest_reviews(user, 3),
     }
     return render(request, "assessments/dashboard.html", context)
 
@@ -79,6 +81,23 @@ def grid(request, level, domain):
                 request,
                 "You were signed out before this was saved. What you typed is back below "
                 "and is not saved yet: check it and press Save.",
+            )
+    elif request.POST.get("use_saved"):
+        # "Use the saved version" of one item: nothing is saved; that item shows what is
+        # stored, every other item keeps what was typed.
+        rows = _grid_rows(items, {})
+        GridSubmission(request.POST, rows).entries()
+        code = request.POST["use_saved"]
+        stored = {
+            r.item.code: r
+            for r in _grid_rows(items, ratings_by_key(user, level=level, domain=domain))
+        }
+        rows = [stored[row.item.code] if row.item.code == code else row for row in rows]
+        if code in stored:
+            messages.info(
+                request,
+                "That item now shows the saved version. Nothing was saved: press Save to keep "
+                "your other changes.",
             )
     else:
         rows = _grid_rows(items, {})  # every value comes from the form

@@ -79,3 +79,8 @@ def accept_invite(*, token: str, user: User) -> tuple[Membership, bool]:
     invite.used_by, invite.used_at = user, timezone.now()
     invite.save(update_fields=["used_by", "used_at"])
     return membership, created
+
+
+def latest_reviews(member, limit: int) -> list[Review]:
+    """A member's latest comments and sign-offs, newest first. One query."""
+    return list(Review.objects.filter(member=member).select_related("team", "manager")[:limit])

@@ -171,3 +171,33 @@ def test_after_importing_wording_the_domain_switches_to_competencies_and_keeps_h
     assert 'name="status-2.01"' in page and 'name="status-D2"' not in page
     history = client.get(reverse("assessments:history")).content.decode()
     assert "Whole-domain answer." in history
+
+
+def test_a_conflict_can_take_the_saved_version_without_losing_other_typing(client, alice):
+    build_full_framework()
+    client.force_login(alice)
+    opened = ratings_by_key(alice, level=1, domain=1)
+    client.post(
+        url(1, 1),
+        grid_post(alice, 1, 1, {"1.01": ("achieved", "Phone's words.")}, stale_from=opened),
+    )
+    mine = {"1.01": ("working_towards", "Laptop's words."), "1.02": ("achieved", "Also mine.")}
+    conflict = client.post(url(1, 1), grid_post(alice, 1, 1, mine, stale_from=opened))
+    assert "Use the saved version instead" in conflict.content.decode()
+    # The form as re-rendered, with the person choosing the saved version of 1.01.
+    rows = {row.item.code: row for row in conflict.context["rows"]}
+    data = {}
+    for code, row in rows.items():
+        data |= {
+            f"status-{code}": row.status,
+            f"evidence-{code}": row.evidence,
+            f"version-{code}": row.version,
+            f"seen-status-{code}": row.seen_status,
+            f"seen-digest-{code}": row.seen_fingerprint,
+        }
+    taken = client.post(url(1, 1), {**data, "use_saved": "1.01"})
+    page = taken.content.decode()
+    assert "That item now shows the saved version. Nothing was saved" in page
+    shown = {row.item.code: row for row in taken.context["rows"]}
+    assert shown["1.01"].evidence == "Phone's words." and shown["1.02"].evidence == "Also mine."
+    assert Rating.objects.get(user=alice, competency__code="1.01").evidence == "Phone's words."

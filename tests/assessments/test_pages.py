@@ -195,9 +195,9 @@ def test_deleting_the_account_needs_the_password_and_removes_everything(client, 
 
 
 # Every page: session, user, domains, competencies (items.load_framework). Then:
-# dashboard: ratings, recent changes;
+# dashboard: ratings, recent changes, the latest reviews;
 # gaps and plan: ratings, and the offers (coverage with course, fees, modules).
-QUERIES = {"dashboard": 6, "gaps": 8, "plan": 8}
+QUERIES = {"dashboard": 7, "gaps": 8, "plan": 8}
 
 
 @pytest.mark.parametrize(("name", "ceiling"), QUERIES.items())
@@ -239,3 +239,23 @@ def test_every_page_that_speaks_of_privacy_says_the_same_true_thing(client, alic
     for page in pages:
         assert statement in page
         assert "Only you can see" not in page and "visible only to you" not in page
+
+
+def test_a_managers_sign_off_reaches_the_dashboard_and_the_appraisal_pdf(
+    client, alice, team, manager
+):
+    from assessments.models import Review
+
+    Review.objects.create(
+        team=team, member=alice, manager=manager, comment="Strong joint working.", signed_off=True
+    )
+    client.force_login(alice)
+    dashboard = text(client.get(reverse("assessments:dashboard")))
+    assert "From your manager" in dashboard and "Strong joint working." in dashboard
+    response = client.get(reverse("assessments:plan_pdf"))
+    pdf = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "Manager's review" in pdf and "Signed off by" in pdf
+    assert "Strong joint working." in pdf
