@@ -76,6 +76,9 @@ class Cell:
     total: int
     achieved: int = 0
     working: int = 0
+    # The answer for the domain as a whole, given before its wording was added, while
+    # none of its competencies has been rated: the starting point to confirm.
+    as_whole: "Answer | None" = None
 
     @property
     def not_assessed(self) -> int:
@@ -104,6 +107,12 @@ class Progress:
     def is_complete(self, level: int) -> bool:
         """A level counts only when it and every lower level are fully achieved."""
         return all(self.level_done[lower] for lower in LEVELS if lower <= level)
+
+    @property
+    def awaiting(self) -> list[Cell]:
+        """Domains answered as a whole before their wording was added, not yet confirmed
+        competency by competency."""
+        return [cell for cells in self.cells.values() for cell in cells if cell.as_whole]
 
     @property
     def complete_levels(self) -> set[int]:
@@ -148,6 +157,10 @@ def progress(framework: FrameworkView, ratings: dict, target: int) -> Progress:
         for domain in framework.domains:
             items = framework.items[(level, domain.number)]
             cell = Cell(level, domain, len(items))
+            if items and not items[0].is_whole_domain:
+                whole = ratings.get((level, domain.number, None))
+                if whole and not any(item.key in ratings for item in items):
+                    cell.as_whole = whole
             for item in items:
                 status = status_of(ratings, item)
                 if status == Status.ACHIEVED:

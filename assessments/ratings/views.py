@@ -72,8 +72,14 @@ def grid(request, level, domain):
     domain_obj = grid_domain(framework, level, domain)
     items = framework.items[(level, domain)]
     conflicts = {}
+    as_whole = None
     if request.method == "GET":
-        rows = _grid_rows(items, ratings_by_key(user, level=level, domain=domain))
+        ratings = ratings_by_key(user, level=level, domain=domain)
+        rows = _grid_rows(items, ratings)
+        as_whole = _starting_point(items, ratings, level, domain)
+        if as_whole is not None:
+            for row in rows:  # offered, not saved: the form's "seen" stays empty
+                row.status, row.evidence = as_whole.status, as_whole.evidence
         typed = kept.take(request, request.path)
         if typed is not None:
             GridSubmission(typed, rows).entries()  # fills the rows; saves nothing
@@ -145,10 +151,22 @@ def grid(request, level, domain):
         "target": user.target_level,
         "domains": framework.domains,
         "next_grid": _next_grid(framework, level, domain),
+        "as_whole": as_whole,
         "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
         "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,
     }
     return render(request, "assessments/grid.html", context)
+
+
+def _starting_point(items, ratings, level, domain):
+    """The answer for the domain as a whole, given before its wording was added, when
+    none of its competencies has been rated yet: each competency starts from it."""
+    if not items or items[0].is_whole_domain:
+        return None
+    whole = ratings.get((level, domain, None))
+    if whole is None or any(item.key in ratings for item in items):
+        return None
+    return whole
 
 
 @dataclass(frozen=True)

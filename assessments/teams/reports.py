@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
-from ..items import ITEM_REF, FrameworkView, Item, achieved_in
+from ..items import ITEM_REF, FrameworkView, Item, achieved_in, item_ref
 from ..models import Membership, Rating, Status, Team
 from .heatmap import row_cells
 
@@ -54,6 +54,10 @@ class TeamReport:
     member_count: int
     summaries: list[DomainSummary] = field(default_factory=list)
     top_gaps: list[TopGap] = field(default_factory=list)
+    # Domains now rated competency by competency that members had achieved as a whole
+    # before the wording was added: (domain, members). Their answers count again once
+    # each member confirms them (the grid offers the old answer as the starting point).
+    achieved_as_whole: list[tuple[object, int]] = field(default_factory=list)
 
 
 def achieved_counts(members, level: int) -> dict[int, int]:
@@ -113,6 +117,9 @@ def team_report(
         if domain is not None and d.number != domain:
             continue  # every panel follows the filters
         mine = framework.items[(level, d.number)]
+        before = achieved.get(item_ref(d.number, None), 0)
+        if mine and not mine[0].is_whole_domain and before:
+            report.achieved_as_whole.append((d, before))
         done = achieved_in(mine, achieved)
         report.summaries.append(DomainSummary(d.number, d.name, len(mine), done, count * len(mine)))
     gaps = [TopGap(item, count - achieved.get(item.ref, 0)) for item in items]

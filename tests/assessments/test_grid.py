@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments.models import Rating, RatingChange
 from assessments.ratings.progress import ratings_by_key
-from tests.assessments.helpers import grid_post
+from tests.assessments.helpers import grid_post, rate
 from tests.factories import build_full_framework
 from tests.queries import count_queries
 
@@ -201,3 +201,44 @@ def test_a_conflict_can_take_the_saved_version_without_losing_other_typing(clien
     shown = {row.item.code: row for row in taken.context["rows"]}
     assert shown["1.01"].evidence == "Phone's words." and shown["1.02"].evidence == "Also mine."
     assert Rating.objects.get(user=alice, competency__code="1.01").evidence == "Phone's words."
+
+
+def test_after_the_wording_import_a_domains_answer_is_the_starting_point(
+    client, alice, team, manager
+):
+    """Importing the wording must not silently reset progress: the practitioner and the
+    manager are told, the old answer is offered for every competency, and confirming it
+    is one Save, with every step in the history."""
+    rate(alice, {(1, 1): ("achieved", "Joint visits every week.")})
+    build_full_framework()
+    client.force_login(alice)
+    dashboard = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "The framework's wording has been added" in dashboard
+    assert "rated as a whole: achieved, to confirm" in dashboard
+    grid = client.get(url(1, 1))
+    body = grid.content.decode()
+    assert "You rated this domain as a whole before its wording was added: achieved" in body
+    rows = grid.context["rows"]
+    assert len(rows) == 10 and all(row.status == "achieved" for row in rows)
+    assert not Rating.objects.filter(user=alice, competency__isnull=False).exists()  # offered
+    client.force_login(manager)
+    report = client.get(reverse("assessments:team_report", args=[team.pk]), {"level": "1"})
+    assert "1 member had achieved it as a whole" in report.content.decode()
+    client.force_login(alice)
+    data = {}
+    for row in rows:
+        code = row.item.code
+        data |= {
+            f"status-{code}": row.status,
+            f"evidence-{code}": row.evidence,
+            f"version-{code}": row.version,
+            f"seen-status-{code}": row.seen_status,
+            f"seen-digest-{code}": row.seen_fingerprint,
+        }
+    client.post(url(1, 1), data)
+    assert (
+        Rating.objects.filter(user=alice, status="achieved", competency__isnull=False).count() == 10
+    )
+    assert RatingChange.objects.filter(rating__user=alice).count() == 11  # whole, then each
+    dashboard = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "10 of 10 achieved" in dashboard and 'data-testid="awaiting"' not in dashboard
