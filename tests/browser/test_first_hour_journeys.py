@@ -1,0 +1,85 @@
+"""A newcomer's first hour in a real Chromium, with axe-core at desktop and phone size:
+an invitee without an account goes from the link to the team; after the wording is
+imported, a practitioner confirms her earlier answer and her manager is told."""
+
+import pytest
+from django_otp.oath import TOTP
+from playwright.sync_api import expect
+
+from assessments.models import Membership, Team, User
+from assessments.teams.services import create_invite
+from tests.assessments.helpers import rate
+from tests.factories import build_full_framework, with_authenticator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "x-pass-12345"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_an_invitee_without_an_account_reaches_the_team(
+    page, site, settings, width, assert_accessible
+):
+    settings.IMHCF_SIGNUP_OPEN = True
+    page.set_viewport_size({"width": width, "height": 900})
+    team = Team.objects.create(name="North locality", organisation="Trust A")
+    mina = User.objects.create_user("mina", password=PASSWORD)
+    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    invite = create_invite(team=team, manager=mina)
+    page.goto(site + f"/join/{invite.token}/")
+    expect(page.get_by_role("heading", name="Join North locality")).to_be_visible()
+    expect(page.get_by_text("North locality, Trust A")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("First name").fill("Nia")
+    page.get_by_label("Last name").fill("Evans")
+    page.get_by_label("Username").fill("nia")
+    page.get_by_label("Email").fill("nia@example.org")
+    page.get_by_label("Job role").select_option("health_visitor")
+    page.locator("#id_password1").fill("a-long-pass-phrase")
+    page.locator("#id_password2").fill("a-long-pass-phrase")
+    page.get_by_role("button", name="Create my account").click()
+    # Back on the invitation, now able to join.
+    page.get_by_role("button", name="Join North locality as Nia Evans").click()
+    expect(page.get_by_text("You joined North locality.")).to_be_visible()
+    assert_accessible(page)
+    assert Membership.objects.filter(team=team, user__username="nia").exists()
+
+
+def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_told(
+    page, site, assert_accessible
+):
+    team = Team.objects.create(name="North locality", organisation="Trust A")
+    mina = User.objects.create_user("mina", password=PASSWORD)
+    device = with_authenticator(mina).otp_device
+    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    hana = User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    Membership.objects.create(team=team, user=hana)
+    rate(hana, {(1, 1): ("achieved", "Joint visits every week.")})
+    build_full_framework()  # the official wording arrives
+
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Username").fill("hana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    awaiting = page.get_by_test_id("awaiting")
+    expect(awaiting).to_contain_text("Level 1, Domain 1: Relationship-based practice")
+    assert_accessible(page)
+    awaiting.get_by_role("link", name="Level 1, Domain 1: Relationship-based practice").click()
+    expect(page.get_by_test_id("starting-point")).to_contain_text("achieved")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save Domain 1").click()
+    expect(page.get_by_text("Saved 10 items in Domain 1 at Level 1.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Username").fill("mina")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(f"{TOTP(device.bin_key).token():06d}")
+    page.get_by_role("button", name="Continue").click()
+    # A manager lands on her team; the report says what the import changed.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("North locality")
+    expect(page.get_by_test_id("achieved-as-whole")).to_contain_text(
+        "1 member had achieved it as a whole"
+    )
+    assert_accessible(page)
