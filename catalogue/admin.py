@@ -192,34 +192,69 @@ class ProviderAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class FeeInline(admin.TabularInline):
+class LabelledInline(admin.TabularInline):
+    """A tabular inline whose every field has a name for screen readers: Django labels
+    the columns in the table header only, so each field gets its column's name, the
+    delete box says so, and the blank first header is named (Django's template, one
+    header changed)."""
+
+    template = "admin/edit_inline/tabular_named.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the +/✎ wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+        class Named(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+        return Named
+
+
+class FeeInline(LabelledInline):
     model = Fee
     extra = 0
     fields = ["label", "credits", "per_credits", "standard", "nhs_funded", "position"]
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(LabelledInline):
     model = Module
     extra = 0
     fields = ["title", "credits", "year", "stage", "kind", "position"]
 
 
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(LabelledInline):
     model = Outcome
     extra = 0
     formfield_overrides = COMPACT_TEXT
     fields = ["position", "text"]
 
 
-class CoverageInline(admin.TabularInline):
+class CoverageInline(LabelledInline):
     model = Coverage
     extra = 0
     fields = ["level", "domain", "competency", "module", "grade", "reason"]
-    autocomplete_fields = ["competency"]
     formfield_overrides = COMPACT_TEXT
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Short choices, so the table fits a laptop screen: "Level 1", "Domain 3",
+        "1.07"; the names are on the framework pages."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        short = {
+            "level": lambda level: f"Level {level.pk}",
+            "domain": lambda domain: f"Domain {domain.pk}",
+            "competency": lambda competency: competency.code,
+        }.get(db_field.name)
+        if short is not None:
+            field.label_from_instance = short
+        return field
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -296,7 +331,7 @@ class CoverageAdmin(admin.ModelAdmin):
         return row.reason[:90]
 
 
-class KsfGroupInline(admin.TabularInline):
+class KsfGroupInline(LabelledInline):
     model = KsfGroup
     extra = 0
     fields = ["section", "group", "topic", "included", "not_included"]
