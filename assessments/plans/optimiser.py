@@ -57,6 +57,11 @@ class Option:
         return self.course_title if self.whole else f"{self.course_title}: {self.label}"
 
     @property
+    def course_slug(self) -> str:
+        """The course's page (keys start with the course's slug)."""
+        return self.key.split("/", 1)[0]
+
+    @property
     def reaches(self) -> frozenset[str]:
         return self.closes | self.contributes
 

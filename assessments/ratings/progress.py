@@ -79,6 +79,7 @@ class Cell:
     # The answer for the domain as a whole, given before its wording was added, while
     # none of its competencies has been rated: the starting point to confirm.
     as_whole: "Answer | None" = None
+    whole: bool = False  # the domain is rated as a whole here (one item)
 
     @property
     def not_assessed(self) -> int:
@@ -87,6 +88,26 @@ class Cell:
     @property
     def percent(self) -> int:
         return round(100 * self.achieved / self.total) if self.total else 0
+
+    @property
+    def working_percent(self) -> int:
+        """The share working towards, drawn after the achieved share in the bar."""
+        return (
+            round(100 * (self.achieved + self.working) / self.total) - self.percent
+            if self.total
+            else 0
+        )
+
+    @property
+    def summary(self) -> str:
+        """What the link under the bar says: the status itself for a domain rated as a
+        whole ("achieved"), counts for a domain rated competency by competency."""
+        if self.whole:
+            if self.achieved:
+                return "achieved"
+            return "working towards" if self.working else "not yet assessed"
+        text = f"{self.achieved} of {self.total} achieved"
+        return f"{text}, {self.working} working towards" if self.working else text
 
     @property
     def label(self) -> str:
@@ -157,6 +178,7 @@ def progress(framework: FrameworkView, ratings: dict, target: int) -> Progress:
         for domain in framework.domains:
             items = framework.items[(level, domain.number)]
             cell = Cell(level, domain, len(items))
+            cell.whole = bool(items) and items[0].is_whole_domain
             if items and not items[0].is_whole_domain:
                 whole = ratings.get((level, domain.number, None))
                 if whole and not any(item.key in ratings for item in items):

@@ -259,3 +259,14 @@ def test_a_managers_sign_off_reaches_the_dashboard_and_the_appraisal_pdf(
     )
     assert "Manager's review" in pdf and "Signed off by" in pdf
     assert "Strong joint working." in pdf
+
+
+def test_a_domain_rated_as_a_whole_reads_as_its_status_and_the_plan_links_courses(client, alice):
+    rate(alice, {(1, 1): ("achieved", ""), (1, 2): ("working_towards", "")})
+    client.force_login(alice)
+    page = text(client.get(reverse("assessments:dashboard")))
+    assert "</span>achieved</a>" in page and "</span>working towards</a>" in page
+    assert "0 of 1 achieved</a>" not in page  # not "0 of 1" for a domain rated as a whole
+    assert 'class="bar-working pct-100"' in page  # working towards shows in the bar too
+    plan = text(client.get(reverse("assessments:plan")))
+    assert 'href="/courses/nes-imh-elearning/">Infant Mental Health: Developing' in plan
