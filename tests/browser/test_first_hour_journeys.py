@@ -67,7 +67,7 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     awaiting.get_by_role("link", name="Level 1, Domain 1: Relationship-based practice").click()
     expect(page.get_by_test_id("starting-point")).to_contain_text("achieved")
     assert_accessible(page)
-    page.get_by_role("button", name="Save Domain 1").click()
+    page.get_by_role("button", name="Save Domain 1").first.click()  # the top one
     expect(page.get_by_text("Saved 10 items in Domain 1 at Level 1.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
