@@ -33,9 +33,11 @@ urlpatterns = [
     path("teams/<int:pk>/plan/", teams.team_plan, name="team_plan"),
     path("teams/<int:pk>/plan.csv", teams.team_plan_csv, name="team_plan_csv"),
     path("teams/<int:pk>/plan.xlsx", teams.team_plan_xlsx, name="team_plan_xlsx"),
+    path("teams/<int:pk>/plan.pdf", teams.team_plan_pdf, name="team_plan_pdf"),
     path("teams/<int:pk>/budget/", teams.team_budget_plan, name="team_budget"),
     path("teams/<int:pk>/budget.csv", teams.team_budget_csv, name="team_budget_csv"),
     path("teams/<int:pk>/budget.xlsx", teams.team_budget_xlsx, name="team_budget_xlsx"),
+    path("teams/<int:pk>/budget.pdf", teams.team_budget_pdf, name="team_budget_pdf"),
     path(
         "teams/<int:pk>/members/<int:member_id>/", teams.member_assessment, name="member_assessment"
     ),

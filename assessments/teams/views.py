@@ -2,8 +2,9 @@
 and the admins' organisation view."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -210,6 +211,34 @@ def team_plan(request, pk):
     return render(request, template, context)
 
 
+def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
+    html = render_to_string(template, context, request=request)
+    response = HttpResponse(
+        downloads.pdf_bytes(html, request.build_absolute_uri("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def team_plan_pdf(request, pk):
+    """The team plan as a PDF, laid out as its printable page."""
+    team, form, plan = _team_plan(request, pk)
+    context = {"team": team, "form": form, "plan": plan, "query": ""}
+    name = f"{slugify(team.name) or 'team'}-level-{plan.level}-training-plan.pdf"
+    return _pdf(request, "assessments/team_plan_print.html", context, name)
+
+
+@require_GET
+def team_budget_pdf(request, pk):
+    """The funded places as a PDF, laid out as the printable page."""
+    team, form, plan = _team_budget(request, pk)
+    context = {"team": team, "form": form, "plan": plan, "query": ""}
+    return _pdf(
+        request, "assessments/team_budget_print.html", context, _budget_filename(team, plan, "pdf")
+    )
+
+
 @require_GET
 def team_plan_csv(request, pk):
     """The team plan as CSV."""
@@ -251,7 +280,9 @@ def team_budget_plan(request, pk):
 
 
 def _budget_filename(team, plan, extension: str) -> str:
-    return f"team-{team.pk}-level-{plan.level}-budget-{int(plan.budget)}.{extension}"
+    return (
+        f"{slugify(team.name) or 'team'}-level-{plan.level}-budget-{int(plan.budget)}.{extension}"
+    )
 
 
 @require_GET

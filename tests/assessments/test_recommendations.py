@@ -188,3 +188,24 @@ def test_once_a_domain_is_worded_its_whole_domain_link_only_contributes(client, 
     body = page.content.decode()
     assert page.context["page"].closable == 0  # nothing closes 2.01 ... 2.NN one by one
     assert "Contributes to (a link to the whole domain)" in body  # Glasgow's core modules
+
+
+def test_the_team_plan_and_the_funded_places_download_as_pdf(client, manager, django_user_model):
+    import io
+
+    from pypdf import PdfReader
+
+    team, (w0, _, _) = small_team(manager, django_user_model)
+    rate(w0, {**{(1, d): ("achieved", "") for d in range(1, 8)}, (1, 2): ("working_towards", "")})
+    client.force_login(manager)
+    for name, data in (
+        ("assessments:team_plan_pdf", {"level": "1"}),
+        ("assessments:team_budget_pdf", {"level": "1", "budget": "5000"}),
+    ):
+        response = client.get(reverse(name, args=[team.pk]), data)
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith('attachment; filename="west-level-1')
+        reader = PdfReader(io.BytesIO(response.content))
+        flat = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+        assert "West" in flat and "University of Glasgow" in flat
+        assert reader.trailer["/Root"]["/Lang"] == "en-GB"

@@ -116,7 +116,7 @@ def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
     assert_accessible(page)
     with page.expect_download() as got:
         page.get_by_role("link", name="Download CSV").click()
-    assert got.value.suggested_filename == f"team-{team.pk}-level-1-budget-5000.csv"
+    assert got.value.suggested_filename == "north-locality-level-1-budget-5000.csv"
     rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
     assert rows[0] == ["Funded places for North locality, Level 1"]
     header = rows.index(next(r for r in rows if r[:1] == ["Course"]))

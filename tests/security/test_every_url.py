@@ -138,6 +138,8 @@ RULES = {
     "assessments:team_budget": "manager",
     "assessments:team_budget_csv": "manager",
     "assessments:team_budget_xlsx": "manager",
+    "assessments:team_budget_pdf": "manager",
+    "assessments:team_plan_pdf": "manager",
     "assessments:member_assessment": "manager",
     "assessments:review": "manager",
     "assessments:invite": "manager",
