@@ -45,9 +45,11 @@ def test_an_invitee_without_an_account_reaches_the_team(
     assert Membership.objects.filter(team=team, user__username="nia").exists()
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_told(
-    page, site, assert_accessible
+    page, site, width, assert_accessible
 ):
+    page.set_viewport_size({"width": width, "height": 900})
     team = Team.objects.create(name="North locality", organisation="Trust A")
     mina = User.objects.create_user("mina", password=PASSWORD)
     device = with_authenticator(mina).otp_device
@@ -83,3 +85,30 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
         "1 member had achieved it as a whole"
     )
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_new_health_visitor_goes_from_the_home_page_to_a_saved_first_domain(
+    page, site, settings, width, assert_accessible
+):
+    settings.IMHCF_SIGNUP_OPEN = True
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + "/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Start your self-assessment").click()
+    page.get_by_label("First name").fill("Hana")
+    page.get_by_label("Last name").fill("Ahmed")
+    page.get_by_label("Username").fill("hana")
+    page.get_by_label("Email").fill("hana@example.org")
+    page.get_by_label("Job role").select_option("health_visitor")
+    page.locator("#id_password1").fill("a-long-pass-phrase")
+    page.locator("#id_password2").fill("a-long-pass-phrase")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 1")
+    assert_accessible(page)
+    page.get_by_label("Achieved").check()
+    page.get_by_label("Evidence from your practice").fill("Joint visits with the family nurse.")
+    page.get_by_role("button", name="Save and go to Domain 2").click()
+    expect(page.get_by_text("Saved 1 item in Domain 1 at Level 1.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 2")
+    assert User.objects.get(username="hana").ratings.get().status == "achieved"
