@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .accounts import audit
-from .models import Membership, Team, User
+from .models import Membership, Organisation, Team, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,11 +41,26 @@ class ImhcfUserAdmin(UserAdmin):
         self.message_user(request, f"Signed out everywhere: {queryset.count()} person(s).")
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "team_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(teams_n=Count("teams"))
+
+    @admin.display(description="Teams", ordering="teams_n")
+    def team_count(self, organisation):
+        return organisation.teams_n
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation"]
     list_filter = ["organisation"]
-    search_fields = ["name", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
     inlines = [MembershipInline]
 
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from assessments.models import Membership, Team
+from assessments.models import Membership, Organisation, Team
 from catalogue.loading import load_catalogue
 from tests.factories import with_authenticator
 
@@ -86,7 +86,7 @@ def bob(catalogue, django_user_model):
 @pytest.fixture
 def team(alice, bob):
     """North locality (Trust A): Alice and Bob are its members."""
-    team = Team.objects.create(name="North locality", organisation="Trust A")
+    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
     Membership.objects.create(team=team, user=alice)
     Membership.objects.create(team=team, user=bob)
     return team
@@ -104,7 +104,7 @@ def manager(team, django_user_model):
 def outsider(catalogue, django_user_model):
     """Omar manages another team (South locality, with its member Carol): a manager,
     but of nothing of Alice's."""
-    other = Team.objects.create(name="South locality", organisation="Trust A")
+    other = Team.objects.create(name="South locality", organisation=Organisation.named("Trust A"))
     carol = django_user_model.objects.create_user("carol", password="x-pass-12345")
     Membership.objects.create(team=other, user=carol)
     user = django_user_model.objects.create_user("omar", password="x-pass-12345")

@@ -13,10 +13,30 @@ MEMBER_ORDER = ("user__last_name", "user__first_name", "user__username", "user_i
 INVITE_DAYS = 14  # an invitation link works this many days after it is made
 
 
+class Organisation(models.Model):
+    """An employer or service that owns teams, e.g. an NHS trust or a health board."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="e.g. Anytown NHS Trust")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def named(cls, name: str) -> "Organisation":
+        """The organisation of that name, made if new."""
+        return cls.objects.get_or_create(name=name)[0]
+
+
 class TeamQuerySet(models.QuerySet):
     def managed_by(self, user):
-        """The teams this user manages (Membership.objects.managers())."""
-        return self.filter(pk__in=Membership.objects.managers().filter(user=user).values("team_id"))
+        """The teams this user manages (Membership.objects.managers()), with their
+        organisation (pages name it)."""
+        return self.filter(
+            pk__in=Membership.objects.managers().filter(user=user).values("team_id")
+        ).select_related("organisation")
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -41,12 +61,12 @@ class Team(models.Model):
     """A group of practitioners with one or more managers."""
 
     name = models.CharField(max_length=200, help_text="e.g. North locality health visiting")
-    organisation = models.CharField(max_length=200, help_text="e.g. Anytown NHS Trust")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
 
     objects = TeamQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organisation", "name"]
+        ordering = ["organisation__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
         ]

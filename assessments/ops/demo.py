@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from catalogue.models import Competency, Domain, Level, Wording
 
 from ..items import load_framework
-from ..models import JobRole, Membership, Rating, Status, Team
+from ..models import JobRole, Membership, Organisation, Rating, Status, Team
 
 ROLES = [JobRole.HEALTH_VISITOR, JobRole.MIDWIFE, JobRole.EARLY_YEARS, JobRole.SOCIAL_WORKER]
 # Half achieved, a quarter working towards, a quarter not yet assessed, drawn per item
@@ -20,7 +20,9 @@ STATUSES = [Status.ACHIEVED, Status.WORKING_TOWARDS, Status.ACHIEVED, Status.NOT
 def build_demo_team(name: str, members: int, *, manager=None) -> Team:
     """A team of `members` people, every one rated on every item at every level."""
     User = get_user_model()
-    team, _ = Team.objects.get_or_create(name=name, organisation="Demo NHS Trust")
+    team, _ = Team.objects.get_or_create(
+        name=name, organisation=Organisation.named("Demo NHS Trust")
+    )
     prefix = f"t{team.pk}m"
     users = User.objects.bulk_create(
         User(

@@ -143,12 +143,12 @@ class TeamRow:
         return self.members < MIN_GROUP
 
 
-def organisation_overview(framework: FrameworkView, *, level: int) -> dict[str, list[TeamRow]]:
+def organisation_overview(framework: FrameworkView, *, level: int) -> dict[object, list[TeamRow]]:
     """Share achieved per team and domain at `level`, for admins, grouped by
     organisation; teams under MIN_GROUP members show no figures. Counted item by item
     (items.achieved_in), as the team report counts. Two queries."""
     teams = list(
-        Team.objects.annotate(
+        Team.objects.select_related("organisation").annotate(
             member_count=Count("memberships", filter=Q(memberships__role=Membership.Role.MEMBER))
         )
     )
@@ -163,7 +163,7 @@ def organisation_overview(framework: FrameworkView, *, level: int) -> dict[str, 
     )
     for team_id, ref, n in rows:
         achieved[team_id][ref] = n
-    overview: dict[str, list[TeamRow]] = defaultdict(list)
+    overview: dict[object, list[TeamRow]] = defaultdict(list)  # by Organisation
     for team in teams:
         percents: list[int | None] = []
         for domain in framework.domains:

@@ -59,7 +59,7 @@ NOT_VALID = "This invitation link is not valid."
 
 def invite_for_link(token: str) -> tuple[Invite | None, str]:
     """The invitation behind a link and why it cannot be used now ("" if it can)."""
-    invite = Invite.objects.select_related("team").filter(token=token).first()
+    invite = Invite.objects.select_related("team__organisation").filter(token=token).first()
     if invite is None:
         return None, NOT_VALID
     return invite, invite.problem(timezone.now())

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.items import load_framework
-from assessments.models import Membership, Team
+from assessments.models import Membership, Organisation, Team
 from assessments.plans.offers import read_offers
 from assessments.plans.pages import practitioner_plan
 from assessments.teams.budget_plan import team_budget
@@ -92,7 +92,7 @@ def test_a_bad_budget_is_reported_beside_its_field_and_the_plan_still_shows(clie
 
 
 def small_team(manager, django_user_model):
-    team = Team.objects.create(name="West", organisation="Trust C")
+    team = Team.objects.create(name="West", organisation=Organisation.named("Trust C"))
     Membership.objects.create(team=team, user=manager, role=Membership.Role.MANAGER)
     members = []
     for i in range(3):

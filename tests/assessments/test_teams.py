@@ -5,7 +5,7 @@ security/test_every_url.py."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Membership, Rating, Team, User
+from assessments.models import Membership, Organisation, Rating, Team, User
 from tests.assessments.helpers import rate
 from tests.queries import count_queries
 
@@ -284,7 +284,7 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
 def test_organisation_view_is_for_admins_and_hides_small_teams(
     client, team, alice, bob, admin_user, django_user_model
 ):
-    big = Team.objects.create(name="South locality", organisation="Trust A")
+    big = Team.objects.create(name="South locality", organisation=Organisation.named("Trust A"))
     for i in range(3):
         member = django_user_model.objects.create_user(f"s{i}", password="x-pass-12345")
         Membership.objects.create(team=big, user=member)
@@ -376,7 +376,7 @@ def test_the_organisation_view_and_the_team_report_agree_after_the_wording_is_im
     database (history), but only the items that now exist count, on both pages."""
     from tests.factories import build_full_framework
 
-    team = Team.objects.create(name="East locality", organisation="Trust B")
+    team = Team.objects.create(name="East locality", organisation=Organisation.named("Trust B"))
     members = []
     for i in range(3):
         member = django_user_model.objects.create_user(f"e{i}", password="x-pass-12345")
@@ -392,7 +392,7 @@ def test_the_organisation_view_and_the_team_report_agree_after_the_wording_is_im
     assert report.context["report"].summaries[0].percent == 100
     client.force_login(admin_user)
     overview = client.get(reverse("assessments:organisation"), {"level": 1})
-    (row,) = overview.context["overview"]["Trust B"]
+    (row,) = overview.context["overview"][Organisation.objects.get(name="Trust B")]
     assert row.percents[0] == 100
 
 
@@ -405,7 +405,7 @@ def test_an_invitation_names_its_team_and_survives_signing_up(client, team, mana
     invite = create_invite(team=team, manager=manager)
     link = reverse("join", args=[invite.token])
     page = client.get(link).content.decode()
-    assert f"Join {team.name}" in page and team.organisation in page
+    assert f"Join {team.name}" in page and team.organisation.name in page
     assert f'href="/accounts/signup/?next={link}"' in page
     response = client.post(
         reverse("signup") + f"?next={link}",

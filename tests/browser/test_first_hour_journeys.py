@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Team, User
+from assessments.models import Membership, Organisation, Team, User
 from assessments.teams.services import create_invite
 from tests.assessments.helpers import rate
 from tests.factories import build_full_framework, with_authenticator
@@ -21,7 +21,7 @@ def test_an_invitee_without_an_account_reaches_the_team(
 ):
     settings.IMHCF_SIGNUP_OPEN = True
     page.set_viewport_size({"width": width, "height": 900})
-    team = Team.objects.create(name="North locality", organisation="Trust A")
+    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
     mina = User.objects.create_user("mina", password=PASSWORD)
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     invite = create_invite(team=team, manager=mina)
@@ -50,7 +50,7 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     page, site, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    team = Team.objects.create(name="North locality", organisation="Trust A")
+    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
     mina = User.objects.create_user("mina", password=PASSWORD)
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)

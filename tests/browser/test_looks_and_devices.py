@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Team, User
+from assessments.models import Membership, Organisation, Team, User
 from tests.assessments.helpers import rate
 from tests.factories import build_full_framework, with_authenticator
 
@@ -38,7 +38,7 @@ def wider_than_screen(page) -> list[str]:
 @pytest.fixture
 def team_with_wording(site):
     build_full_framework()
-    team = Team.objects.create(name="North locality", organisation="Trust A")
+    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
     mina = User.objects.create_user("mina", password=PASSWORD, first_name="Mina")
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)

@@ -10,7 +10,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Team, User
+from assessments.models import Membership, Organisation, Team, User
 from tests.assessments.helpers import rate
 from tests.factories import with_authenticator
 
@@ -92,7 +92,7 @@ def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
     page, site, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    team = Team.objects.create(name="North locality", organisation="Trust A")
+    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
     mina = User.objects.create_user("mina", password=PASSWORD, first_name="Mina")
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)

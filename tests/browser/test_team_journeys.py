@@ -12,7 +12,7 @@ from django_otp.oath import TOTP
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Review, Team, User
+from assessments.models import Membership, Organisation, Review, Team, User
 from tests.assessments.helpers import rate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def sign_in(page, site, username):
 
 @pytest.fixture
 def team(site):
-    team = Team.objects.create(name="North locality", organisation="Trust A")
+    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
     for username, role, job in [
         ("alice", "member", "health_visitor"),
         ("bob", "member", "early_years"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 
 from assessments.accounts.middleware import LAST_SEEN
-from assessments.models import Membership, Team
+from assessments.models import Membership, Organisation, Team
 from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_second_factor_decisions_are_logged_without_the_code(client, alice, secu
 
 
 def test_a_refused_look_at_another_teams_page_is_logged(client, django_user_model, security_log):
-    team = Team.objects.create(name="North", organisation="Trust A")
+    team = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
     omar = with_authenticator(django_user_model.objects.create_user("omar", password="x"))
     client.force_login(omar)
     assert client.get(reverse("assessments:team_report", args=[team.pk])).status_code == 404
@@ -155,7 +155,7 @@ def test_sharing_withdrawing_reviews_sign_offs_and_deletion_are_logged(
     client, alice, django_user_model, security_log
 ):
     """Personal-data events (ASVS 16.3.3): who, what, where; never the comment."""
-    team = Team.objects.create(name="North", organisation="Trust A")
+    team = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
     membership = Membership.objects.create(team=team, user=alice)
     mina = with_authenticator(django_user_model.objects.create_user("mina", password="x"))
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)

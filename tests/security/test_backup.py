@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from assessments.items import load_framework
-from assessments.models import Membership, Rating, Team, User
+from assessments.models import Membership, Organisation, Rating, Team, User
 from assessments.ratings import services
 from assessments.teams.services import review_assessment
 from catalogue.models import Fee
@@ -48,7 +48,7 @@ def data(catalogue):
             )
         ],
     )
-    team = Team.objects.create(name="North", organisation="Trust A")
+    team = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
     membership = Membership.objects.create(team=team, user=alice, shares_evidence=True)
     mina = with_authenticator(User.objects.create_user("mina", password="x-pass-12345"))
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)

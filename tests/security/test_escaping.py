@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments.models import Membership, Review, Team
+from assessments.models import Membership, Organisation, Review, Team
 from catalogue.models import Course
 from tests.assessments.helpers import rate
 from tests.factories import with_authenticator
@@ -29,7 +29,9 @@ def hostile(alice, django_user_model):
     alice.save()
     rate(alice, {(1, d): ("working_towards", f"{MARKUP} {d}") for d in range(1, 8)})
     rate(alice, {(2, 1): ("working_towards", FORMULA)})
-    team = Team.objects.create(name="<em>North</em>", organisation="+Trust <u>A</u>")
+    team = Team.objects.create(
+        name="<em>North</em>", organisation=Organisation.named("+Trust <u>A</u>")
+    )
     Membership.objects.create(team=team, user=alice, shares_evidence=True)
     manager = with_authenticator(django_user_model.objects.create_user("mina", password="x"))
     Membership.objects.create(team=team, user=manager, role=Membership.Role.MANAGER)

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Membership, Team, User
+from assessments.models import Membership, Organisation, Team, User
 from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import with_authenticator
@@ -172,8 +172,8 @@ def world(catalogue, django_user_model):
     Lead is an admin. Managers and the admin have their authenticator."""
     alice = User.objects.create_user("alice", password=PASSWORD, job_role="health_visitor")
     bob = User.objects.create_user("bob", password=PASSWORD)
-    north = Team.objects.create(name="North", organisation="Trust A")
-    south = Team.objects.create(name="South", organisation="Trust A")
+    north = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
+    south = Team.objects.create(name="South", organisation=Organisation.named("Trust A"))
     membership = Membership.objects.create(team=north, user=alice, shares_evidence=True)
     mina = with_authenticator(User.objects.create_user("mina", password=PASSWORD))
     Membership.objects.create(team=north, user=mina, role=Membership.Role.MANAGER)

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import JobRole, Membership, Status, Team
+from assessments.models import JobRole, Membership, Organisation, Status, Team
 
 from ...items import load_framework
 from ...ops.demo import build_demo_team
@@ -80,7 +80,9 @@ class Command(BaseCommand):
                     ]
                     save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
             lines.append(f"  {role:<38} username {username:<6} password {DEMO_PASSWORD}")
-        team, _ = Team.objects.get_or_create(name="North locality", organisation="Demo NHS Trust")
+        team, _ = Team.objects.get_or_create(
+            name="North locality", organisation=Organisation.named("Demo NHS Trust")
+        )
         for username, role in [("alice", "member"), ("bob", "member"), ("mina", "manager")]:
             Membership.objects.get_or_create(
                 team=team, user=User.objects.get(username=username), defaults={"role": role}
