@@ -18,7 +18,6 @@ then member-gaps reached (closed or contributed to), then the least total fee; t
 are broken by member order and option keys so the answer is repeatable."""
 
 import time
-from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -388,12 +387,3 @@ def frontier_budgets(cheapest_full: Decimal) -> list[Decimal]:
     everything costs, and that cost itself."""
     steps = [Decimal(v) for v in (0, 2500, 10000, 25000, 100000)]
     return sorted({s for s in steps if s < cheapest_full} | {cheapest_full})
-
-
-def by_option(result: BudgetResult) -> dict[str, list[Funded]]:
-    """Who gets each option, for the table of funded places."""
-    places: dict[str, list[Funded]] = defaultdict(list)
-    for funded in result.funded:
-        for option in funded.options:
-            places[option.key].append(funded)
-    return places
