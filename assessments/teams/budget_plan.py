@@ -2,7 +2,7 @@
 the most member-gaps within a manager's budget, and what other budgets would buy. The
 exact solver is plans.budget; this module reads the team and words the answer."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from catalogue.labels import pounds
@@ -11,7 +11,7 @@ from ..items import FrameworkView, Item
 from ..plans.budget import BudgetResult, Funding
 from ..plans.offers import build_options
 from ..plans.optimiser import Option
-from .team_plan import Member, team_gaps
+from .team_plan import Member, Place, option_fees, team_gaps
 
 EVERYONE = "everyone"
 NEEDING = "needing"  # members whose target level includes this level
@@ -21,35 +21,6 @@ WHO = {EVERYONE: "Everyone in the team", NEEDING: "Only members whose target lev
 def money(amount: Decimal) -> str:
     """A budget or a sum spent: £0 is nothing spent, not a free course."""
     return "£0" if amount == 0 else pounds(amount)
-
-
-@dataclass
-class Place:
-    """One option funded for one or more members."""
-
-    option: Option
-    members: list[str] = field(default_factory=list)
-    standard: Decimal = Decimal(0)
-    nhs: Decimal = Decimal(0)
-    nhs_unpublished: int = 0  # members for whom it has no published NHS-funded fee
-    closes: int = 0  # member-gaps it closes for them
-    contributes: int = 0  # member-gaps it only contributes to
-
-    @property
-    def standard_label(self) -> str:
-        return pounds(self.standard)
-
-    @property
-    def nhs_label(self) -> str:
-        label = pounds(self.nhs)
-        if self.nhs_unpublished:
-            count = self.nhs_unpublished
-            return (
-                "not published"
-                if count == len(self.members)
-                else f"{label} + {count} not published"
-            )
-        return label
 
 
 @dataclass(frozen=True)
@@ -119,29 +90,15 @@ def team_budget(
     """Two queries (team_gaps); the rest is the solver."""
     found = team_gaps(team, framework, catalogue, level=level)
     considered: list[Member] = [m for m in found.members if who == EVERYONE or m.target >= level]
-    standard_options = build_options(found.items, catalogue, nhs=False)
-    nhs_options = build_options(found.items, catalogue, nhs=True)
-    options = nhs_options if nhs else standard_options
-    fees = {
-        False: {o.key: o.fee for o in standard_options},
-        True: {o.key: o.fee for o in nhs_options},
-    }
+    standard_options, fees = option_fees(found.items, catalogue)
+    options = build_options(found.items, catalogue, nhs=True) if nhs else standard_options
     funding = Funding([(m.user_id, m.gaps) for m in considered], options)
     result = funding.solve(budget)
     names = {m.user_id: m for m in considered}
     places: dict[str, Place] = {}
     for funded in result.funded:
-        member = names[funded.member]
         for option in funded.options:
-            place = places.setdefault(option.key, Place(option))
-            place.members.append(member.name)
-            place.standard += fees[False][option.key] or 0
-            if fees[True][option.key] is None:
-                place.nhs_unpublished += 1
-            else:
-                place.nhs += fees[True][option.key]
-            place.closes += len(option.closes & member.gaps)
-            place.contributes += len(option.contributes & member.gaps)
+            places.setdefault(option.key, Place(option)).add(names[funded.member], fees)
     every_gap = frozenset().union(*(m.gaps for m in considered)) if considered else frozenset()
     return TeamBudget(
         level=level,

@@ -43,34 +43,45 @@ def heatmap_rows(
         ]
 
 
-def plan_rows(plan) -> Iterator[list]:
-    yield [
-        "Course",
-        "What to take",
-        "Members",
-        "Who",
-        "Member-gaps closed",
-        "Member-gaps contributed to (not closed)",
-        "Total standard fee (£)",
-        "Total NHS-funded fee (£)",
-        "Members with no published fee",
-        "Members with no published NHS-funded fee",
-        "How the fee was found",
+PLACE_HEADER = [
+    "Course",
+    "Provider",
+    "What to take",
+    "Members",
+    "Who",
+    "Member-gaps closed",
+    "Member-gaps contributed to (not closed)",
+    "Total standard fee (£)",
+    "Total NHS-funded fee (£)",
+    "Members with no published standard fee",
+    "Members with no published NHS-funded fee",
+    "How the fee was found",
+]
+
+
+def place_row(place) -> list:
+    """One option given to members (team_plan.Place), as the team plan's and the budget
+    plan's files show it."""
+    return [
+        place.option.course_title,
+        place.option.provider,
+        place.option.label,
+        len(place.members),
+        "; ".join(place.members),
+        place.closes,
+        place.contributes,
+        place.standard,
+        place.nhs,
+        place.unpublished,
+        place.nhs_unpublished,
+        place.option.fee_assumption or "published by the provider",
     ]
+
+
+def plan_rows(plan) -> Iterator[list]:
+    yield PLACE_HEADER
     for course in plan.courses:
-        yield [
-            course.option.course_title,
-            course.option.label,
-            len(course.members),
-            "; ".join(course.members),
-            course.gaps_closed,
-            course.gaps_contributed,
-            course.standard,
-            course.nhs,
-            course.unpublished,
-            course.nhs_unpublished,
-            course.option.fee_assumption or "published by the provider",
-        ]
+        yield place_row(course)
     yield []
     yield ["Not covered by any listed course", "Members missing it"]
     for item, count in plan.unmet:
@@ -90,33 +101,9 @@ def budget_rows(team, plan) -> Iterator[list]:
         else "Best found in the time allowed, not proven best"
     ]
     yield []
-    yield [
-        "Course",
-        "Provider",
-        "What to take",
-        "Members",
-        "Who",
-        "Member-gaps closed",
-        "Member-gaps contributed to (not closed)",
-        "Total standard fee (£)",
-        "Total NHS-funded fee (£)",
-        "Members with no published NHS-funded fee",
-        "How the fee was found",
-    ]
+    yield PLACE_HEADER
     for place in plan.places:
-        yield [
-            place.option.course_title,
-            place.option.provider,
-            place.option.label,
-            len(place.members),
-            "; ".join(place.members),
-            place.closes,
-            place.contributes,
-            place.standard,
-            place.nhs,
-            place.nhs_unpublished,
-            place.option.fee_assumption or "published by the provider",
-        ]
+        yield place_row(place)
     yield []
     yield ["Total spent (£)", plan.result.fee]
     yield ["Member-gaps closed", plan.result.closed]

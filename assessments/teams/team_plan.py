@@ -14,35 +14,64 @@ from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signatur
 
 
 @dataclass
-class TeamOption:
-    """One option of the team plan: who should take it and what it costs in all."""
+class Place:
+    """One option given to one or more members (the team plan, the budget plan): who,
+    what it costs in all on both fee scales, and the member-gaps it closes and
+    contributes to for them."""
 
     option: Option
     members: list[str] = field(default_factory=list)
     standard: Decimal = Decimal(0)
     nhs: Decimal = Decimal(0)
+    unpublished: int = 0  # members for whom it has no published standard fee
     nhs_unpublished: int = 0  # members for whom it has no published NHS-funded fee
-    unpublished: int = 0  # members for whom this option has no published fee
-    gaps_closed: int = 0  # member-gaps it closes
-    gaps_contributed: int = 0  # member-gaps it contributes to without closing them
+    closes: int = 0  # member-gaps it closes for them
+    contributes: int = 0  # member-gaps it only contributes to
+
+    def add(self, member: "Member", fees: dict[bool, dict[str, Decimal | None]]) -> None:
+        """One more member takes it; `fees` maps NHS-funded? to each option's fee."""
+        self.members.append(member.name)
+        self.closes += len(self.option.closes & member.gaps)
+        self.contributes += len(self.option.contributes & member.gaps)
+        standard, nhs = fees[False][self.option.key], fees[True][self.option.key]
+        if standard is None:
+            self.unpublished += 1
+        else:
+            self.standard += standard
+        if nhs is None:
+            self.nhs_unpublished += 1
+        else:
+            self.nhs += nhs
 
     @property
     def standard_label(self) -> str:
-        return pounds(self.standard)
+        return _total_label(self.standard, self.unpublished, len(self.members))
 
     @property
     def nhs_label(self) -> str:
-        if self.nhs_unpublished == len(self.members):
-            return "not published"
-        label = pounds(self.nhs)
-        return f"{label} + {self.nhs_unpublished} not published" if self.nhs_unpublished else label
+        return _total_label(self.nhs, self.nhs_unpublished, len(self.members))
+
+
+def _total_label(total: Decimal, unpublished: int, count: int) -> str:
+    if unpublished == count:
+        return "not published"
+    label = pounds(total)
+    return f"{label} + {unpublished} not published" if unpublished else label
+
+
+def option_fees(items, catalogue) -> tuple[list[Option], dict[bool, dict[str, Decimal | None]]]:
+    """The standard-fee options for these items, and every option's fee on both scales."""
+    standard = build_options(items, catalogue, nhs=False)
+    nhs = build_options(items, catalogue, nhs=True)
+    fees = {False: {o.key: o.fee for o in standard}, True: {o.key: o.fee for o in nhs}}
+    return standard, fees
 
 
 @dataclass
 class TeamPlan:
     level: int
     member_count: int
-    courses: list[TeamOption]
+    courses: list[Place]
     unmet: list[tuple[Item, int]]  # items no listed course covers, with members missing them
 
     @property
@@ -154,29 +183,15 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     gaps give the optimiser the same choice (optimiser.plan_signature) share one
     computation. Two queries: members, and what they have achieved."""
     found = team_gaps(team, framework, catalogue, level=level)
-    options = build_options(found.items, catalogue, nhs=False)
-    nhs = {o.key: o for o in build_options(found.items, catalogue, nhs=True)}
+    options, fees = option_fees(found.items, catalogue)
     covering = cover_sets(options)
     plans: dict[frozenset, Plan] = {}
-    chosen: dict[str, TeamOption] = {}
+    chosen: dict[str, Place] = {}
     for member in found.members:
         signature = plan_signature(member.gaps, covering)
         if signature not in plans:
             plans[signature] = best_plan(member.gaps, options, objective)
         for option in plans[signature].chosen:
-            course = chosen.setdefault(option.key, TeamOption(option))
-            course.members.append(member.name)
-            course.gaps_closed += len(option.closes & member.gaps)
-            course.gaps_contributed += len(option.contributes & member.gaps)
-            if option.fee is None:
-                course.unpublished += 1
-            else:
-                course.standard += option.fee
-            if nhs[option.key].fee is None:
-                course.nhs_unpublished += 1
-            else:
-                course.nhs += nhs[option.key].fee
-    courses = sorted(
-        chosen.values(), key=lambda c: (-c.gaps_closed, -c.gaps_contributed, c.option.key)
-    )
+            chosen.setdefault(option.key, Place(option)).add(member, fees)
+    courses = sorted(chosen.values(), key=lambda c: (-c.closes, -c.contributes, c.option.key))
     return TeamPlan(level, len(found.members), courses, found.unmet())

@@ -28,6 +28,21 @@ def grid_post(user, level, domain, changes=None, *, stale_from=None):
     return data
 
 
+def resubmit(rows) -> dict:
+    """The form data a rendered grid posts back as it stands (its GridRows)."""
+    data = {}
+    for row in rows:
+        code = row.item.code
+        data |= {
+            f"status-{code}": row.status,
+            f"evidence-{code}": row.evidence,
+            f"version-{code}": row.version,
+            f"seen-status-{code}": row.seen_status,
+            f"seen-digest-{code}": row.seen_fingerprint,
+        }
+    return data
+
+
 def rate(user, answers):
     """answers: {(level, domain): (status, evidence)} applied to every item there."""
     framework = load_framework()

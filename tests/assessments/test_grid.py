@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments.models import Rating, RatingChange
 from assessments.ratings.progress import ratings_by_key
-from tests.assessments.helpers import grid_post, rate
+from tests.assessments.helpers import grid_post, rate, resubmit
 from tests.factories import build_full_framework
 from tests.queries import count_queries
 
@@ -185,16 +185,7 @@ def test_a_conflict_can_take_the_saved_version_without_losing_other_typing(clien
     conflict = client.post(url(1, 1), grid_post(alice, 1, 1, mine, stale_from=opened))
     assert "Use the saved version instead" in conflict.content.decode()
     # The form as re-rendered, with the person choosing the saved version of 1.01.
-    rows = {row.item.code: row for row in conflict.context["rows"]}
-    data = {}
-    for code, row in rows.items():
-        data |= {
-            f"status-{code}": row.status,
-            f"evidence-{code}": row.evidence,
-            f"version-{code}": row.version,
-            f"seen-status-{code}": row.seen_status,
-            f"seen-digest-{code}": row.seen_fingerprint,
-        }
+    data = resubmit(conflict.context["rows"])
     taken = client.post(url(1, 1), {**data, "use_saved": "1.01"})
     page = taken.content.decode()
     assert "That item now shows the saved version. Nothing was saved" in page
@@ -225,17 +216,7 @@ def test_after_the_wording_import_a_domains_answer_is_the_starting_point(
     report = client.get(reverse("assessments:team_report", args=[team.pk]), {"level": "1"})
     assert "1 member had achieved it as a whole" in report.content.decode()
     client.force_login(alice)
-    data = {}
-    for row in rows:
-        code = row.item.code
-        data |= {
-            f"status-{code}": row.status,
-            f"evidence-{code}": row.evidence,
-            f"version-{code}": row.version,
-            f"seen-status-{code}": row.seen_status,
-            f"seen-digest-{code}": row.seen_fingerprint,
-        }
-    client.post(url(1, 1), data)
+    client.post(url(1, 1), resubmit(rows))
     assert (
         Rating.objects.filter(user=alice, status="achieved", competency__isnull=False).count() == 10
     )

@@ -112,11 +112,11 @@ def test_after_the_wording_import_a_four_hour_module_no_longer_closes_161_gaps(
     framework, catalogue = load_framework(), read_offers()
     plan = team_plan(team, framework, catalogue, level=1)
     nes = next(c for c in plan.courses if c.option.key == "nes-imh-elearning/Course fee")
-    assert nes.gaps_closed == 0
-    assert nes.gaps_contributed > 0
+    assert nes.closes == 0
+    assert nes.contributes > 0
     # Glasgow's year-1 modules are taught in core modules, but the link is to Domain 2
     # as a whole: once its competencies are worded, it only contributes to each of them.
-    assert all(c.gaps_closed == 0 for c in plan.courses)
+    assert all(c.closes == 0 for c in plan.courses)
     budget = team_budget(team, framework, catalogue, level=1, budget=Decimal(100000))
     assert budget.result.closed == 0
 

@@ -3,16 +3,15 @@ an invitee without an account goes from the link to the team; after the wording 
 imported, a practitioner confirms her earlier answer and her manager is told."""
 
 import pytest
-from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from assessments.models import Membership, Organisation, Team, User
 from assessments.teams.services import create_invite
 from tests.assessments.helpers import rate
+from tests.browser.helpers import PASSWORD, sign_in, sign_up
 from tests.factories import build_full_framework, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "x-pass-12345"
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -30,14 +29,7 @@ def test_an_invitee_without_an_account_reaches_the_team(
     expect(page.get_by_text("North locality, Trust A")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("First name").fill("Nia")
-    page.get_by_label("Last name").fill("Evans")
-    page.get_by_label("Username").fill("nia")
-    page.get_by_label("Email").fill("nia@example.org")
-    page.get_by_label("Job role").select_option("health_visitor")
-    page.locator("#id_password1").fill("a-long-pass-phrase")
-    page.locator("#id_password2").fill("a-long-pass-phrase")
-    page.get_by_role("button", name="Create my account").click()
+    sign_up(page, "Nia", "Evans", "nia")
     # Back on the invitation, now able to join.
     page.get_by_role("button", name="Join North locality as Nia Evans").click()
     expect(page.get_by_text("You joined North locality.")).to_be_visible()
@@ -59,10 +51,7 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     rate(hana, {(1, 1): ("achieved", "Joint visits every week.")})
     build_full_framework()  # the official wording arrives
 
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill("hana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site, "hana")
     awaiting = page.get_by_test_id("awaiting")
     expect(awaiting).to_contain_text("Level 1, Domain 1: Relationship-based practice")
     assert_accessible(page)
@@ -73,12 +62,7 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     expect(page.get_by_text("Saved 10 items in Domain 1 at Level 1.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill("mina")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(f"{TOTP(device.bin_key).token():06d}")
-    page.get_by_role("button", name="Continue").click()
+    sign_in(page, site, "mina", device=device)
     # A manager lands on her team; the report says what the import changed.
     expect(page.get_by_role("heading", level=1)).to_contain_text("North locality")
     expect(page.get_by_test_id("achieved-as-whole")).to_contain_text(
@@ -96,14 +80,7 @@ def test_a_new_health_visitor_goes_from_the_home_page_to_a_saved_first_domain(
     page.goto(site + "/")
     assert_accessible(page)
     page.get_by_role("link", name="Start your self-assessment").click()
-    page.get_by_label("First name").fill("Hana")
-    page.get_by_label("Last name").fill("Ahmed")
-    page.get_by_label("Username").fill("hana")
-    page.get_by_label("Email").fill("hana@example.org")
-    page.get_by_label("Job role").select_option("health_visitor")
-    page.locator("#id_password1").fill("a-long-pass-phrase")
-    page.locator("#id_password2").fill("a-long-pass-phrase")
-    page.get_by_role("button", name="Create my account").click()
+    sign_up(page, "Hana", "Ahmed", "hana")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 1")
     assert_accessible(page)
     page.get_by_label("Achieved").check()

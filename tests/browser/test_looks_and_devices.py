@@ -3,25 +3,14 @@ width (375 px) nothing scrolls sideways and the header keeps the page's margin, 
 pages people use most, with the full wording imported (the widest case)."""
 
 import pytest
-from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from assessments.models import Membership, Organisation, Team, User
 from tests.assessments.helpers import rate
+from tests.browser.helpers import PASSWORD, sign_in
 from tests.factories import build_full_framework, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "x-pass-12345"
-
-
-def sign_in(page, site, username, device=None):
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        page.get_by_label("Code").fill(f"{TOTP(device.bin_key).token():06d}")
-        page.get_by_role("button", name="Continue").click()
 
 
 def wider_than_screen(page) -> list[str]:
@@ -50,7 +39,7 @@ def team_with_wording(site):
 
 def test_the_heat_map_shows_its_colours(page, site, team_with_wording, assert_accessible):
     team, device = team_with_wording
-    sign_in(page, site, "mina", device)
+    sign_in(page, site, "mina", device=device)
     page.goto(site + f"/me/teams/{team.pk}/")
     achieved = page.locator("td.hm-achieved").first
     working = page.locator("td.hm-working").first
@@ -75,7 +64,7 @@ def test_nothing_scrolls_sideways_on_a_phone(page, site, team_with_wording):
         assert wider_than_screen(page) == [], path
         brand = page.locator(".navbar-brand").bounding_box()
         assert brand["x"] >= 8, path  # the header keeps the page's margin
-    sign_in(page, site, "mina", device)
+    sign_in(page, site, "mina", device=device)
     for path in [
         "/me/",
         "/me/gaps/",

@@ -11,15 +11,9 @@ from pypdf import PdfReader
 
 from assessments.models import User
 from tests.browser.conftest import RECORD_CSP
+from tests.browser.helpers import sign_in, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, site, username, password):
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings, assert_accessible):
@@ -27,14 +21,7 @@ def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings,
     page.goto(site + "/")
     page.get_by_role("link", name="Start your self-assessment").click()
     assert_accessible(page)
-    page.get_by_label("First name").fill("Hana")
-    page.get_by_label("Last name").fill("Ahmed")
-    page.get_by_label("Username").fill("hana")
-    page.get_by_label("Email").fill("hana@example.org")
-    page.get_by_label("Job role").select_option("health_visitor")
-    page.locator("#id_password1").fill("a-long-pass-phrase")
-    page.locator("#id_password2").fill("a-long-pass-phrase")
-    page.get_by_role("button", name="Create my account").click()
+    sign_up(page, "Hana", "Ahmed", "hana")
 
     # Straight to the first domain, with the way on to the next one.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Level 1 · Domain 1")
@@ -101,7 +88,7 @@ def test_two_windows_saving_the_same_item_shows_a_conflict(browser, site, assert
         context.add_init_script(RECORD_CSP)
     one, two = first.new_page(), second.new_page()
     for window in (one, two):
-        sign_in(window, site, "ravi", "ravi-pass-12345")
+        sign_in(window, site, "ravi", password="ravi-pass-12345")
         window.goto(site + "/me/level/1/domain/4/")
 
     one.get_by_label("Working towards").check()

@@ -7,25 +7,14 @@ import csv
 import io
 
 import pytest
-from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from assessments.models import Membership, Organisation, Team, User
 from tests.assessments.helpers import rate
+from tests.browser.helpers import PASSWORD, sign_in
 from tests.factories import with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "x-pass-12345"
-
-
-def sign_in(page, site, username, device=None):
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        page.get_by_label("Code").fill(f"{TOTP(device.bin_key).token():06d}")
-        page.get_by_role("button", name="Continue").click()
 
 
 WIDER_THAN_SCREEN = """
@@ -101,7 +90,7 @@ def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
         member = User.objects.create_user(name, password=PASSWORD, first_name=name.title())
         Membership.objects.create(team=team, user=member)
         rate(member, {**everything, (1, gap): ("working_towards", "")})
-    sign_in(page, site, "mina", device)
+    sign_in(page, site, "mina", device=device)
     page.goto(site + f"/me/teams/{team.pk}/")
     page.get_by_role("link", name="Plan within a budget").click()
     page.get_by_label("Budget (£)").fill("5000")

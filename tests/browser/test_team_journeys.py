@@ -14,15 +14,9 @@ from playwright.sync_api import expect
 
 from assessments.models import Membership, Organisation, Review, Team, User
 from tests.assessments.helpers import rate
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, site, username):
-    page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("x-pass-12345")
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture

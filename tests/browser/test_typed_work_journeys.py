@@ -10,16 +10,10 @@ from playwright.sync_api import expect
 
 from assessments.accounts.middleware import LAST_SEEN
 from assessments.models import User
+from tests.browser.helpers import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "x-pass-12345"
 NOTE = "Reflection written over lunch: the first home visit went well."
-
-
-def sign_in(page, site):
-    page.get_by_label("Username").fill("hana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def a_minute_passes(context):
@@ -38,7 +32,7 @@ def test_pressing_save_after_a_time_out_keeps_what_was_typed(
     page.set_viewport_size({"width": width, "height": 900})
     User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
     page.goto(site + "/me/level/1/domain/3/")
-    sign_in(page, site)
+    sign_in(page, site, "hana", go=False)
     expect(page.get_by_text("You are signed out after 1 minute without saving")).to_be_visible()
     page.get_by_label("Achieved").check()
     page.get_by_label("Evidence from your practice").fill(NOTE)
@@ -46,7 +40,7 @@ def test_pressing_save_after_a_time_out_keeps_what_was_typed(
     page.get_by_role("button", name="Save Domain 3").click()
     expect(page.get_by_text("What you had typed is kept")).to_be_visible()
     assert_accessible(page)
-    sign_in(page, site)
+    sign_in(page, site, "hana", go=False)
     expect(page.get_by_text("What you typed is back below and is not saved yet")).to_be_visible()
     expect(page.get_by_label("Evidence from your practice")).to_have_value(NOTE)
     expect(page.get_by_label("Achieved")).to_be_checked()
@@ -60,7 +54,7 @@ def test_a_tab_closed_before_saving_offers_its_draft_back(context, site, assert_
     User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
     page = context.new_page()
     page.goto(site + "/me/level/1/domain/3/")
-    sign_in(page, site)
+    sign_in(page, site, "hana", go=False)
     page.get_by_label("Working towards").check()
     page.get_by_label("Evidence from your practice").fill(NOTE)
     page.close()  # no Save

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
+from tests.assessments.helpers import resubmit
 
 pytestmark = pytest.mark.django_db
 
@@ -137,16 +138,8 @@ def open_grid(client):
 
 
 def typed_grid_post(client, form, note):
-    return client.post(
-        GRID,
-        {
-            "status-D3": "achieved",
-            "evidence-D3": note,
-            "version-D3": form.version,
-            "seen-status-D3": form.seen_status,
-            "seen-digest-D3": form.seen_fingerprint,
-        },
-    )
+    form.status, form.evidence = "achieved", note
+    return client.post(GRID, resubmit([form]))
 
 
 def test_what_was_typed_when_the_session_ended_comes_back_after_signing_in(client, alice, settings):
