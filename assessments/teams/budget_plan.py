@@ -2,16 +2,21 @@
 the most member-gaps within a manager's budget, and what other budgets would buy. The
 exact solver is plans.budget; this module reads the team and words the answer."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from catalogue.labels import pounds
 
 from ..items import FrameworkView, Item
-from ..plans.budget import BudgetResult, Funding
 from ..plans.offers import build_options
 from ..plans.optimiser import Option
 from .team_plan import Member, Place, option_fees, team_gaps
+
+if TYPE_CHECKING:
+    from ..plans.budget import BudgetResult
 
 EVERYONE = "everyone"
 NEEDING = "needing"  # members whose target level includes this level
@@ -92,6 +97,10 @@ def team_budget(
     considered: list[Member] = [m for m in found.members if who == EVERYONE or m.target >= level]
     standard_options, fees = option_fees(found.items, catalogue)
     options = build_options(found.items, catalogue, nhs=True) if nhs else standard_options
+    # Imported here: HiGHS and numpy take about 0.1 s to load, which every process
+    # would otherwise pay at start-up for a page few people open.
+    from ..plans.budget import Funding
+
     funding = Funding([(m.user_id, m.gaps) for m in considered], options)
     result = funding.solve(budget)
     names = {m.user_id: m for m in considered}
