@@ -97,8 +97,8 @@ def team_budget(
     considered: list[Member] = [m for m in found.members if who == EVERYONE or m.target >= level]
     standard_options, fees = option_fees(found.items, catalogue)
     options = build_options(found.items, catalogue, nhs=True) if nhs else standard_options
-    # Imported here: HiGHS and numpy take about 0.1 s to load, which every process
-    # would otherwise pay at start-up for a page few people open.
+    # Imported here: HiGHS takes a noticeable time to load, which every process would
+    # otherwise pay at start-up for a page few people open.
     from ..plans.budget import Funding
 
     funding = Funding([(m.user_id, m.gaps) for m in considered], options)
