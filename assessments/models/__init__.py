@@ -3,6 +3,7 @@
 
 from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User, display_name, target_level
 from .ratings import EVIDENCE_MAX, Rating, RatingChange, Status
+from .tallies import MEMBERS, TeamTally
 from .teams import (
     INVITE_DAYS,
     MEMBER_ORDER,
@@ -20,6 +21,7 @@ __all__ = [
     "EVIDENCE_MAX",
     "INVITE_DAYS",
     "MEMBER_ORDER",
+    "MEMBERS",
     "MembershipQuerySet",
     "Organisation",
     "SUGGESTED_LEVEL",
@@ -33,6 +35,7 @@ __all__ = [
     "Status",
     "Team",
     "TeamQuerySet",
+    "TeamTally",
     "User",
     "display_name",
     "target_level",

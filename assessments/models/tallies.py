@@ -1,0 +1,44 @@
+"""Team tallies: how many of a team's members (of one job role) achieved each item at
+each level, and how many members of that role the team has. Team-wide and
+organisation-wide figures read these rows, never the members' ratings, so a page costs
+the same for a team of 5 as for a team of 5,000.
+
+The rows are kept by the database itself (triggers on ratings, memberships and the
+user's job role, in migration 0011, the same rule in PostgreSQL and SQLite): every
+write, from a page, the admin, an import, a cascade of a deleted account or a test,
+changes the tally in its own transaction, so no code path can forget to. An increment
+is an upsert (`people = people + 1`), which PostgreSQL applies under the row's lock, so
+parallel saves stay exact. `manage.py recount` rebuilds them; `--check` reports drift.
+"""
+
+from django.db import models
+
+from .people import JobRole
+from .teams import Team
+
+MEMBERS = (0, 0)  # (level, ref) of the row counting the team's members of a job role
+
+
+class TeamTally(models.Model):
+    """`people` members of `team` with `job_role` achieved item `ref` (items.item_ref)
+    at `level`; at (level 0, ref 0), `people` is how many members have that job role."""
+
+    # No database constraint: a deleted team's memberships leave it in the order the
+    # deletion takes, and a trigger removes the team's rows when the team itself goes.
+    team = models.ForeignKey(
+        Team, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    job_role = models.CharField(max_length=20, choices=JobRole, blank=True)
+    level = models.PositiveSmallIntegerField()
+    ref = models.IntegerField(help_text="A competency's id, or minus a domain's number.")
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "level", "job_role", "ref"], name="team_tally_one_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.job_role or '-'} L{self.level} {self.ref}: {self.people}"
