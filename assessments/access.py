@@ -1,16 +1,23 @@
 """Who may see what; the one place that decides it.
 
 A practitioner's own pages look nothing up by an id from the URL. Team pages
-take a team id and a member id: they come through managed_team and team_member,
+take a team id and a member id: they come through team_in_charge and team_member,
 so anything the user may not see is reported as missing (404), and every refusal
 is logged with who asked and from where (ASVS 16.3.2). Team pages also need the
 second factor of this sign-in, checked on each request (two_factor.is_verified),
-so a person made a manager while signed in gives it before the first team page."""
+so a person made a manager while signed in gives it before the first team page.
+
+Three roles see teams. A team's managers see its statuses, and the evidence of
+members who share it with them (and review it). An organisation's training leads
+(TrainingLead) see statuses of their organisation's teams, change who is on them and
+invite people, and see nothing of another organisation. Site admins (is_staff) see
+every organisation as a lead does. Evidence is shared with a team's managers only,
+so leads and admins never read it unless they manage that team."""
 
 from django.http import Http404
 
 from .accounts import audit, two_factor
-from .models import Invite, Membership, Team, User
+from .models import Invite, Membership, Organisation, Team, User
 
 
 def _refused(request, what: str, pk) -> Http404:
@@ -38,17 +45,60 @@ def managed_teams(request) -> list[Team]:
     return teams
 
 
-def managed_team(request, pk: int) -> Team:
-    """A team the user manages, or 404: a manager of team A learns nothing of team B."""
-    team = Team.objects.managed_by(request.user).filter(pk=pk).first()
+def team_in_charge(request, pk: int) -> Team:
+    """A team the user manages or leads (Team.objects.in_charge_of), or 404: a manager
+    of team A learns nothing of team B, a lead of trust A nothing of trust B. The team
+    carries `managed` and `led`."""
+    team = Team.objects.in_charge_of(request.user).filter(pk=pk).first()
     if team is None:
         raise _refused(request, "team", pk)
     _second_factor_given(request)
     return team
 
 
+def managed_team(request, pk: int) -> Team:
+    """A team the user is one of the managers of, or 404 (reviews: evidence is shared
+    with the team's managers only)."""
+    team = team_in_charge(request, pk)
+    if not team.managed:
+        raise _refused(request, "team", pk)
+    return team
+
+
+def led_team(request, pk: int) -> Team:
+    """A team of an organisation the user leads (or any, for admins), or 404: who is on
+    a team, and its staff, are changed by leads."""
+    team = team_in_charge(request, pk)
+    if not team.led:
+        raise _refused(request, "team", pk)
+    return team
+
+
+def leads_any(user: User) -> bool:
+    """Does the user see an organisation's overview (a lead, or an admin)? One query
+    for leads, none for admins."""
+    return user.is_staff or user.leads.exists()
+
+
+def organisations(request) -> list[Organisation]:
+    """The organisations whose overview the user may see (all, for admins). One query."""
+    found = list(Organisation.objects.visible_to(request.user))
+    if found:
+        _second_factor_given(request)
+    return found
+
+
+def organisation(request, pk: int) -> Organisation:
+    """An organisation the user leads (any, for admins), or 404."""
+    found = Organisation.objects.visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        raise _refused(request, "organisation", pk)
+    _second_factor_given(request)
+    return found
+
+
 def team_member(request, team: Team, member_id: int) -> Membership:
-    """A member of `team` (which must come from managed_team), or 404."""
+    """A member of `team` (which must come from team_in_charge), or 404."""
     membership = (
         Membership.objects.members()
         .select_related("user")
@@ -62,7 +112,8 @@ def team_member(request, team: Team, member_id: int) -> Membership:
 
 def visible_evidence(membership: Membership) -> bool:
     """May the team's managers read this member's evidence notes (and review or sign
-    off their assessment)? Only while the member shares it; statuses are always seen."""
+    off their assessment)? Only while the member shares it; statuses are always seen.
+    Leads and admins who do not manage the team never do (views check team.managed)."""
     return membership.shares_evidence
 
 
@@ -75,7 +126,7 @@ def own_membership(request, pk: int) -> Membership:
 
 
 def team_invite(request, team: Team, invite_id: int) -> Invite:
-    """An invitation to `team` (which must come from managed_team), or 404."""
+    """An invitation to `team` (which must come from team_in_charge), or 404."""
     invite = Invite.objects.select_related("used_by").filter(team=team, pk=invite_id).first()
     if invite is None:
         raise _refused(request, f"team:{team.pk}/invite", invite_id)

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from . import access
+from .accounts.middleware import LEADS
 
 
 def site(request):
@@ -9,4 +10,7 @@ def site(request):
     return {
         "signup_open": settings.IMHCF_SIGNUP_OPEN,
         "organisation_admin": user is not None and access.organisation_admin(user),
+        # Leads, as the session recorded at sign-in (or since, on their pages)
+        "sees_organisations": user is not None
+        and (access.organisation_admin(user) or bool(getattr(request, "session", {}).get(LEADS))),
     }

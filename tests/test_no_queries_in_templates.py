@@ -58,7 +58,9 @@ TEAM_PAGES = [
     "/me/teams/{team}/budget/?level=1&budget=2500&who=needing",
     "/me/teams/{team}/budget/?print=1",
     "/me/teams/{team}/members/{alice}/",
-    "/me/organisation/",
+    "/me/organisations/",
+    "/me/organisations/{org}/",
+    "/me/organisations/{org}/?sort=share&level=2&q=north",
 ]
 
 
@@ -78,4 +80,4 @@ def test_team_pages_render_without_touching_the_database(
     manager.is_staff = True  # sees the organisation overview too
     manager.save()
     client.force_login(manager)
-    assert client.get(url.format(team=team.pk, alice=alice.pk)).status_code == 200
+    assert client.get(url.format(team=team.pk, alice=alice.pk, org=team.organisation_id)).status_code == 200

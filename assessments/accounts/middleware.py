@@ -20,6 +20,7 @@ from .two_factor import PENDING, SETUP
 
 SIGNED_IN_AT = "imhcf_signed_in_at"
 MANAGES = "imhcf_manages"  # whether the person managed a team at sign-in (the menu)
+LEADS = "imhcf_leads"  # whether they led an organisation at sign-in (the menu)
 LAST_SEEN = "imhcf_last_seen"
 # Activity is written to the session at most once a minute, not on every request.
 SEEN_GRANULARITY = 60
@@ -32,6 +33,7 @@ def mark_signed_in(sender, request, user, **kwargs):
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
     request.session[MANAGES] = Team.objects.managed_by(user).exists()
+    request.session[LEADS] = user.leads.exists()
     two_factor.signed_in(request, user)
 
 

@@ -30,10 +30,12 @@ RECOVERY_CODES = 10
 
 
 def required(user) -> bool:
-    """Admins and anyone who manages a team must sign in with two factors."""
+    """Admins, training leads and anyone who manages a team must sign in with two
+    factors."""
     return (
         user.is_staff
         or user.is_superuser
+        or user.leads.exists()
         or Membership.objects.managers().filter(user=user).exists()
     )
 

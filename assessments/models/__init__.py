@@ -14,6 +14,7 @@ from .teams import (
     Review,
     Team,
     TeamQuerySet,
+    TrainingLead,
     invite_token,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "Team",
     "TeamQuerySet",
     "TeamTally",
+    "TrainingLead",
     "User",
     "display_name",
     "target_level",

@@ -4,8 +4,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 
+from .people import JobRole
 from .ratings import EVIDENCE_MAX
 
 # How members are listed on every page and export: by surname, first name, username.
@@ -13,10 +14,20 @@ MEMBER_ORDER = ("user__last_name", "user__first_name", "user__username", "user_i
 INVITE_DAYS = 14  # an invitation link works this many days after it is made
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every organisation for the site's admins; the ones they lead for others."""
+        if user.is_staff:
+            return self
+        return self.filter(leads__user=user)
+
+
 class Organisation(models.Model):
     """An employer or service that owns teams, e.g. an NHS trust or a health board."""
 
     name = models.CharField(max_length=200, unique=True, help_text="e.g. Anytown NHS Trust")
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -30,6 +41,27 @@ class Organisation(models.Model):
         return cls.objects.get_or_create(name=name)[0]
 
 
+class TrainingLead(models.Model):
+    """A person who runs an organisation's teams in the app: its overview and reports,
+    its teams, their managers, members and invitations, and staff imports. A role of
+    its own, not `is_staff`: a lead sees nothing of any other organisation, nor the
+    admin."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leads"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="lead_one_per_org_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} leads {self.organisation}"
+
+
 class TeamQuerySet(models.QuerySet):
     def managed_by(self, user):
         """The teams this user manages (Membership.objects.managers()), with their
@@ -37,6 +69,20 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(
             pk__in=Membership.objects.managers().filter(user=user).values("team_id")
         ).select_related("organisation")
+
+    def in_charge_of(self, user):
+        """The teams whose reports, plans and invitations this user may see: teams they
+        manage, teams of an organisation they lead, every team for the site's admins.
+        Each carries `managed` (the user is one of its managers: only they read shared
+        evidence and review) and `led` (the user may change who is on it)."""
+        managed = Membership.objects.managers().filter(user=user, team=OuterRef("pk"))
+        led = TrainingLead.objects.filter(user=user, organisation=OuterRef("organisation"))
+        teams = self.select_related("organisation").annotate(
+            managed=Exists(managed), led=Exists(led) if not user.is_staff else Value(True)
+        )
+        if user.is_staff:
+            return teams
+        return teams.filter(Q(Exists(managed)) | Q(Exists(led)))
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -159,9 +205,21 @@ class Invite(models.Model):
         related_name="+",
     )
     used_at = models.DateTimeField(null=True, blank=True)
+    role = models.CharField(
+        max_length=10,
+        choices=MembershipRole,
+        default=MembershipRole.MEMBER,
+        help_text="What the person becomes on the team: a member, or one of its managers.",
+    )
+    # Filled when the invitation is e-mailed (a training lead's staff import): who it is
+    # for, so the sign-up page can offer their name and job role back.
+    email = models.EmailField(blank=True, help_text="e.g. sam.jones@example.nhs.uk")
+    name = models.CharField(max_length=300, blank=True, help_text="e.g. Sam Jones")
+    job_role = models.CharField(max_length=20, choices=JobRole, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["team", "email"], name="invite_team_email")]
 
     def __str__(self):
         return f"Invite to {self.team} ({'used' if self.used_at else 'open'})"

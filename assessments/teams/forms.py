@@ -94,3 +94,24 @@ class TeamBudgetForm(forms.Form):
         }
         chosen.update({k: v for k, v in self.cleaned_data.items() if v not in ("", None)})
         return chosen
+
+
+class OverviewForm(forms.Form):
+    """An organisation overview's level, order and team-name search."""
+
+    level = TeamReportForm.base_fields["level"]
+    sort = forms.ChoiceField(label="Order", required=False)
+    q = forms.CharField(label="Team name contains", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        from .reports import SORTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = list(SORTS.items())
+
+    def filters(self) -> dict:
+        """The valid filters only; a bad value is reported beside its field."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}

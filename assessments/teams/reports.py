@@ -1,18 +1,20 @@
 """Reads for the team report and the organisation overview.
 
 The team report shows one page of members at a time; the team-wide figures
-(per-domain share achieved, top gaps) are counted in the database, so the cost
-does not depend on how many members the team has.
+(per-domain share achieved, top gaps) and the overview's come from the team tallies
+(models.tallies), so their cost does not depend on how many members or ratings there
+are.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, F, FloatField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
 
 from ..items import ITEM_REF, FrameworkView, Item, achieved_in, item_ref
-from ..models import Membership, Rating, Status, Team
+from ..models import MEMBERS, Membership, Rating, Status, Team, TeamTally
+from . import tallies
 from .heatmap import row_cells
 
 PER_PAGE = 25
@@ -60,19 +62,6 @@ class TeamReport:
     achieved_as_whole: list[tuple[object, int]] = field(default_factory=list)
 
 
-def achieved_counts(members, level: int) -> dict[int, int]:
-    """Members who achieved each item at `level`, by Item.ref; one query, read from the
-    rating_team_statuses index alone."""
-    return dict(
-        Rating.objects.filter(
-            user__in=members.values("user_id"), level=level, status=Status.ACHIEVED
-        )
-        .values(ref=ITEM_REF)
-        .annotate(n=Count("*"))
-        .values_list("ref", "n")
-    )
-
-
 def team_report(
     team,
     framework: FrameworkView,
@@ -82,14 +71,13 @@ def team_report(
     job_role: str = "",
     page: str | int | None = 1,
 ) -> TeamReport:
-    """Four queries whatever the team size: member count, one page of members, their
-    ratings at `level`, and the team-wide achieved counts per item."""
+    """Three queries whatever the team size: the team's tallies (member count and
+    achieved counts per item), one page of members, and their ratings at `level`."""
     items = [i for i in framework.items_at(level) if domain is None or i.domain == domain]
+    counts = tallies.team_counts(team.pk, level=level, job_role=job_role)
     members = Membership.objects.members_of(team, job_role=job_role)
-    paginator = Paginator(
-        members.select_related("user").in_member_order(),
-        PER_PAGE,
-    )
+    paginator = Paginator(members.select_related("user").in_member_order(), PER_PAGE)
+    paginator.count = counts.members  # the tally, instead of counting the memberships
     current = paginator.get_page(page)
     memberships = list(current.object_list)
     current.object_list = memberships
@@ -110,8 +98,8 @@ def team_report(
         )
         for m in memberships
     ]
-    count = paginator.count
-    achieved = achieved_counts(members, level)
+    count = counts.members
+    achieved = counts.achieved
     report = TeamReport(level, items, current, rows, count)
     for d in framework.domains:
         if domain is not None and d.number != domain:
@@ -134,37 +122,91 @@ MIN_GROUP = 3  # aggregates over fewer people than this could single someone out
 
 @dataclass
 class TeamRow:
-    team: object
-    members: int
+    team: object  # with member_count
     percents: list[int | None]  # per domain; None when the team is too small to show
+
+    @property
+    def members(self) -> int:
+        return self.team.member_count
 
     @property
     def hidden(self) -> bool:
         return self.members < MIN_GROUP
 
 
-def organisation_overview(framework: FrameworkView, *, level: int) -> dict[object, list[TeamRow]]:
-    """Share achieved per team and domain at `level`, for admins, grouped by
-    organisation; teams under MIN_GROUP members show no figures. Counted item by item
-    (items.achieved_in), as the team report counts. Two queries."""
-    teams = list(
-        Team.objects.select_related("organisation").annotate(
-            member_count=Count("memberships", filter=Q(memberships__role=Membership.Role.MEMBER))
+SORTS = {
+    "name": "Team name",
+    "size": "Members, most first",
+    "share": "Share achieved, highest first",
+    "share_low": "Share achieved, lowest first",
+}
+
+
+@dataclass
+class Overview:
+    organisation: object
+    level: int
+    page: Page  # of TeamRow
+    teams: int  # teams in the organisation (matching the search)
+    member_places: int  # members of those teams, a person on two teams counted twice
+
+
+def organisation_overview(
+    organisation,
+    framework: FrameworkView,
+    *,
+    level: int,
+    sort: str = "name",
+    search: str = "",
+    page: str | int | None = 1,
+) -> Overview:
+    """One page of an organisation's teams with their share achieved per domain at
+    `level`, sorted by name, size or share; teams under MIN_GROUP members show no
+    figures and sort as if they had none. Read from the tallies, never the ratings:
+    four queries whatever the number of teams or members (count, page, its tallies,
+    the organisation's member places)."""
+    teams = Team.objects.filter(organisation=organisation)
+    if search:
+        teams = teams.filter(name__icontains=search)
+    member_rows = TeamTally.objects.filter(level=MEMBERS[0], ref=MEMBERS[1])
+    teams = teams.annotate(
+        member_count=Coalesce(
+            Subquery(
+                member_rows.filter(team_id=OuterRef("pk"))
+                .values("team_id")
+                .annotate(n=Sum("people"))
+                .values("n")
+            ),
+            0,
         )
     )
-    achieved: dict[int, dict[int, int]] = defaultdict(dict)
-    rows = (
-        Rating.objects.filter(
-            level=level, status=Status.ACHIEVED, user__memberships__role=Membership.Role.MEMBER
+    if sort in ("share", "share_low"):
+        refs = [item.ref for item in framework.items_at(level)]
+        achieved = (
+            TeamTally.objects.filter(team_id=OuterRef("pk"), level=level, ref__in=refs)
+            .values("team_id")
+            .annotate(n=Sum("people"))
+            .values("n")
         )
-        .values("user__memberships__team", ref=ITEM_REF)
-        .annotate(n=Count("*"))
-        .values_list("user__memberships__team", "ref", "n")
-    )
-    for team_id, ref, n in rows:
-        achieved[team_id][ref] = n
-    overview: dict[object, list[TeamRow]] = defaultdict(list)  # by Organisation
-    for team in teams:
+        teams = teams.annotate(
+            share=Case(
+                When(member_count__lt=MIN_GROUP, then=Value(-1.0)),
+                default=Cast(Coalesce(Subquery(achieved), 0), FloatField())
+                / Cast(F("member_count"), FloatField()),
+                output_field=FloatField(),
+            )
+        )
+        order = ["-share" if sort == "share" else "share", "name", "pk"]
+    elif sort == "size":
+        order = ["-member_count", "name", "pk"]
+    else:
+        order = ["name", "pk"]
+    paginator = Paginator(teams.order_by(*order), PER_PAGE)
+    current = paginator.get_page(page)
+    shown = list(current.object_list)
+    counts = tallies.teams_counts([t.pk for t in shown], level=level)
+    rows = []
+    for team in shown:
         percents: list[int | None] = []
         for domain in framework.domains:
             items = framework.items[(level, domain.number)]
@@ -172,6 +214,9 @@ def organisation_overview(framework: FrameworkView, *, level: int) -> dict[objec
             if team.member_count < MIN_GROUP or not possible:
                 percents.append(None)
             else:
-                percents.append(round(100 * achieved_in(items, achieved[team.pk]) / possible))
-        overview[team.organisation].append(TeamRow(team, team.member_count, percents))
-    return dict(overview)
+                done = achieved_in(items, counts[team.pk].achieved)
+                percents.append(round(100 * done / possible))
+        rows.append(TeamRow(team, percents))
+    current.object_list = rows
+    places = member_rows.filter(team__in=teams.values("pk")).aggregate(n=Sum("people"))["n"]
+    return Overview(organisation, level, current, paginator.count, places or 0)

@@ -2,6 +2,7 @@
 and the admins' organisation view."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,14 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
 from ..accounts import audit
-from ..accounts.middleware import MANAGES
+from ..accounts.middleware import LEADS, MANAGES
 from ..items import LEVELS, load_framework
-from ..models import INVITE_DAYS, JobRole, Review, Status
+from ..models import INVITE_DAYS, JobRole, Review, Status, Team
 from ..plans.offers import read_offers
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
 from .budget_plan import team_budget
-from .forms import ReviewForm, TeamBudgetForm, TeamReportForm
+from .forms import OverviewForm, ReviewForm, TeamBudgetForm, TeamReportForm
 from .team_plan import team_plan as build_team_plan
 
 
@@ -33,8 +34,10 @@ def teams(request):
 
 @require_GET
 def start(request):
-    """Where signing in lands: a manager on their team (or their list of teams), anyone
-    else on their own progress."""
+    """Where signing in lands: a training lead on their organisation, a manager on
+    their team (or their list of teams), anyone else on their own progress."""
+    if request.session.get(LEADS) and not request.user.is_staff:
+        return redirect("assessments:organisations")
     if not request.session.get(MANAGES):
         return redirect("assessments:dashboard")
     managed = access.managed_teams(request)
@@ -56,7 +59,7 @@ def _report_filters(request, framework):
 def team_report(request, pk):
     """Members x items at one level, with text symbols; per-domain share achieved and
     top gaps for the whole team. Nine queries whatever the team size."""
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     framework = load_framework()
     form, filters, level, _ = _report_filters(request, framework)
     report = reports.team_report(
@@ -83,7 +86,7 @@ def team_report(request, pk):
 def _heatmap(request, pk):
     """The team, the file's name and the heat map's rows (every member, every item
     shown), named and titled by the team, level and filters."""
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     framework = load_framework()
     _, filters, level, items = _report_filters(request, framework)
     job_role = filters.get("job_role", "")
@@ -119,7 +122,8 @@ def _member_page(request, team, membership, form: ReviewForm):
     """A member's statuses at every level; their evidence only if they share it."""
     framework = load_framework()
     answers = answers_by_key(membership.user)
-    shared = access.visible_evidence(membership)
+    # Evidence is shared with the team's managers: a lead or admin sees statuses only.
+    shared = team.managed and access.visible_evidence(membership)
     levels = []
     for level in LEVELS:
         rows = []
@@ -133,8 +137,12 @@ def _member_page(request, team, membership, form: ReviewForm):
                 }
             )
         levels.append((level, rows))
-    reviews = list(
-        Review.objects.filter(team=team, member=membership.user).select_related("manager")[:20]
+    reviews = (
+        list(
+            Review.objects.filter(team=team, member=membership.user).select_related("manager")[:20]
+        )
+        if team.managed
+        else []
     )
     form.fields["comment"].label = f"Comment for {membership.user.display_name}"
     context = {
@@ -153,7 +161,7 @@ def _member_page(request, team, membership, form: ReviewForm):
 @require_GET
 def member_assessment(request, pk, member_id):
     """A member's statuses at every level; their evidence only if they share it."""
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     membership = access.team_member(request, team, member_id)
     return _member_page(request, team, membership, ReviewForm())
 
@@ -191,7 +199,7 @@ def review(request, pk, member_id):
 
 
 def _team_plan(request, pk):
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     framework = load_framework()
     form, _, level, _ = _report_filters(request, framework)
     plan = build_team_plan(team, framework, read_offers(), level=level)
@@ -256,7 +264,7 @@ def team_plan_xlsx(request, pk):
 
 
 def _team_budget(request, pk):
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     form = TeamBudgetForm(request.GET)
     chosen = form.choices()
     plan = team_budget(team, load_framework(), read_offers(), **chosen)
@@ -304,7 +312,7 @@ def team_budget_xlsx(request, pk):
 @require_http_methods(["POST"])
 def invite(request, pk):
     """A manager makes a single-use invitation link to the team."""
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     made = services.create_invite(team=team, manager=request.user)
     return redirect("assessments:invite_link", pk=team.pk, invite_id=made.pk)
 
@@ -315,7 +323,7 @@ def invite_link(request, pk, invite_id):
     cookie. The token is a bearer secret in the link's path, so it does reach access
     logs and the sign-in redirect's ?next=; it is single use, expires after
     INVITE_DAYS days and carries 192 random bits, which keeps that risk low."""
-    team = access.managed_team(request, pk)
+    team = access.team_in_charge(request, pk)
     made = access.team_invite(request, team, invite_id)
     context = {
         "team": team,
@@ -328,19 +336,50 @@ def invite_link(request, pk, invite_id):
 
 
 @require_GET
-def organisation(request):
-    """For admins: share achieved per team and domain across every team; groups of
-    fewer than three people are hidden."""
-    if not access.organisation_admin(request.user):
-        audit.event("access.refused", request, object="organisation")
+def organisations(request):
+    """The organisations whose overview the user sees: a lead's own (straight to it
+    when there is one), every one for admins."""
+    found = access.organisations(request)
+    request.session[LEADS] = bool(found)
+    if not found:
+        audit.event("access.refused", request, object="organisations")
         raise Http404("Not found")
+    if len(found) == 1 and not request.user.is_staff:
+        return redirect("assessments:organisation", found[0].pk)
+    counted = {
+        row["organisation"]: row
+        for row in Team.objects.filter(organisation__in=found)
+        .values("organisation")
+        .annotate(teams=Count("pk"))
+    }
+    rows = [(o, counted.get(o.pk, {}).get("teams", 0)) for o in found]
+    return render(request, "assessments/organisations.html", {"rows": rows})
+
+
+@require_GET
+def organisation(request, pk):
+    """One organisation's teams, a page at a time, with their share achieved per domain;
+    groups of fewer than three people are hidden. For its leads and the site's admins."""
+    found = access.organisation(request, pk)
     framework = load_framework()
-    form, _, level, _ = _report_filters(request, framework)
+    form = OverviewForm(request.GET or None)
+    filters = form.filters()
+    overview = reports.organisation_overview(
+        found,
+        framework,
+        level=filters.get("level") or 1,
+        sort=filters.get("sort", "name"),
+        search=filters.get("q", ""),
+        page=request.GET.get("page"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
+        "organisation": found,
         "form": form,
-        "level": level,
+        "overview": overview,
         "domains": framework.domains,
-        "overview": reports.organisation_overview(framework, level=level),
         "min_group": reports.MIN_GROUP,
+        "query": query.urlencode(),
     }
     return render(request, "assessments/organisation.html", context)

@@ -1,6 +1,7 @@
 """Every URL of the site, found by walking the URL configuration (so a new one is
 picked up without anyone adding it here), tried as anonymous, another practitioner, a
-manager of another team and an admin, and as the one it is for. Only the allowed
+manager of another team, the training lead of another organisation and an admin, and
+as the ones it is for. Only the allowed
 roles get through; the rest are sent to sign in or told "not found".
 
 Each URL must have a rule below (admin URLs default to "staff"); a new one fails
@@ -13,14 +14,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Membership, Organisation, Team, User
+from assessments.models import Membership, Organisation, Team, TrainingLead, User
 from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x-pass-12345"
-ROLES = ["anonymous", "practitioner", "other_manager", "admin"]
+ROLES = ["anonymous", "practitioner", "other_manager", "other_lead", "admin"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ PUBLIC_PAGES = [
 #   own      anyone signed in, who sees only their own records there
 #   owner    only the person the object belongs to (Alice)
 #   manager  only a manager of the team in the URL (Mina)
+#   in_charge  the team's managers (Mina), its organisation's training lead (Tess), admins
+#   lead     its organisation's training lead (Tess) and admins
+#   leads    anyone who leads an organisation (each sees their own), and admins
 #   staff    admins only (every admin URL not listed here)
 #   nobody   refused to everyone, admins too
 #   any      answers everyone without an error, and shows nothing
@@ -108,7 +112,8 @@ RULES = {
     # two-factor sign-in but never read the secret (OTP_ADMIN_HIDE_SENSITIVE_DATA).
     "admin:otp_totp_totpdevice_config": "nobody",
     "admin:otp_totp_totpdevice_qrcode": "nobody",
-    "assessments:organisation": "staff",
+    "assessments:organisations": "leads",
+    "assessments:organisation": "lead",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
     # Where signing in lands: a redirect to the person's own team or own progress
     # (tests/assessments/test_teams.py), to sign-in for anyone not signed in.
@@ -129,21 +134,21 @@ RULES = {
     "join": "public",  # the token is the secret: anyone holding it sees the team; joining
     # (POST) needs a sign-in (tests/assessments/test_teams.py)
     "assessments:share": "owner",
-    "assessments:team_report": "manager",
-    "assessments:team_report_csv": "manager",
-    "assessments:team_report_xlsx": "manager",
-    "assessments:team_plan": "manager",
-    "assessments:team_plan_csv": "manager",
-    "assessments:team_plan_xlsx": "manager",
-    "assessments:team_budget": "manager",
-    "assessments:team_budget_csv": "manager",
-    "assessments:team_budget_xlsx": "manager",
-    "assessments:team_budget_pdf": "manager",
-    "assessments:team_plan_pdf": "manager",
-    "assessments:member_assessment": "manager",
+    "assessments:team_report": "in_charge",
+    "assessments:team_report_csv": "in_charge",
+    "assessments:team_report_xlsx": "in_charge",
+    "assessments:team_plan": "in_charge",
+    "assessments:team_plan_csv": "in_charge",
+    "assessments:team_plan_xlsx": "in_charge",
+    "assessments:team_budget": "in_charge",
+    "assessments:team_budget_csv": "in_charge",
+    "assessments:team_budget_xlsx": "in_charge",
+    "assessments:team_budget_pdf": "in_charge",
+    "assessments:team_plan_pdf": "in_charge",
+    "assessments:member_assessment": "in_charge",
     "assessments:review": "manager",
-    "assessments:invite": "manager",
-    "assessments:invite_link": "manager",
+    "assessments:invite": "in_charge",
+    "assessments:invite_link": "in_charge",
 }
 POST_ONLY = {
     "assessments:share",
@@ -168,8 +173,9 @@ def test_every_url_has_a_rule():
 
 @pytest.fixture
 def world(catalogue, django_user_model):
-    """Alice on team North (managed by Mina); Bob on no team; Omar manages team South;
-    Lead is an admin. Managers and the admin have their authenticator."""
+    """Alice on team North (managed by Mina) of Trust A, whose training lead is Tess;
+    Bob on no team; Omar manages team South; Uma leads Trust B; Lead is an admin.
+    Managers, leads and the admin have their authenticator."""
     alice = User.objects.create_user("alice", password=PASSWORD, job_role="health_visitor")
     bob = User.objects.create_user("bob", password=PASSWORD)
     north = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
@@ -181,11 +187,16 @@ def world(catalogue, django_user_model):
     Membership.objects.create(team=south, user=omar, role=Membership.Role.MANAGER)
     Membership.objects.create(team=south, user=bob)
     lead = with_authenticator(User.objects.create_superuser("lead", "l@example.org", PASSWORD))
+    tess = with_authenticator(User.objects.create_user("tess", password=PASSWORD))
+    TrainingLead.objects.create(organisation=north.organisation, user=tess)
+    uma = with_authenticator(User.objects.create_user("uma", password=PASSWORD))
+    TrainingLead.objects.create(organisation=Organisation.named("Trust B"), user=uma)
     invite = create_invite(team=north, manager=mina)
     return {
         "alice": alice,
         "mina": mina,
-        "users": {"practitioner": bob, "other_manager": omar, "admin": lead},
+        "tess": tess,
+        "users": {"practitioner": bob, "other_manager": omar, "other_lead": uma, "admin": lead},
         "north": north,
         "membership": membership,
         "invite": invite,
@@ -197,7 +208,10 @@ def kwargs_for(route: Route, world) -> dict:
     """Arguments that name one of Alice's (or her team's) objects."""
     alice, north = world["alice"], world["north"]
     given = {
-        "pk": world["membership"].pk if route.name == "assessments:share" else north.pk,
+        "pk": {
+            "assessments:share": world["membership"].pk,
+            "assessments:organisation": north.organisation_id,
+        }.get(route.name, north.pk),
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
         "level": 1,
@@ -240,8 +254,14 @@ QUERY = {
 }
 
 
-def allowed_user(rule, world):
-    return {"owner": world["alice"], "manager": world["mina"]}.get(rule)
+ALLOWED = {
+    "owner": ["alice"],
+    "manager": ["mina"],
+    "in_charge": ["mina", "tess"],
+    "lead": ["tess"],
+    "leads": ["tess"],
+}
+ADMINS_TOO = {"staff", "in_charge", "lead", "leads"}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
@@ -259,7 +279,12 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
         ).startswith(sign_in_url)
         if rule == "any":
             assert response.status_code == 302, (role, response.status_code)
-        elif rule == "public" or (rule == "own" and user) or (rule == "staff" and role == "admin"):
+        elif (
+            rule == "public"
+            or (rule == "own" and user)
+            or (rule in ADMINS_TOO and role == "admin")
+            or (rule == "leads" and role == "other_lead")  # sees only their own
+        ):
             assert through, (role, response.status_code, response.get("Location"))
         elif rule == "nobody" and role == "admin":
             assert response.status_code == 403
@@ -268,10 +293,10 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
             assert response["Location"].startswith(sign_in_url), role
         else:
             assert response.status_code == 404, (role, response.status_code)
-    if rule in ("owner", "manager"):
-        response = request(client, route, world, allowed_user(rule, world))
-        assert response.status_code in (200, 302), response.status_code
-        assert not response.get("Location", "").startswith(sign_in_url)
+    for name in ALLOWED.get(rule, []):
+        response = request(client, route, world, world[name])
+        assert response.status_code in (200, 302), (name, response.status_code)
+        assert not response.get("Location", "").startswith(sign_in_url), name
 
 
 def test_admins_can_reset_but_never_read_a_persons_authenticator_secret(client, world):
