@@ -42,3 +42,138 @@ def test_the_migration_carries_each_teams_organisation_over_and_back():
         }
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tally_migration_counts_what_is_already_there(catalogue, team, alice, bob):
+    """Teams with members and ratings before the tallies existed get them on migrating."""
+    from assessments.teams import tallies
+    from tests.assessments.helpers import rate
+
+    rate(alice, {(1, 1): ("achieved", ""), (2, 3): ("achieved", "")})
+    rate(bob, {(1, 1): ("achieved", "")})
+    try:
+        migrate([("assessments", "0010_organisation_records")])
+        migrate([("assessments", "0011_team_tallies")])
+        assert tallies.drift() == []
+        assert tallies.team_counts(team.pk, level=1).achieved == {-1: 2}
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+# Training leads: an organisation's own people in charge of its teams.
+
+from django.urls import reverse  # noqa: E402
+
+from assessments.accounts import two_factor  # noqa: E402
+from assessments.models import Membership, Organisation, Team, TrainingLead, User  # noqa: E402
+from tests.assessments.helpers import rate  # noqa: E402
+from tests.factories import with_authenticator  # noqa: E402
+from tests.queries import count_queries  # noqa: E402
+
+
+@pytest.fixture
+def tess(team):
+    """Tess leads Trust A (Alice's team's organisation); signed in with both factors."""
+    user = with_authenticator(User.objects.create_user("tess", password="x-pass-12345"))
+    TrainingLead.objects.create(organisation=team.organisation, user=user)
+    return user
+
+
+def make_team(name, size, organisation, achieved_domains=()):
+    team = Team.objects.create(name=name, organisation=organisation)
+    for i in range(size):
+        person = User.objects.create_user(f"{name}-{i}")
+        Membership.objects.create(team=team, user=person)
+        rate(person, {(1, d): ("achieved", "") for d in achieved_domains})
+    return team
+
+
+def test_a_lead_sees_statuses_of_their_teams_but_never_evidence_or_reviews(
+    client, team, alice, manager, tess
+):
+    rate(alice, {(1, 1): ("achieved", "Ran the baby-room group")})
+    Membership.objects.filter(user=alice).update(shares_evidence=True)
+    client.force_login(tess)
+    report = client.get(reverse("assessments:team_report", args=[team.pk]))
+    assert report.status_code == 200 and alice.username in report.content.decode()
+    page = client.get(reverse("assessments:member_assessment", args=[team.pk, alice.pk]))
+    text = page.content.decode()
+    assert "Achieved" in text
+    assert "Ran the baby-room group" not in text and "Save review" not in text
+    assert "evidence and reviews stay between the member and this team" in text
+    refused = client.post(
+        reverse("assessments:review", args=[team.pk, alice.pk]), {"comment": "Well done"}
+    )
+    assert refused.status_code == 404
+    client.force_login(manager)  # the team's manager still reads the shared evidence
+    page = client.get(reverse("assessments:member_assessment", args=[team.pk, alice.pk]))
+    assert "Ran the baby-room group" in page.content.decode()
+
+
+def test_a_lead_of_another_organisation_gets_404_on_every_page_of_this_one(client, team, tess):
+    other = with_authenticator(User.objects.create_user("uma", password="x-pass-12345"))
+    TrainingLead.objects.create(organisation=Organisation.named("Trust B"), user=other)
+    client.force_login(other)
+    for url in [
+        reverse("assessments:organisation", args=[team.organisation_id]),
+        reverse("assessments:team_report", args=[team.pk]),
+        reverse("assessments:team_plan", args=[team.pk]),
+        reverse("assessments:team_budget", args=[team.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    listing = client.get(reverse("assessments:organisations"))
+    assert listing.status_code == 302 and listing["Location"].endswith(
+        reverse("assessments:organisation", args=[Organisation.objects.get(name="Trust B").pk])
+    )
+
+
+def test_leads_must_sign_in_with_two_factors_and_land_on_their_organisation(client, team, tess):
+    plain = User.objects.create_user("ulla", password="x-pass-12345")
+    assert not two_factor.required(plain)
+    TrainingLead.objects.create(organisation=team.organisation, user=plain)
+    assert two_factor.required(plain)
+    client.force_login(tess)
+    session = client.session
+    session["imhcf_leads"] = True
+    session.save()
+    start = client.get(reverse("assessments:start"))
+    assert start["Location"] == reverse("assessments:organisations")
+
+
+def test_the_overview_sorts_and_pages_through_teams_and_hides_small_ones(client, tess, team):
+    trust = team.organisation  # North locality: Alice and Bob, 2 members (hidden)
+    make_team("Full marks", 3, trust, achieved_domains=range(1, 8))
+    make_team("Half way", 4, trust, achieved_domains=range(1, 5))
+    make_team("Big and new", 6, trust)
+    client.force_login(tess)
+    url = reverse("assessments:organisation", args=[trust.pk])
+
+    def names(**query):
+        page = client.get(url, {"level": 1, **query})
+        return [row.team.name for row in page.context["overview"].page.object_list]
+
+    assert names() == ["Big and new", "Full marks", "Half way", "North locality"]
+    assert names(sort="size") == ["Big and new", "Half way", "Full marks", "North locality"]
+    assert names(sort="share") == ["Full marks", "Half way", "Big and new", "North locality"]
+    assert names(sort="share_low")[0] == "North locality"  # no figures: never ranked
+    assert names(q="half") == ["Half way"]
+    page = client.get(url, {"level": 1, "sort": "share"}).content.decode()
+    assert page.count("hidden: fewer than 3 members") == 1
+    row = page[page.index("Half way") :]
+    assert "<td>4</td>" in row[:100]
+    assert "<td>100%</td><td>100%</td><td>100%</td><td>100%</td><td>0%</td>" in row[:400]
+
+
+def test_the_overview_pages_teams_with_a_constant_number_of_queries(client, tess, team):
+    client.force_login(tess)
+    url = reverse("assessments:organisation", args=[team.organisation_id])
+    few = count_queries(client, url, data={"sort": "share"})
+    for i in range(30):
+        make_team(f"Team {i:02d}", 3, team.organisation, achieved_domains=[1])
+    many = count_queries(client, url, data={"sort": "share"})
+    second = client.get(url, {"sort": "share", "page": 2})
+    assert len(second.context["overview"].page.object_list) == 31 - 25
+    # session, user, the organisation, domains, competencies, count of teams, a page of
+    # teams, their tallies, the organisation's member places
+    assert few == many == 9
