@@ -3,6 +3,7 @@ from django.urls import path
 from .accounts import views as accounts
 from .plans import views as plans
 from .ratings import views as ratings
+from .teams import staff_views as staff
 from .teams import views as teams
 
 app_name = "assessments"
@@ -28,6 +29,20 @@ urlpatterns = [
     path("teams/", teams.teams, name="teams"),
     path("organisations/", teams.organisations, name="organisations"),
     path("organisations/<int:pk>/", teams.organisation, name="organisation"),
+    path("organisations/<int:pk>/teams/new/", staff.new_team, name="new_team"),
+    path("organisations/<int:pk>/import/", staff.staff_import, name="staff_import"),
+    path(
+        "organisations/<int:pk>/import/confirm/",
+        staff.staff_import_confirm,
+        name="staff_import_confirm",
+    ),
+    path(
+        "organisations/<int:pk>/import/template.<str:kind>",
+        staff.staff_import_template,
+        name="staff_import_template",
+    ),
+    path("teams/<int:pk>/people/", staff.people, name="people"),
+    path("teams/<int:pk>/people/<int:member_id>/", staff.change_person, name="change_person"),
     path("teams/<int:pk>/", teams.team_report, name="team_report"),
     path("teams/<int:pk>/report.csv", teams.team_report_csv, name="team_report_csv"),
     path("teams/<int:pk>/report.xlsx", teams.team_report_xlsx, name="team_report_xlsx"),

@@ -84,7 +84,7 @@ class ImportResult:
 def import_wording(name: str, content: bytes) -> ImportResult:
     """Check and then import one file. `name` decides the format (.csv or .xlsx)
     and appears in every message. Raises ImportProblem listing what is wrong."""
-    table = _read_table(name, content)
+    table = read_table(name, content)
     rows = _parse_rows(name, table)
     _check_against_framework(name, rows)
     return _write(name, rows)
@@ -93,16 +93,25 @@ def import_wording(name: str, content: bytes) -> ImportResult:
 # Phase 1: read and check ----------------------------------------------------------
 
 
-def _capped(name: str, rows) -> list[list]:
+def _capped(name: str, rows, max_rows: int, too_many: str) -> list[list]:
     table = []
     for row in rows:
-        if len(table) > MAX_ROWS:
-            raise ImportProblem([f"{name}: {TOO_MANY_ROWS}"])
+        if len(table) > max_rows:
+            raise ImportProblem([f"{name}: {too_many}"])
         table.append(row)
     return table
 
 
-def _read_table(name: str, content: bytes) -> list[list[str]]:
+def read_table(
+    name: str,
+    content: bytes,
+    *,
+    max_cols: int = len(COLUMNS) * 2,
+    max_rows: int = MAX_ROWS,
+    too_many: str = TOO_MANY_ROWS,
+) -> list[list[str]]:
+    """A CSV (UTF-8) or XLSX file's first sheet as rows of text, refused whole (with
+    ImportProblem) when too large, too long or unreadable. Also reads staff imports."""
     if len(content) > MAX_BYTES:
         raise ImportProblem([f"{name}: larger than {MAX_BYTES // 1024 // 1024} MB"])
     suffix = Path(name).suffix.lower()
@@ -111,15 +120,18 @@ def _read_table(name: str, content: bytes) -> list[list[str]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportProblem([f"{name}: not UTF-8 text (save the CSV as UTF-8)"]) from exc
-        return _capped(name, csv.reader(io.StringIO(text)))
+        return _capped(name, csv.reader(io.StringIO(text)), max_rows, too_many)
     if suffix == ".xlsx":
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             sheet = book.worksheets[0]
             # Rows are read lazily and counted: a declared million rows stops at MAX_ROWS.
-            rows = sheet.iter_rows(values_only=True, max_col=len(COLUMNS) * 2)
+            rows = sheet.iter_rows(values_only=True, max_col=max_cols)
             table = _capped(
-                name, (["" if cell is None else _cell_text(cell) for cell in row] for row in rows)
+                name,
+                (["" if cell is None else _cell_text(cell) for cell in row] for row in rows),
+                max_rows,
+                too_many,
             )
             book.close()
         except ImportProblem:

@@ -61,6 +61,8 @@ TEAM_PAGES = [
     "/me/organisations/",
     "/me/organisations/{org}/",
     "/me/organisations/{org}/?sort=share&level=2&q=north",
+    "/me/organisations/{org}/import/",
+    "/me/teams/{team}/people/",
 ]
 
 
@@ -80,4 +82,7 @@ def test_team_pages_render_without_touching_the_database(
     manager.is_staff = True  # sees the organisation overview too
     manager.save()
     client.force_login(manager)
-    assert client.get(url.format(team=team.pk, alice=alice.pk, org=team.organisation_id)).status_code == 200
+    assert (
+        client.get(url.format(team=team.pk, alice=alice.pk, org=team.organisation_id)).status_code
+        == 200
+    )

@@ -1,6 +1,7 @@
 """The practitioner's account: profile, sharing, joining a team, export, deletion, sign-up."""
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
@@ -83,9 +84,11 @@ def join(request, token):
     invite, problem = team_services.invite_for_link(token)
     context = {
         "team": invite.team if invite and not problem else None,
+        "invite": invite if invite and not problem else None,
         "problem": problem,
         "next": request.get_full_path(),
-        "signup_open": settings.IMHCF_SIGNUP_OPEN,
+        # A usable invitation lets its person make an account even when sign-up is closed.
+        "signup_open": settings.IMHCF_SIGNUP_OPEN or (invite is not None and not problem),
     }
     return render(request, "assessments/join.html", context)
 
@@ -210,20 +213,55 @@ def change_password(request):
     return render(request, "registration/password_change_form.html", {"form": form})
 
 
+def _invitation_in(after: str):
+    """The usable invitation a sign-up came from (its join link is `next`), or None."""
+    try:
+        match = resolve(urlsplit(after).path) if after else None
+    except Resolver404:
+        return None
+    if match is None or match.url_name != "join":
+        return None
+    invite, problem = team_services.invite_for_link(match.kwargs["token"])
+    return None if problem else invite
+
+
+def _invited_initial(invite) -> dict:
+    """What an addressed invitation (a staff import) already says about the person."""
+    if invite is None or not invite.email:
+        return {}
+    first, _, last = invite.name.partition(" ")
+    return {
+        "email": invite.email,
+        "first_name": first,
+        "last_name": last,
+        "job_role": invite.job_role,
+    }
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    """Self sign-up, when the site allows it (IMHCF_SIGNUP_OPEN)."""
-    if not settings.IMHCF_SIGNUP_OPEN:
-        raise Http404("Sign-up is closed")
-    if request.user.is_authenticated:
-        return redirect("assessments:dashboard")
-    form = SignUpForm(request.POST or None)
+    """Self sign-up, when the site allows it (IMHCF_SIGNUP_OPEN), or from a usable
+    invitation whatever that setting (a lead's staff import invites people by e-mail).
+    An invitation sent to an address is for an account with that address."""
     after = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         after, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         after = ""
+    invite = _invitation_in(after)
+    if not settings.IMHCF_SIGNUP_OPEN and invite is None:
+        raise Http404("Sign-up is closed")
+    if request.user.is_authenticated:
+        return redirect("assessments:dashboard")
+    form = SignUpForm(request.POST or None, initial=_invited_initial(invite))
+    if request.method == "POST" and form.is_valid() and invite is not None and invite.email:
+        if form.cleaned_data["email"].casefold() != invite.email.casefold():
+            form.add_error(
+                "email",
+                f"This invitation was sent to {invite.email}: use that address here "
+                "(you can change it later, on your profile).",
+            )
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -158,6 +158,10 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} – {self.team} ({self.get_role_display()})"
 
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Membership.Role.MANAGER
+
 
 class Review(models.Model):
     """A manager's comment on a member's shared assessment, optionally a sign-off.
@@ -230,4 +234,15 @@ class Invite(models.Model):
             return "This invitation link has already been used."
         if self.expires_at <= now:
             return "This invitation link has expired; ask your manager for a new one."
+        return ""
+
+    def problem_for(self, user) -> str:
+        """Why `user` may not use this invitation ("" if they may): one sent to an
+        address is for the account with that address, so a forwarded link does not
+        let someone else in (or make them a manager)."""
+        if self.email and self.email.casefold() != (user.email or "").casefold():
+            return (
+                f"This invitation was sent to {self.email}. Sign in with the account that "
+                "uses that address, or create one with it."
+            )
         return ""

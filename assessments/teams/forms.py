@@ -115,3 +115,55 @@ class OverviewForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class StaffImportForm(forms.Form):
+    """A staff list to import; its rows are checked by teams.importing.parse, and every
+    problem is shown beside this field."""
+
+    file = forms.FileField(
+        label="Staff list (.csv or .xlsx)",
+        help_text="Columns: name, email, job role, team, manager (yes or no). "
+        "Start from the template below.",
+    )
+
+    def clean_file(self):
+        from catalogue.importing import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Use a .csv or .xlsx file.", code="bad_type")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; split it.",
+                code="too_large",
+            )
+        return upload
+
+
+class TeamNameForm(forms.Form):
+    """A new team's name, unique within its organisation."""
+
+    name = forms.CharField(label="New team's name", max_length=200, help_text="e.g. East locality")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        from ..models import Team
+
+        if Team.objects.filter(organisation=self.organisation, name__iexact=name).exists():
+            raise forms.ValidationError(
+                f"{self.organisation} already has a team called {name}.", code="taken"
+            )
+        return name
+
+
+class InviteForm(forms.Form):
+    """Whom an invitation makes of its user: a member, or (leads only) a manager."""
+
+    role = forms.ChoiceField(
+        label="Invite as", choices=[("member", "Member"), ("manager", "Manager")], initial="member"
+    )

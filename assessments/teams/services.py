@@ -1,12 +1,15 @@
-"""Writes with rules for teams: a manager's review or sign-off, and invitations."""
+"""Writes with rules for teams: a manager's review or sign-off, invitations (made and
+e-mailed), and a training lead's changes to who is on a team."""
 
 from datetime import timedelta
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import access
-from ..models import INVITE_DAYS, Invite, Membership, Rating, Review, Team, User
+from ..models import INVITE_DAYS, Invite, Membership, Organisation, Rating, Review, Team, User
 
 
 class NotShared(Exception):
@@ -43,11 +46,62 @@ def review_assessment(
     )
 
 
-def create_invite(*, team: Team, manager: User | None) -> Invite:
-    """A fresh single-use invite to `team`, valid for INVITE_DAYS days."""
+def create_invite(
+    *,
+    team: Team,
+    manager: User | None,
+    role: str = Membership.Role.MEMBER,
+    email: str = "",
+    name: str = "",
+    job_role: str = "",
+) -> Invite:
+    """A fresh single-use invite to `team` (as a member or a manager), valid for
+    INVITE_DAYS days; `email`, `name` and `job_role` when it is e-mailed to someone."""
     return Invite.objects.create(
-        team=team, created_by=manager, expires_at=timezone.now() + timedelta(days=INVITE_DAYS)
+        team=team,
+        created_by=manager,
+        expires_at=timezone.now() + timedelta(days=INVITE_DAYS),
+        role=role,
+        email=email,
+        name=name,
+        job_role=job_role,
     )
+
+
+def send_invitation(invite: Invite, link: str) -> None:
+    """E-mail an addressed invitation (Django's mail backend; raises if it fails)."""
+    role = "one of its managers" if invite.role == Membership.Role.MANAGER else "a member"
+    body = render_to_string(
+        "assessments/invitation_email.txt",
+        {"invite": invite, "link": link, "role": role, "invite_days": INVITE_DAYS},
+    )
+    send_mail(
+        f"Invitation to join {invite.team.name} ({invite.team.organisation})",
+        body,
+        None,
+        [invite.email],
+    )
+
+
+@transaction.atomic
+def create_team(*, organisation: Organisation, name: str) -> Team:
+    """A new team of `organisation` (the caller leads it)."""
+    return Team.objects.create(organisation=organisation, name=name)
+
+
+@transaction.atomic
+def set_role(*, membership: Membership, role: str) -> Membership:
+    """Make a member one of the team's managers, or a manager a member again."""
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_from_team(*, membership: Membership) -> None:
+    """Take a person off a team. Their own assessment is theirs and stays; the team's
+    reviews of it stay with the team."""
+    membership.delete()
 
 
 class InviteProblem(Exception):
@@ -72,10 +126,15 @@ def accept_invite(*, token: str, user: User) -> tuple[Membership, bool]:
     invite = Invite.objects.select_for_update().select_related("team").filter(token=token).first()
     if invite is None:
         raise InviteProblem(NOT_VALID)
-    problem = invite.problem(timezone.now())
+    problem = invite.problem(timezone.now()) or invite.problem_for(user)
     if problem:
         raise InviteProblem(problem)
-    membership, created = Membership.objects.get_or_create(team=invite.team, user=user)
+    membership, created = Membership.objects.get_or_create(
+        team=invite.team, user=user, defaults={"role": invite.role}
+    )
+    if not created and invite.role == Membership.Role.MANAGER and not membership.is_manager:
+        membership.role = invite.role  # invited to manage a team they were a member of
+        membership.save(update_fields=["role"])
     invite.used_by, invite.used_at = user, timezone.now()
     invite.save(update_fields=["used_by", "used_at"])
     return membership, created

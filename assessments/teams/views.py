@@ -20,7 +20,14 @@ from ..plans.offers import read_offers
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
 from .budget_plan import team_budget
-from .forms import OverviewForm, ReviewForm, TeamBudgetForm, TeamReportForm
+from .forms import (
+    InviteForm,
+    OverviewForm,
+    ReviewForm,
+    TeamBudgetForm,
+    TeamNameForm,
+    TeamReportForm,
+)
 from .team_plan import team_plan as build_team_plan
 
 
@@ -311,9 +318,13 @@ def team_budget_xlsx(request, pk):
 
 @require_http_methods(["POST"])
 def invite(request, pk):
-    """A manager makes a single-use invitation link to the team."""
+    """A manager or lead makes a single-use invitation link to the team (a lead may make
+    one for a manager)."""
     team = access.team_in_charge(request, pk)
-    made = services.create_invite(team=team, manager=request.user)
+    form = InviteForm(request.POST)
+    # Only a lead (or admin) brings in managers; a manager's invitations make members.
+    role = form.cleaned_data["role"] if form.is_valid() and team.led else "member"
+    made = services.create_invite(team=team, manager=request.user, role=role)
     return redirect("assessments:invite_link", pk=team.pk, invite_id=made.pk)
 
 
@@ -381,5 +392,6 @@ def organisation(request, pk):
         "domains": framework.domains,
         "min_group": reports.MIN_GROUP,
         "query": query.urlencode(),
+        "team_form": TeamNameForm(organisation=found),
     }
     return render(request, "assessments/organisation.html", context)

@@ -114,6 +114,12 @@ RULES = {
     "admin:otp_totp_totpdevice_qrcode": "nobody",
     "assessments:organisations": "leads",
     "assessments:organisation": "lead",
+    "assessments:new_team": "lead",
+    "assessments:staff_import": "lead",
+    "assessments:staff_import_confirm": "lead",
+    "assessments:staff_import_template": "lead",
+    "assessments:people": "lead",
+    "assessments:change_person": "lead",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
     # Where signing in lands: a redirect to the person's own team or own progress
     # (tests/assessments/test_teams.py), to sign-in for anyone not signed in.
@@ -152,6 +158,9 @@ RULES = {
 }
 POST_ONLY = {
     "assessments:share",
+    "assessments:new_team",
+    "assessments:staff_import_confirm",
+    "assessments:change_person",
     "assessments:review",
     "assessments:invite",
     "logout",
@@ -208,10 +217,11 @@ def kwargs_for(route: Route, world) -> dict:
     """Arguments that name one of Alice's (or her team's) objects."""
     alice, north = world["alice"], world["north"]
     given = {
-        "pk": {
-            "assessments:share": world["membership"].pk,
-            "assessments:organisation": north.organisation_id,
-        }.get(route.name, north.pk),
+        "pk": world["membership"].pk
+        if route.name == "assessments:share"
+        else north.organisation_id
+        if route.route.startswith("me/organisations/")
+        else north.pk,
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
         "level": 1,

@@ -1,0 +1,197 @@
+"""A training lead's pages (admins' too): who is on a team and in what role, new teams,
+invitations as member or manager, and the staff import. Every page comes through
+access.organisation or access.led_team, so another organisation's lead gets 404."""
+
+import hashlib
+import json
+import smtplib
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from catalogue.importing import ImportProblem
+
+from .. import access
+from ..accounts import audit
+from ..models import INVITE_DAYS, Invite, Membership
+from . import importing, services
+from .forms import InviteForm, StaffImportForm, TeamNameForm
+
+PEOPLE_PER_PAGE = 50
+IMPORT = "imhcf_staff_import"  # the checked rows between preview and confirmation
+
+
+def _link(request, invite: Invite) -> str:
+    return request.build_absolute_uri(reverse("join", args=[invite.token]))
+
+
+@require_GET
+def people(request, pk):
+    """Who is on the team, as member or manager, a page at a time; the open invitations;
+    and forms to change a role, take someone off, or invite someone."""
+    team = access.led_team(request, pk)
+    paginator = Paginator(
+        Membership.objects.filter(team=team).select_related("user").in_member_order(),
+        PEOPLE_PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    open_invites = list(
+        Invite.objects.filter(team=team, used_at__isnull=True).order_by("-created_at")[:50]
+    )
+    context = {
+        "team": team,
+        "page": page,
+        "invites": open_invites,
+        "invite_form": InviteForm(),
+        "invite_days": INVITE_DAYS,
+        "now": timezone.now(),
+    }
+    return render(request, "assessments/people.html", context)
+
+
+@require_http_methods(["POST"])
+def change_person(request, pk, member_id):
+    """Make someone a manager or a member, or take them off the team."""
+    team = access.led_team(request, pk)
+    membership = Membership.objects.select_related("user").filter(team=team, user_id=member_id)
+    membership = membership.first()
+    if membership is None:
+        audit.event("access.refused", request, object=f"team:{team.pk}/person:{member_id}")
+        raise Http404("Not found")
+    action = request.POST.get("action")
+    name = membership.user.display_name
+    if action == "remove":
+        services.remove_from_team(membership=membership)
+        messages.success(
+            request, f"{name} is no longer on {team.name}; their assessment is theirs."
+        )
+    elif action in Membership.Role.values:
+        services.set_role(membership=membership, role=action)
+        messages.success(request, f"{name} is now a {Membership.Role(action).label.lower()}.")
+    else:
+        messages.error(request, "Choose what to change.")
+    audit.event("team.person_changed", request, team=team.pk, person=member_id, action=action)
+    return redirect("assessments:people", pk=team.pk)
+
+
+@require_http_methods(["POST"])
+def new_team(request, pk):
+    """A new team in the organisation; its people come by invitation or import."""
+    organisation = access.organisation(request, pk)
+    form = TeamNameForm(request.POST, organisation=organisation)
+    if not form.is_valid():
+        messages.error(request, form.errors["name"][0])
+        return redirect("assessments:organisation", pk=organisation.pk)
+    team = services.create_team(organisation=organisation, name=form.cleaned_data["name"])
+    audit.event("team.created", request, team=team.pk)
+    messages.success(request, f"{team.name} is ready: invite its people.")
+    return redirect("assessments:people", pk=team.pk)
+
+
+def _digest(rows: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:32]
+
+
+@require_http_methods(["GET", "POST"])
+def staff_import(request, pk):
+    """Upload a staff list: every problem named by row and field beside the field, or a
+    preview of what confirming would do. Nothing is written here."""
+    organisation = access.organisation(request, pk)
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    steps = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = importing.parse(upload.name, upload.read())
+            except ImportProblem as problem:
+                for error in problem.errors:
+                    form.add_error("file", error)
+            else:
+                steps = importing.plan(organisation, rows)
+                data = importing.to_session(rows)
+                request.session[IMPORT] = {
+                    "organisation": organisation.pk,
+                    "digest": _digest(data),
+                    "rows": data,
+                    "file": upload.name,
+                }
+        if steps is None:
+            status = 400
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "steps": steps,
+        "digest": request.session.get(IMPORT, {}).get("digest") if steps else "",
+        "invites": sum(step.invite for step in steps or []),
+        "new_teams": sum(step.new_team for step in steps or []),
+        "unchanged": sum(not step.invite for step in steps or []),
+        "columns": importing.COLUMNS,
+    }
+    return render(request, "assessments/staff_import.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+def staff_import_confirm(request, pk):
+    """Write the previewed import (all or nothing), then e-mail each invitation; one that
+    cannot be sent is listed with its link to send another way."""
+    organisation = access.organisation(request, pk)
+    kept = request.session.get(IMPORT)
+    if (
+        not kept
+        or kept["organisation"] != organisation.pk
+        or kept["digest"] != request.POST.get("digest")
+    ):
+        messages.error(request, "That preview is no longer current: upload the file again.")
+        return redirect("assessments:staff_import", pk=organisation.pk)
+    done = importing.apply(organisation, importing.from_session(kept["rows"]), lead=request.user)
+    del request.session[IMPORT]
+    sent, failed = [], []
+    for invite in done.invites:
+        try:
+            services.send_invitation(invite, _link(request, invite))
+        except (smtplib.SMTPException, OSError):
+            failed.append(invite)
+        else:
+            sent.append(invite)
+    audit.event(
+        "staff.imported",
+        request,
+        organisation=organisation.pk,
+        invites=len(done.invites),
+        teams=len(done.teams),
+        unsent=len(failed),
+    )
+    context = {
+        "organisation": organisation,
+        "done": done,
+        "sent": sent,
+        "failed": [(invite, _link(request, invite)) for invite in failed],
+        "file": kept["file"],
+        "invite_days": INVITE_DAYS,
+    }
+    return render(request, "assessments/staff_import_done.html", context)
+
+
+@require_GET
+def staff_import_template(request, pk, kind):
+    """The staff list template (header and two example rows), as CSV or XLSX."""
+    access.organisation(request, pk)
+    if kind == "csv":
+        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+    elif kind == "xlsx":
+        response = HttpResponse(
+            importing.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("No such template")
+    response["Content-Disposition"] = f'attachment; filename="imhcf-staff-template.{kind}"'
+    return response
