@@ -4,11 +4,13 @@ from django.db.models import Count
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from catalogue.admin import LabelledInline
+
 from .accounts import audit
-from .models import Membership, Organisation, Team, User
+from .models import Membership, Organisation, Team, TrainingLead, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -41,10 +43,21 @@ class ImhcfUserAdmin(UserAdmin):
         self.message_user(request, f"Signed out everywhere: {queryset.count()} person(s).")
 
 
+class TrainingLeadInline(LabelledInline):
+    model = TrainingLead
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "training lead"
+    verbose_name_plural = "Training leads (run this organisation's teams in the app)"
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "team_count"]
     search_fields = ["name"]
+    inlines = [TrainingLeadInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(teams_n=Count("teams"))

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.models import JobRole, Membership, Organisation, Status, Team
+from assessments.models import JobRole, Membership, Organisation, Status, Team, TrainingLead
 
 from ...items import load_framework
 from ...ops.demo import build_demo_team
@@ -33,6 +33,12 @@ DEMO_USERS = [
         "mina",
         "Manager of the demo team",
         {"first_name": "Mina", "last_name": "Shah", "job_role": JobRole.SPECIALIST_HV},
+        {},
+    ),
+    (
+        "tess",
+        "Training lead of Demo NHS Trust",
+        {"first_name": "Tess", "last_name": "Morgan", "job_role": JobRole.OTHER},
         {},
     ),
     (
@@ -87,6 +93,9 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 team=team, user=User.objects.get(username=username), defaults={"role": role}
             )
+        TrainingLead.objects.get_or_create(
+            organisation=team.organisation, user=User.objects.get(username="tess")
+        )
         if members:
             if members < 0:
                 raise CommandError("--members must be 0 or more")
@@ -95,6 +104,7 @@ class Command(BaseCommand):
             )
             lines.append(f"  Team '{big.name}': {members} rated members, managed by mina")
         lines.append(
-            "  lead and mina set up two-factor sign-in (any authenticator app) at first sign-in."
+            "  lead, tess and mina set up two-factor sign-in (any authenticator app) at first "
+            "sign-in."
         )
         self.stdout.write("Demo accounts (local use only):\n" + "\n".join(lines))

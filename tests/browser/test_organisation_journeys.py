@@ -1,0 +1,107 @@
+"""A training lead in a real Chromium, at desktop and phone size with axe-core: she
+imports 40 staff into two teams of her trust, sees what will happen, sends the
+invitations, and sees only her trust; another trust's lead gets 404 on every page of it."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from assessments.models import Invite, Membership, Organisation, Team, TrainingLead, User
+from tests.assessments.helpers import rate
+from tests.browser.helpers import PASSWORD, sign_in
+from tests.factories import with_authenticator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def trusts():
+    """Trust A: North locality, three members who achieved Domain 1; Tess leads it.
+    Trust B: West locality; Uma leads it."""
+    trust_a, trust_b = Organisation.named("Trust A"), Organisation.named("Trust B")
+    north = Team.objects.create(name="North locality", organisation=trust_a)
+    for i in range(3):
+        member = User.objects.create_user(f"n{i}", first_name="North", last_name=f"Member {i}")
+        Membership.objects.create(team=north, user=member)
+        rate(member, {(1, 1): ("achieved", "")})
+    Team.objects.create(name="West locality", organisation=trust_b)
+    tess = with_authenticator(User.objects.create_user("tess", "tess@a.example", PASSWORD))
+    TrainingLead.objects.create(organisation=trust_a, user=tess)
+    uma = with_authenticator(User.objects.create_user("uma", "uma@b.example", PASSWORD))
+    TrainingLead.objects.create(organisation=trust_b, user=uma)
+    return trust_a, north, tess, uma
+
+
+def staff_list() -> bytes:
+    rows = ["name,email,job role,team,manager"] + [
+        f"Person {i},person{i}@trust-a.example,"
+        f"{'Health visitor' if i % 2 else 'Early years practitioner'},"
+        f"{'North locality' if i < 20 else 'Baby room'},{'yes' if i == 20 else 'no'}"
+        for i in range(40)
+    ]
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_training_lead_imports_forty_staff_into_two_teams_and_sees_only_her_trust(
+    page, site, width, assert_accessible
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    trust_a, north, tess, _ = trusts()
+    sign_in(page, site, "tess", device=tess.otp_device)
+    expect(page.get_by_role("heading", name="Trust A", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="North locality")).to_be_visible()
+    expect(page.get_by_text("West locality")).to_have_count(0)
+    expect(page.get_by_text("Trust B")).to_have_count(0)
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    page.get_by_role("link", name="Import staff from a spreadsheet").click()
+    page.get_by_label("Staff list (.csv or .xlsx)").set_input_files(
+        {"name": "trust-a-staff.csv", "mimeType": "text/csv", "buffer": staff_list()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_test_id("import-plan")).to_contain_text(
+        "40 rows: 40 invitations to e-mail, 1 new team to make"
+    )
+    assert Invite.objects.count() == 0  # nothing written before she confirms
+    assert_accessible(page)
+    page.get_by_role("button", name="Make 1 new team and send 40 invitations").click()
+    expect(page.get_by_test_id("import-summary")).to_contain_text(
+        "40 invitations e-mailed; 1 new team (Baby room)"
+    )
+    assert_accessible(page)
+    assert len(mail.outbox) == 40
+    assert Invite.objects.filter(team=north).count() == 20
+
+    page.get_by_role("link", name="Back to Trust A").click()
+    page.get_by_role("link", name="Baby room").click()
+    page.get_by_role("link", name="People and invitations").click()
+    expect(page.get_by_role("heading", name="People on Baby room")).to_be_visible()
+    expect(page.get_by_text("Person 20 (person20@trust-a.example), as manager")).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # The same file again sends nothing.
+    page.goto(site + reverse("assessments:staff_import", args=[trust_a.pk]))
+    page.get_by_label("Staff list (.csv or .xlsx)").set_input_files(
+        {"name": "trust-a-staff.csv", "mimeType": "text/csv", "buffer": staff_list()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("there is nothing to do")).to_be_visible()
+
+
+def test_another_trusts_lead_gets_404_on_every_page_of_this_one(page, site):
+    trust_a, north, _, uma = trusts()
+    sign_in(page, site, "uma", device=uma.otp_device)
+    expect(page.get_by_role("heading", name="Trust B", exact=True)).to_be_visible()
+    member = Membership.objects.filter(team=north).first()
+    for url in [
+        reverse("assessments:organisation", args=[trust_a.pk]),
+        reverse("assessments:staff_import", args=[trust_a.pk]),
+        reverse("assessments:team_report", args=[north.pk]),
+        reverse("assessments:team_plan", args=[north.pk]),
+        reverse("assessments:people", args=[north.pk]),
+        reverse("assessments:member_assessment", args=[north.pk, member.user_id]),
+    ]:
+        assert page.goto(site + url).status == 404, url
