@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt chromium check pytest bench loadtest faults backup restore clean
+.PHONY: help run serve test lint fmt chromium check pytest bench scale loadtest faults backup restore clean
 
 .venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
 	$(PY) -m venv .venv
@@ -56,6 +56,9 @@ pytest: .venv/done  ## the whole pytest suite (DATABASE_URL picks the database)
 
 bench: .venv/done  ## page timings as ratios to a bare view, on a full-size framework
 	$(BIN)/python bench/run.py
+
+scale: .venv/done  ## organisation pages at 10,000 and 105,000 practitioners on PostgreSQL (built once, kept)
+	$(BIN)/python bench/scale.py
 
 loadtest: .venv/done  ## 50 users for 60 s on gunicorn (2 workers) and PostgreSQL, then the bare view
 	$(BIN)/python loadtest/run.py $(LOAD_ARGS)

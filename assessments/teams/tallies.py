@@ -103,6 +103,22 @@ def drift() -> list[str]:
     return lines
 
 
+# The full count as one statement (the migration's first count is the same), so the
+# database does it in one pass: 20 million ratings take about a minute on PostgreSQL.
+RECOUNT = """
+INSERT INTO assessments_teamtally (team_id, job_role, level, ref, people)
+SELECT m.team_id, u.job_role, 0, 0, COUNT(*) FROM assessments_membership m
+JOIN assessments_user u ON u.id = m.user_id WHERE m.role = 'member'
+GROUP BY m.team_id, u.job_role
+UNION ALL
+SELECT m.team_id, u.job_role, r.level_id, COALESCE(r.competency_id, -r.domain_id), COUNT(*)
+FROM assessments_membership m JOIN assessments_user u ON u.id = m.user_id
+JOIN assessments_rating r ON r.user_id = m.user_id
+WHERE m.role = 'member' AND r.status = 'achieved'
+GROUP BY m.team_id, u.job_role, r.level_id, COALESCE(r.competency_id, -r.domain_id)
+"""
+
+
 @transaction.atomic
 def recount() -> int:
     """Rebuild every tally from memberships and ratings; returns the rows written.
@@ -110,12 +126,9 @@ def recount() -> int:
     taken at BEGIN."""
     _hold_writes()
     TeamTally.objects.all().delete()
-    rows = [
-        TeamTally(team_id=team_id, job_role=job_role, level=level, ref=ref, people=n)
-        for (team_id, job_role, level, ref), n in counted().items()
-    ]
-    TeamTally.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(RECOUNT)
+    return TeamTally.objects.count()
 
 
 def _hold_writes() -> None:
