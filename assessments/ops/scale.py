@@ -12,10 +12,18 @@ from ..teams import tallies
 
 PREFIX = "Scale team "
 BIG = "Scale team big"
-COUNT_TO = "WITH RECURSIVE seq(n) AS (SELECT %s UNION ALL SELECT n + 1 FROM seq WHERE n < %s) "
 # Triggers that keep the tallies, switched off for a bulk load on PostgreSQL (each
 # row's upsert would make it hours); the tallies are then recounted in one statement.
-TRIGGERS = ("assessments_rating", "assessments_membership")
+SWITCH_TRIGGERS = {
+    False: [
+        "ALTER TABLE assessments_rating DISABLE TRIGGER USER",
+        "ALTER TABLE assessments_membership DISABLE TRIGGER USER",
+    ],
+    True: [
+        "ALTER TABLE assessments_rating ENABLE TRIGGER USER",
+        "ALTER TABLE assessments_membership ENABLE TRIGGER USER",
+    ],
+}
 
 
 def people(organisation: Organisation) -> int:
@@ -43,8 +51,8 @@ def build(organisation: Organisation, *, teams: int, big: int, per_team: int = 5
             # Foreign keys are checked at once, not at commit: a table with checks still
             # pending cannot have its triggers switched.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table in TRIGGERS:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            for statement in SWITCH_TRIGGERS[False]:
+                cursor.execute(statement)
         tag = f"o{organisation.pk}-"
         if start <= teams:
             _people(cursor, tag, "Scale", (start - 1) * per_team + 1, teams * per_team)
@@ -54,10 +62,10 @@ def build(organisation: Organisation, *, teams: int, big: int, per_team: int = 5
             "INSERT INTO assessments_membership (team_id, user_id, role, shares_evidence)"
             " SELECT t.id, u.id, 'member', FALSE FROM assessments_user u"
             " JOIN assessments_team t ON t.organisation_id = %s AND t.name = CASE"
-            f" WHEN u.first_name = 'Big' THEN '{BIG}' ELSE '{PREFIX}' ||"
+            " WHEN u.first_name = 'Big' THEN %s ELSE %s ||"
             " CAST((CAST(u.last_name AS INTEGER) - 1) / %s + 1 AS TEXT) END"
             " WHERE u.id > %s AND u.username LIKE %s",
-            [organisation.pk, per_team, before, tag + "%"],
+            [organisation.pk, BIG, PREFIX, per_team, before, tag + "%"],
         )
         cursor.execute(
             "INSERT INTO assessments_rating"
@@ -72,8 +80,8 @@ def build(organisation: Organisation, *, teams: int, big: int, per_team: int = 5
             [before, tag + "%"],
         )
         if bulk:
-            for table in TRIGGERS:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            for statement in SWITCH_TRIGGERS[True]:
+                cursor.execute(statement)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     if bulk:
         tallies.recount()
@@ -83,7 +91,8 @@ def build(organisation: Organisation, *, teams: int, big: int, per_team: int = 5
 
 def _people(cursor, tag: str, kind: str, first: int, last: int) -> None:
     cursor.execute(
-        COUNT_TO + "INSERT INTO assessments_user (password, is_superuser, username, first_name,"
+        "WITH RECURSIVE seq(n) AS (SELECT %s UNION ALL SELECT n + 1 FROM seq WHERE n < %s)"
+        " INSERT INTO assessments_user (password, is_superuser, username, first_name,"
         " last_name, email, is_staff, is_active, date_joined, job_role, session_stamp)"
         " SELECT '!', FALSE, %s || CAST(n AS TEXT), %s, CAST(n AS TEXT), '', FALSE, TRUE,"
         " CURRENT_TIMESTAMP, CASE n %% 4 WHEN 0 THEN 'health_visitor' WHEN 1 THEN 'midwife'"
