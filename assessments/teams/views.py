@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from imhcf.routers import replica_reads
+
 from .. import access, downloads
 from ..accounts import audit
 from ..accounts.middleware import LEADS, MANAGES
@@ -69,14 +71,15 @@ def team_report(request, pk):
     team = access.team_in_charge(request, pk)
     framework = load_framework()
     form, filters, level, _ = _report_filters(request, framework)
-    report = reports.team_report(
-        team,
-        framework,
-        level=level,
-        domain=filters.get("domain"),
-        job_role=filters.get("job_role", ""),
-        page=request.GET.get("page"),
-    )
+    with replica_reads():
+        report = reports.team_report(
+            team,
+            framework,
+            level=level,
+            domain=filters.get("domain"),
+            job_role=filters.get("job_role", ""),
+            page=request.GET.get("page"),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -209,7 +212,8 @@ def _team_plan(request, pk):
     team = access.team_in_charge(request, pk)
     framework = load_framework()
     form, _, level, _ = _report_filters(request, framework)
-    plan = build_team_plan(team, framework, read_offers(), level=level)
+    with replica_reads():
+        plan = build_team_plan(team, framework, read_offers(), level=level)
     return team, form, plan
 
 
@@ -375,14 +379,15 @@ def organisation(request, pk):
     framework = load_framework()
     form = OverviewForm(request.GET or None)
     filters = form.filters()
-    overview = reports.organisation_overview(
-        found,
-        framework,
-        level=filters.get("level") or 1,
-        sort=filters.get("sort", "name"),
-        search=filters.get("q", ""),
-        page=request.GET.get("page"),
-    )
+    with replica_reads():
+        overview = reports.organisation_overview(
+            found,
+            framework,
+            level=filters.get("level") or 1,
+            sort=filters.get("sort", "name"),
+            search=filters.get("q", ""),
+            page=request.GET.get("page"),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
