@@ -112,6 +112,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DJANGO_DB_PGBOUNCER", False):
+    # Behind PgBouncer in transaction pooling: no persistent connections, and no
+    # server-side cursors (the heat-map export streams with .iterator()), which a pooled
+    # connection cannot keep between transactions.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at BEGIN so two concurrent saves queue up instead of
     # one failing with "database is locked" half-way through.
@@ -129,6 +135,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    for key in ("CONN_MAX_AGE", "DISABLE_SERVER_SIDE_CURSORS"):
+        if key in DATABASES["default"]:
+            DATABASES["replica"][key] = DATABASES["default"][key]
 DATABASE_ROUTERS = ["imhcf.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -68,3 +68,25 @@ def test_the_team_report_reads_its_figures_from_the_replica_and_writes_go_to_the
     assert Invite.objects.filter(team=team).exists()
     assert any(q["sql"].startswith("INSERT") for q in primary.captured_queries)
     assert replica.captured_queries == []
+
+
+def test_behind_pgbouncer_connections_are_not_kept_and_cursors_stay_client_side():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_DB_PGBOUNCER": "1",
+        "DATABASE_URL": "postgres://imhcf:x@pool:6432/imhcf",
+        "DATABASE_REPLICA_URL": "postgres://imhcf:x@replica-pool:6432/imhcf",
+    }
+    code = (
+        "import json, imhcf.settings as s; print(json.dumps({a: [d['CONN_MAX_AGE'], "
+        "d.get('DISABLE_SERVER_SIDE_CURSORS')] for a, d in s.DATABASES.items()}))"
+    )
+    done = subprocess.run(  # noqa: S603 - this Python, a fixed snippet
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == {"default": [0, True], "replica": [0, True]}
