@@ -11,7 +11,6 @@ overview and team report <= 10x, team plan <= 25x, and each page at 100,000 at m
 
 import os
 import statistics
-import subprocess  # noqa: S404 - psql, a fixed command, to make the databases
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ from assessments.ops import scale  # noqa: E402
 from assessments.ops.demo import build_full_framework  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
 from catalogue.models import Wording  # noqa: E402
+from loadtest.run import psql_admin  # noqa: E402
 
 RUNS = int(os.environ.get("SCALE_RUNS", "30"))
 SIZES = {"10000": 100, "100000": 2000}  # practitioners: teams of 50 (plus 5,000)
@@ -42,23 +42,13 @@ GOALS = {"overview": 10, "team_report_5000": 10, "team_plan_5000": 25}
 GROWTH = 1.5
 
 
-def psql(sql: str) -> str:
-    done = subprocess.run(  # noqa: S603
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", sql],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def use_database(name: str) -> None:
     """Point the default connection at `name`, made (empty) if missing."""
-    if psql("SELECT 1 FROM pg_roles WHERE rolname = 'imhcf'") != "1":
-        psql("CREATE ROLE imhcf LOGIN PASSWORD 'imhcf' CREATEDB")
+    if psql_admin("SELECT 1 FROM pg_roles WHERE rolname = 'imhcf'") != "1":
+        psql_admin("CREATE ROLE imhcf LOGIN PASSWORD 'imhcf' CREATEDB")
     # `name` is one of ours (imhcf_scale_<size>), never input.
-    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":  # noqa: S608
-        psql(f'CREATE DATABASE "{name}" OWNER imhcf')
+    if psql_admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":  # noqa: S608
+        psql_admin(f'CREATE DATABASE "{name}" OWNER imhcf')
     connections["default"].close()
     connections["default"].settings_dict["NAME"] = name
 

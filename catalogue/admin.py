@@ -13,8 +13,8 @@ from django.utils.html import format_html
 
 from .importing import (
     COLUMNS,
-    MAX_BYTES,
     ImportProblem,
+    check_upload,
     import_wording,
     template_csv,
     template_xlsx,
@@ -81,16 +81,9 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Use a .csv or .xlsx file.", code="bad_type")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; the whole framework "
-                "fits in far less.",
-                code="too_large",
-            )
-        return upload
+        return check_upload(
+            self.cleaned_data["file"], too_large="the whole framework fits in far less."
+        )
 
 
 @admin.register(Competency)

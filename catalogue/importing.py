@@ -327,20 +327,46 @@ def _write(name: str, rows: list[Row]) -> ImportResult:
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(TEMPLATE_ROWS)
-    return out.getvalue().encode("utf-8")
+    return table_csv(COLUMNS, TEMPLATE_ROWS)
 
 
 def template_xlsx() -> bytes:
+    rows = [[int(v) if v.isdigit() else v for v in row] for row in TEMPLATE_ROWS]
+    return table_xlsx({"wording": [COLUMNS, *rows]})
+
+
+def table_csv(columns, rows) -> bytes:
+    """A template file: the header and example rows, as UTF-8 CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def table_xlsx(sheets: dict[str, list]) -> bytes:
+    """A template workbook: each sheet's rows (the first is its header)."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "wording"
-    sheet.append(COLUMNS)
-    for row in TEMPLATE_ROWS:
-        sheet.append([int(v) if v.isdigit() else v for v in row])
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def check_upload(upload, *, too_large: str):
+    """An uploaded table before it is read: a .csv or .xlsx name, at most MAX_BYTES.
+    Raises ValidationError (shown beside the form's file field)."""
+    from django.core.exceptions import ValidationError
+
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError("Use a .csv or .xlsx file.", code="bad_type")
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; {too_large}",
+            code="too_large",
+        )
+    return upload

@@ -4,12 +4,25 @@ from decimal import Decimal
 
 from django import forms
 
+from catalogue.importing import check_upload
+
 from ..items import LEVELS
 from ..models import EVIDENCE_MAX, JobRole
 from .budget_plan import EVERYONE, WHO
 
 
-class TeamReportForm(forms.Form):
+class FilterForm(forms.Form):
+    """A GET form of filters (team report, overview)."""
+
+    def filters(self) -> dict:
+        """The valid filters only; a bad value is reported beside its field."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class TeamReportForm(FilterForm):
     level = forms.TypedChoiceField(
         label="Level",
         required=False,
@@ -26,13 +39,6 @@ class TeamReportForm(forms.Form):
             (str(d.number), f"{d.number}. {d.name}") for d in domains
         ]
         self.fields["job_role"].choices = [("", "Every role")] + list(JobRole.choices)
-
-    def filters(self) -> dict:
-        """The valid filters only; a bad value is reported beside its field."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 class ReviewForm(forms.Form):
@@ -96,7 +102,7 @@ class TeamBudgetForm(forms.Form):
         return chosen
 
 
-class OverviewForm(forms.Form):
+class OverviewForm(FilterForm):
     """An organisation overview's level, order and team-name search."""
 
     level = TeamReportForm.base_fields["level"]
@@ -108,13 +114,6 @@ class OverviewForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["sort"].choices = list(SORTS.items())
-
-    def filters(self) -> dict:
-        """The valid filters only; a bad value is reported beside its field."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 class StaffImportForm(forms.Form):
@@ -128,17 +127,7 @@ class StaffImportForm(forms.Form):
     )
 
     def clean_file(self):
-        from catalogue.importing import MAX_BYTES
-
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Use a .csv or .xlsx file.", code="bad_type")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; split it.",
-                code="too_large",
-            )
-        return upload
+        return check_upload(self.cleaned_data["file"], too_large="split it.")
 
 
 class TeamNameForm(forms.Form):

@@ -14,8 +14,6 @@ same file again changes nothing: a person already on the team (in that role or a
 or with an open invitation to it in that role, is left alone.
 """
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -24,9 +22,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from openpyxl import Workbook
 
-from catalogue.importing import ImportProblem, read_table
+from catalogue.importing import ImportProblem, read_table, table_csv, table_xlsx
 
 from ..models import Invite, JobRole, Membership, Team, User
 from . import services
@@ -241,24 +238,11 @@ def from_session(data: list[dict]) -> list[StaffRow]:
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(TEMPLATE_ROWS)
-    return out.getvalue().encode("utf-8")
+    return table_csv(COLUMNS, TEMPLATE_ROWS)
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "staff"
-    sheet.append(COLUMNS)
-    for row in TEMPLATE_ROWS:
-        sheet.append(list(row))
-    roles = book.create_sheet("job roles")
-    roles.append(["job role (either spelling)", "code"])
-    for value, label in JobRole.choices:
-        roles.append([label, value])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    roles = [("job role (either spelling)", "code")] + [
+        (label, value) for value, label in JobRole.choices
+    ]
+    return table_xlsx({"staff": [COLUMNS, *TEMPLATE_ROWS], "job roles": roles})
