@@ -26,11 +26,14 @@ def replica_reads():
         _reads.reset(token)
 
 
+def replica_alias() -> str | None:
+    """The replica's alias, when one is configured."""
+    return REPLICA if REPLICA in settings.DATABASES else None
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if _reads.get() and REPLICA in settings.DATABASES:
-            return REPLICA
-        return None  # the primary ("default")
+        return replica_alias() if _reads.get() else None  # None: the primary
 
     def db_for_write(self, model, **hints):
         return "default"

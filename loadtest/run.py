@@ -401,6 +401,9 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     env.update(
         DATABASE_URL=database_url,
+        # Report reads go through the replica router to the same database: a second
+        # connection per worker, as with a real replica.
+        DATABASE_REPLICA_URL=database_url,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_DEBUG="0",

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from assessments.models import Membership, Organisation, Team
 from catalogue.loading import load_catalogue
+from imhcf import routers
 from tests.factories import with_authenticator
 
 # Playwright's sync API runs an event loop in the test thread; Django would
@@ -27,6 +28,15 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _primary_only(request, monkeypatch):
+    """With a replica alias configured (CI's PostgreSQL pass), only tests marked
+    `replica` read from it. Other tests write inside one transaction on the primary,
+    which a second connection cannot see."""
+    if "replica" not in request.keywords:
+        monkeypatch.setattr(routers, "replica_alias", lambda: None)
 
 
 @pytest.fixture(scope="session")

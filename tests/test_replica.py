@@ -21,6 +21,7 @@ def databases(monkeypatch, *aliases):
     monkeypatch.setattr(routers, "settings", SimpleNamespace(DATABASES=dict.fromkeys(aliases)))
 
 
+@pytest.mark.replica
 def test_marked_reads_go_to_the_replica_and_nothing_else_does(monkeypatch):
     router = ReplicaRouter()
     databases(monkeypatch, "default", "replica")
@@ -33,6 +34,7 @@ def test_marked_reads_go_to_the_replica_and_nothing_else_does(monkeypatch):
     assert router.allow_migrate("replica", "assessments") is False
 
 
+@pytest.mark.replica
 def test_without_a_replica_marked_reads_stay_on_the_primary(monkeypatch):
     databases(monkeypatch, "default")
     with replica_reads():
@@ -40,6 +42,7 @@ def test_without_a_replica_marked_reads_stay_on_the_primary(monkeypatch):
 
 
 @pytest.mark.postgres
+@pytest.mark.replica
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_the_team_report_reads_its_figures_from_the_replica_and_writes_go_to_the_primary(
     client, team, alice, manager
