@@ -39,6 +39,14 @@ class TeamTally(models.Model):
                 fields=["team", "level", "job_role", "ref"], name="team_tally_one_per_item"
             )
         ]
+        indexes = [
+            # The member counts alone (an organisation's member places, a page's sizes).
+            models.Index(
+                fields=["team", "people"],
+                condition=models.Q(level=0, ref=0),
+                name="team_tally_members",
+            )
+        ]
 
     def __str__(self):
         return f"{self.team_id} {self.job_role or '-'} L{self.level} {self.ref}: {self.people}"

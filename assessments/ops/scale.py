@@ -28,10 +28,7 @@ SWITCH_TRIGGERS = {
 
 def people(organisation: Organisation) -> int:
     """Members of the organisation's teams, from the tallies."""
-    counts = tallies.teams_counts(
-        list(Team.objects.filter(organisation=organisation).values_list("pk", flat=True)), level=1
-    )
-    return sum(c.members for c in counts.values())
+    return tallies.member_places(Team.objects.filter(organisation=organisation))
 
 
 @transaction.atomic

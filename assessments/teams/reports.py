@@ -204,19 +204,21 @@ def organisation_overview(
     paginator = Paginator(teams.order_by(*order), PER_PAGE)
     current = paginator.get_page(page)
     shown = list(current.object_list)
-    counts = tallies.teams_counts([t.pk for t in shown], level=level)
+    refs = {
+        d.number: [item.ref for item in framework.items[(level, d.number)]]
+        for d in framework.domains
+    }
+    counts = tallies.teams_by_domain([t.pk for t in shown], level=level, refs=refs)
     rows = []
     for team in shown:
+        _, achieved = counts[team.pk]
         percents: list[int | None] = []
         for domain in framework.domains:
-            items = framework.items[(level, domain.number)]
-            possible = team.member_count * len(items)
+            possible = team.member_count * len(refs[domain.number])
             if team.member_count < MIN_GROUP or not possible:
                 percents.append(None)
             else:
-                done = achieved_in(items, counts[team.pk].achieved)
-                percents.append(round(100 * done / possible))
+                percents.append(round(100 * achieved.get(domain.number, 0) / possible))
         rows.append(TeamRow(team, percents))
     current.object_list = rows
-    places = member_rows.filter(team__in=teams.values("pk")).aggregate(n=Sum("people"))["n"]
-    return Overview(organisation, level, current, paginator.count, places or 0)
+    return Overview(organisation, level, current, paginator.count, tallies.member_places(teams))

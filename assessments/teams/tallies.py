@@ -6,7 +6,7 @@ items × job roles rows, whatever the number of members or ratings."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Sum
 
 from ..items import ITEM_REF
@@ -35,22 +35,46 @@ def team_counts(team_id: int, *, level: int, job_role: str = "") -> Counts:
     return Counts(members, dict(achieved))
 
 
-def teams_counts(team_ids: list[int], *, level: int) -> dict[int, Counts]:
-    """One query: team_counts for each of several teams (a page of the overview)."""
-    rows = (
-        TeamTally.objects.filter(team_id__in=team_ids, level__in=[MEMBERS[0], level])
-        .values("team_id", "level", "ref")
-        .annotate(n=Sum("people"))
-        .values_list("team_id", "level", "ref", "n")
+def teams_by_domain(
+    team_ids: list[int], *, level: int, refs: dict[int, list[int]]
+) -> dict[int, tuple[int, dict[int, int]]]:
+    """One query: for each team, its member count and, per domain, how many of its
+    members' achievements fall on the items `refs` lists (the items that exist now),
+    summed in the database: a row per team and domain. Plain SQL (through the router,
+    so it may read the replica): the same query built by the ORM costs more to compile
+    than to run."""
+    every = [ref for domain_refs in refs.values() for ref in domain_refs]
+    found: dict[int, tuple[int, dict[int, int]]] = {pk: (0, {}) for pk in team_ids}
+    if not team_ids or not every:
+        return found
+    teams = ", ".join(["%s"] * len(team_ids))
+    items = ", ".join(["%s"] * len(every))
+    # Only placeholders are joined in; every value is a parameter.
+    sql = (
+        "SELECT t.team_id, CASE WHEN t.level = 0 THEN 0 WHEN t.ref < 0 THEN -t.ref"  # noqa: S608  # nosec B608
+        " ELSE c.domain_id END, SUM(t.people) FROM assessments_teamtally t"
+        " LEFT JOIN catalogue_competency c ON c.id = t.ref"
+        f" WHERE t.team_id IN ({teams}) AND ((t.level = 0 AND t.ref = 0)"
+        f" OR (t.level = %s AND t.ref IN ({items}))) GROUP BY 1, 2"
     )
-    members: dict[int, int] = defaultdict(int)
-    achieved: dict[int, dict[int, int]] = defaultdict(dict)
-    for team_id, row_level, ref, n in rows:
-        if (row_level, ref) == MEMBERS:
-            members[team_id] += n
+    with connections[TeamTally.objects.db].cursor() as cursor:
+        cursor.execute(sql, [*team_ids, level, *every])
+        rows = cursor.fetchall()
+    for team_id, domain, n in rows:
+        members, by_domain = found[team_id]
+        if domain == 0:
+            found[team_id] = (n, by_domain)
         else:
-            achieved[team_id][ref] = n
-    return {pk: Counts(members[pk], achieved[pk]) for pk in team_ids}
+            by_domain[domain] = n
+    return found
+
+
+def member_places(teams) -> int:
+    """Members of these teams (a queryset of teams), a person on two counted twice."""
+    places = TeamTally.objects.filter(
+        level=MEMBERS[0], ref=MEMBERS[1], team__in=teams.values("pk")
+    ).aggregate(n=Sum("people"))["n"]
+    return places or 0
 
 
 def counted() -> dict[tuple, int]:
