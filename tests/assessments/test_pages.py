@@ -229,7 +229,10 @@ def test_the_frameworks_two_word_counts_agree(catalogue):
 
 def test_every_page_that_speaks_of_privacy_says_the_same_true_thing(client, alice, settings):
     settings.IMHCF_SIGNUP_OPEN = True
-    statement = "The managers of a team you join, and the site's admins, can see your"
+    statement = (
+        "The managers of a team you join, your organisation's training leads, and the site's "
+        "admins, can see your"
+    )
     signup = client.get(reverse("signup")).content.decode()
     client.force_login(alice)
     pages = [signup] + [
