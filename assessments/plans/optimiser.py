@@ -185,9 +185,10 @@ def plan_signature(gaps: frozenset[str], covering: dict) -> frozenset:
     the greedy search weighs how many gaps each option adds, so the signature counts
     them. The team plan computes one plan per signature rather than one per member."""
     present = [covering[gap] for gap in gaps if gap in covering]
-    options = frozenset().union(*(reach for _, reach in present)) if present else frozenset()
+    patterns = frozenset(present)  # few: a union over them, not over every gap
+    options = frozenset().union(*(reach for _, reach in patterns)) if patterns else frozenset()
     if len(options) <= EXACT_LIMIT:
-        return frozenset(present)
+        return patterns
     counts: dict[tuple, int] = {}
     for pattern in present:
         counts[pattern] = counts.get(pattern, 0) + 1

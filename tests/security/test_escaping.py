@@ -42,6 +42,7 @@ def hostile(alice, django_user_model):
 
 def assert_shown_as_text(body: str):
     assert "<script>" not in body and "<b>bold</b>" not in body and "<em>North" not in body
+    assert "<i>Hughes" not in body  # a name in the team plan's lists too
 
 
 def test_every_page_shows_markup_as_text(client, alice, hostile):
