@@ -3,7 +3,7 @@
 
 from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User, display_name, target_level
 from .ratings import EVIDENCE_MAX, Rating, RatingChange, Status
-from .tallies import MEMBERS, TeamTally
+from .tallies import MEMBERS, Achieved, TeamTally
 from .teams import (
     INVITE_DAYS,
     MEMBER_ORDER,
@@ -19,6 +19,7 @@ from .teams import (
 )
 
 __all__ = [
+    "Achieved",
     "EVIDENCE_MAX",
     "INVITE_DAYS",
     "MEMBER_ORDER",

@@ -11,6 +11,7 @@ is an upsert (`people = people + 1`), which PostgreSQL applies under the row's l
 parallel saves stay exact. `manage.py recount` rebuilds them; `--check` reports drift.
 """
 
+from django.conf import settings
 from django.db import models
 
 from .people import JobRole
@@ -50,3 +51,29 @@ class TeamTally(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.job_role or '-'} L{self.level} {self.ref}: {self.people}"
+
+
+class Achieved(models.Model):
+    """What one person has achieved at one level: their items' refs as one text
+    ("17,-3,42", in no set order). The team plan reads one of these per member rather
+    than each of their ratings. Kept by database triggers as the team tallies are
+    (migration 0015)."""
+
+    # No database constraint, as for TeamTally: a deleted account's ratings go before
+    # or after it in whatever order the deletion takes; a trigger removes its rows.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="achieved",
+    )
+    level = models.PositiveSmallIntegerField()
+    refs = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "level"], name="achieved_one_per_level")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} L{self.level}: {self.refs}"

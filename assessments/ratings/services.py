@@ -11,11 +11,11 @@ Every change adds one RatingChange (who, when, old, new).
 import hashlib
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..items import Item
-from ..models import EVIDENCE_MAX, Rating, RatingChange, Status
+from ..models import EVIDENCE_MAX, Rating, RatingChange, Status, User
 
 
 def fingerprint(text: str) -> str:
@@ -61,7 +61,8 @@ def save_domain(*, user, editor, level: int, domain: int, entries: list[Entry]) 
 
     `editor` is who is saving (the practitioner themself). Items not edited are
     left alone even when their version is stale. Four queries whatever the number
-    of items: lock/read the rows, insert new ones, update changed ones, add history.
+    of items: lock/read the rows, insert new ones, update changed ones, add history;
+    on PostgreSQL a fifth first locks the person (one save per person at a time).
 
     A row not yet created cannot be locked, so two first saves of one item can both
     try to insert it (PostgreSQL); the second then fails on the unique constraint. As
@@ -82,6 +83,12 @@ def save_domain(*, user, editor, level: int, domain: int, entries: list[Entry]) 
 @transaction.atomic
 def _save_domain(user, editor, level: int, domain: int, entries: list[Entry]) -> SaveResult:
     now = timezone.now()
+    # One save per person at a time: the database recounts the person's achievements
+    # per level as it writes (models.tallies.Achieved), and two saves of different
+    # domains at once would each count without the other's (PostgreSQL; SQLite takes
+    # its write lock at BEGIN).
+    if connection.vendor == "postgresql":
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
     current = {
         r.competency_id: r
         for r in Rating.objects.select_for_update().filter(user=user, level=level, domain=domain)

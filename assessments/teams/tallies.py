@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Count, Sum
 
 from ..items import ITEM_REF
-from ..models import MEMBERS, Membership, Rating, Status, TeamTally
+from ..models import MEMBERS, Achieved, Membership, Rating, Status, TeamTally
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,12 @@ def stored() -> dict[tuple, int]:
 
 
 def drift() -> list[str]:
-    """Each tally that differs from a full count, in words; [] when none does."""
+    """Each tally (and each person's achievements) that differs from a full count, in
+    words; [] when none does."""
     with transaction.atomic():
         _hold_writes()
         expected, found = counted(), stored()
+        people = achieved_drift()
     lines = []
     for key in sorted(set(expected) | set(found), key=str):
         if expected.get(key, 0) != found.get(key, 0):
@@ -124,7 +126,7 @@ def drift() -> list[str]:
                 f"team {team_id}, job role {job_role or '(none)'}, {what}: "
                 f"tally {found.get(key, 0)}, counted {expected.get(key, 0)}"
             )
-    return lines
+    return lines + people
 
 
 # The full count as one statement (the migration's first count is the same), so the
@@ -143,16 +145,52 @@ GROUP BY m.team_id, u.job_role, r.level_id, COALESCE(r.competency_id, -r.domain_
 """
 
 
+# Each person's achievements per level (models.tallies.Achieved), as migration 0015.
+REF = "COALESCE(r.competency_id, -r.domain_id)"
+JOINED = {
+    "postgresql": f"STRING_AGG(CAST({REF} AS TEXT), ',')",
+    "sqlite": f"GROUP_CONCAT({REF}, ',')",
+}
+RECOUNT_ACHIEVED = (
+    "INSERT INTO assessments_achieved (user_id, level, refs)"
+    " SELECT r.user_id, r.level_id, {joined} FROM assessments_rating r"
+    " WHERE r.status = 'achieved' GROUP BY r.user_id, r.level_id"
+)
+
+
 @transaction.atomic
 def recount() -> int:
-    """Rebuild every tally from memberships and ratings; returns the rows written.
-    Writes to those tables wait until it is done (PostgreSQL); SQLite's write lock is
-    taken at BEGIN."""
+    """Rebuild every tally (and each person's achievements) from memberships and
+    ratings; returns the team tally rows written. Writes to those tables wait until it
+    is done (PostgreSQL); SQLite's write lock is taken at BEGIN."""
     _hold_writes()
     TeamTally.objects.all().delete()
+    Achieved.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(RECOUNT)
+        cursor.execute(RECOUNT_ACHIEVED.format(joined=JOINED[connection.vendor]))
     return TeamTally.objects.count()
+
+
+def achieved_drift() -> list[str]:
+    """Each person and level whose stored achievements differ from their ratings."""
+    expected: dict[tuple, set[str]] = defaultdict(set)
+    for user_id, level, ref in (
+        Rating.objects.filter(status=Status.ACHIEVED)
+        .annotate(ref=ITEM_REF)
+        .values_list("user_id", "level_id", "ref")
+    ):
+        expected[(user_id, level)].add(str(ref))
+    found = {
+        (user_id, level): set(filter(None, refs.split(",")))
+        for user_id, level, refs in Achieved.objects.values_list("user_id", "level", "refs")
+    }
+    return [
+        f"person {user_id}, level {level}: stored {len(found.get((user_id, level), ()))}"
+        f" achieved, counted {len(expected.get((user_id, level), ()))}"
+        for user_id, level in sorted(set(expected) | set(found))
+        if expected.get((user_id, level), set()) != found.get((user_id, level), set())
+    ]
 
 
 def _hold_writes() -> None:
@@ -162,5 +200,5 @@ def _hold_writes() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "LOCK TABLE assessments_rating, assessments_membership, assessments_user,"
-                " assessments_teamtally IN SHARE ROW EXCLUSIVE MODE"
+                " assessments_teamtally, assessments_achieved IN SHARE ROW EXCLUSIVE MODE"
             )

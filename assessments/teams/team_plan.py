@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
 
-from django.db.models import Aggregate, CharField
+from django.db.models import FilteredRelation, Q
 
 from catalogue.labels import pounds
 
-from ..items import ITEM_REF, FrameworkView, Item
-from ..models import Membership, Rating, Status, display_name, target_level
+from ..items import FrameworkView, Item
+from ..models import Membership, Status, display_name, target_level
 from ..plans.gaps import Gap, attach_matches
 from ..plans.offers import build_options
 from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signature
@@ -141,29 +141,12 @@ class TeamGaps:
         ]
 
 
-class RefList(Aggregate):
-    """A group's item refs as one text, "17,-3,42" (in no set order): a member's
-    achievements come back as one row, not one row per item (5,000 rows instead of
-    200,000 for a team of 5,000)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="GROUP_CONCAT",
-            template="%(function)s(%(expressions)s, ',')",
-            **extra_context,
-        )
-
-
 def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamGaps:
-    """Two queries: members, and what each has achieved at the level (one row each)."""
+    """One query: the members, each with what they have achieved at the level as one
+    text (models.tallies.Achieved, kept by the database), not one row per rating."""
     rows = (
         Membership.objects.members_of(team)
+        .annotate(done=FilteredRelation("user__achieved", condition=Q(user__achieved__level=level)))
         .in_member_order()
         .values_list(
             "user_id",
@@ -172,17 +155,8 @@ def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamG
             "user__username",
             "user__chosen_level",
             "user__job_role",
+            "done__refs",
         )
-    )
-    achieved: dict[int, str] = dict(
-        Rating.objects.filter(
-            user__in=Membership.objects.members_of(team).values("user_id"),
-            level=level,
-            status=Status.ACHIEVED,
-        )
-        .values("user_id")
-        .annotate(refs=RefList(ITEM_REF))
-        .values_list("user_id", "refs")
     )
     items = [Gap(item, Status.NOT_ASSESSED) for item in framework.items_at(level)]
     attach_matches(items, framework, catalogue)
@@ -190,8 +164,8 @@ def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamG
     every = frozenset(key_of.values())
     gaps_of: dict[str, frozenset[str]] = {"": every}  # members with the same achievements
     members = []
-    for user_id, first, last, username, chosen, job_role in rows:
-        text = achieved.get(user_id, "")
+    for user_id, first, last, username, chosen, job_role, text in rows:
+        text = text or ""
         if text not in gaps_of:
             done = (key_of[ref] for ref in text.split(",") if ref in key_of)
             gaps_of[text] = every.difference(done)

@@ -149,6 +149,10 @@ def test_grid_queries_stay_within_six_and_do_not_grow_with_ratings(client, alice
 
 
 def test_saving_a_domain_costs_at_most_ten_queries_for_one_row_or_all(client, alice):
+    """Eleven on PostgreSQL, which first locks the person (ratings.services)."""
+    from django.db import connection
+
+    most = 11 if connection.vendor == "postgresql" else 10
     build_full_framework()
     client.force_login(alice)
     one = count_queries(
@@ -156,7 +160,7 @@ def test_saving_a_domain_costs_at_most_ten_queries_for_one_row_or_all(client, al
     )
     every = {f"1.{n:02d}": ("working_towards", f"b {n}") for n in range(1, 11)}
     all_rows = count_queries(client, url(2, 1), method="post", data=grid_post(alice, 2, 1, every))
-    assert one <= 10 and all_rows <= 10
+    assert one <= most and all_rows <= most
     assert Rating.objects.filter(user=alice, level=2).count() == 10
     assert RatingChange.objects.filter(rating__user=alice).count() == 11
 

@@ -46,7 +46,9 @@ def test_the_migration_carries_each_teams_organisation_over_and_back():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_tally_migration_counts_what_is_already_there(catalogue, team, alice, bob):
-    """Teams with members and ratings before the tallies existed get them on migrating."""
+    """Teams with members and ratings before the tallies existed get them on migrating,
+    and so do each person's achievements (migration 0015)."""
+    from assessments.models import Achieved
     from assessments.teams import tallies
     from tests.assessments.helpers import rate
 
@@ -55,8 +57,12 @@ def test_the_tally_migration_counts_what_is_already_there(catalogue, team, alice
     try:
         migrate([("assessments", "0010_organisation_records")])
         migrate([("assessments", "0011_team_tallies")])
-        assert tallies.drift() == []
+        assert tallies.stored() == {k: v for k, v in tallies.counted().items() if v}
         assert tallies.team_counts(team.pk, level=1).achieved == {-1: 2}
+        migrate([("assessments", "0014_member_order_index")])
+        migrate([("assessments", "0015_achieved_per_member")])
+        assert tallies.drift() == []
+        assert Achieved.objects.get(user=alice, level=2).refs == "-3"
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
