@@ -1,6 +1,6 @@
 """The team plan: every member's own best plan, added up per option."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
@@ -13,7 +13,7 @@ from ..items import FrameworkView, Item
 from ..models import Membership, Status, display_name, target_level
 from ..plans.gaps import Gap, attach_matches
 from ..plans.offers import build_options
-from ..plans.optimiser import Option, Plan, best_plan, cover_sets, plan_signature
+from ..plans.optimiser import Option, Plan, Signatures, best_plan, cover_sets
 
 
 @dataclass
@@ -33,18 +33,25 @@ class Place:
 
     def add(self, member: "Member", fees: dict[bool, dict[str, Decimal | None]]) -> None:
         """One more member takes it; `fees` maps NHS-funded? to each option's fee."""
-        self.members.append(member.name)
-        self.closes += len(self.option.closes & member.gaps)
-        self.contributes += len(self.option.contributes & member.gaps)
+        self.add_all([member], fees)
+
+    def add_all(self, members: list["Member"], fees: dict[bool, dict[str, Decimal | None]]) -> None:
+        """These members take it (the team plan adds everyone with one plan at once:
+        the fee is the same for each, and the counting runs in C)."""
+        count = len(members)
+        self.members.extend(member.name for member in members)
+        gaps = [member.gaps for member in members]
+        self.closes += sum(map(len, map(self.option.closes.intersection, gaps)))
+        self.contributes += sum(map(len, map(self.option.contributes.intersection, gaps)))
         standard, nhs = fees[False][self.option.key], fees[True][self.option.key]
         if standard is None:
-            self.unpublished += 1
+            self.unpublished += count
         else:
-            self.standard += standard
+            self.standard += standard * count
         if nhs is None:
-            self.nhs_unpublished += 1
+            self.nhs_unpublished += count
         else:
-            self.nhs += nhs
+            self.nhs += nhs * count
 
     @property
     def members_label(self) -> str:
@@ -183,18 +190,29 @@ def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamG
 def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objective: str = "cost"):
     """Each member's own best plan for their gaps at `level` (the same optimiser as the
     practitioner's plan, on the same priced options), added up per option. Members whose
-    gaps give the optimiser the same choice (optimiser.plan_signature) share one
+    gaps give the optimiser the same choice (optimiser.Signatures) share one
     computation. Two queries: members, and what they have achieved."""
     found = team_gaps(team, framework, catalogue, level=level)
     options, fees = option_fees(found.items, catalogue)
-    covering = cover_sets(options)
+    signature_of = Signatures(cover_sets(options))
     plans: dict[frozenset, Plan] = {}
-    chosen: dict[str, Place] = {}
+    taking: dict[frozenset, list[Member]] = defaultdict(list)  # members, by signature
     for member in found.members:
-        signature = plan_signature(member.gaps, covering)
+        signature = signature_of(member.gaps)
         if signature not in plans:
             plans[signature] = best_plan(member.gaps, options, objective)
+        taking[signature].append(member)
+    takers: dict[str, list[Member]] = defaultdict(list)  # by option key
+    places: dict[str, Option] = {}
+    for signature, members in taking.items():
         for option in plans[signature].chosen:
-            chosen.setdefault(option.key, Place(option)).add(member, fees)
+            places[option.key] = option
+            takers[option.key].extend(members)
+    order = {member.user_id: i for i, member in enumerate(found.members)}
+    chosen: dict[str, Place] = {}
+    for key, members in takers.items():
+        members.sort(key=lambda member: order[member.user_id])  # named in member order
+        chosen[key] = Place(places[key])
+        chosen[key].add_all(members, fees)
     courses = sorted(chosen.values(), key=lambda c: (-c.closes, -c.contributes, c.option.key))
     return TeamPlan(level, len(found.members), courses, found.unmet())
