@@ -40,6 +40,7 @@ def test_admin_pages_break_no_rule_of_the_content_security_policy(page, site, as
 
 
 def test_the_admin_course_page_and_the_wording_import_pass_axe_and_fit_a_laptop(page, site, axe):
+    """And an organisation's and a team's pages, with their people inline."""
     lead = User.objects.create_superuser("lead", "lead@example.org", "x-pass-12345")
     device = with_authenticator(lead).otp_device
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -53,6 +54,8 @@ def test_the_admin_course_page_and_the_wording_import_pass_axe_and_fit_a_laptop(
     for path in (
         f"/admin/catalogue/course/{glasgow.pk}/change/",
         "/admin/catalogue/competency/import/",
+        "/admin/assessments/organisation/add/",  # its training leads, inline
+        "/admin/assessments/team/add/",  # its members and managers, inline
     ):
         page.goto(site + path)
         expect(page.locator("#content")).to_be_visible()
