@@ -103,6 +103,7 @@ def test_a_lead_sees_statuses_of_their_teams_but_never_evidence_or_reviews(
     client.force_login(tess)
     report = client.get(reverse("assessments:team_report", args=[team.pk]))
     assert report.status_code == 200 and alice.username in report.content.decode()
+    assert 'aria-current="page">Organisation' in report.content.decode()  # the menu
     page = client.get(reverse("assessments:member_assessment", args=[team.pk, alice.pk]))
     text = page.content.decode()
     assert "Achieved" in text
@@ -115,6 +116,7 @@ def test_a_lead_sees_statuses_of_their_teams_but_never_evidence_or_reviews(
     client.force_login(manager)  # the team's manager still reads the shared evidence
     page = client.get(reverse("assessments:member_assessment", args=[team.pk, alice.pk]))
     assert "Ran the baby-room group" in page.content.decode()
+    assert 'aria-current="page">My assessment' in page.content.decode()
 
 
 def test_a_lead_of_another_organisation_gets_404_on_every_page_of_this_one(client, team, tess):

@@ -76,6 +76,12 @@ def test_a_training_lead_imports_forty_staff_into_two_teams_and_sees_only_her_tr
 
     page.get_by_role("link", name="Back to Trust A").click()
     page.get_by_role("link", name="Baby room").click()
+    # A lead's view of a team belongs to the organisation, not to her own assessment.
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Organisation")).to_have_attribute("aria-current", "page")
+    expect(menu.get_by_role("link", name="My assessment")).not_to_have_attribute(
+        "aria-current", "page"
+    )
     page.get_by_role("link", name="People and invitations").click()
     expect(page.get_by_role("heading", name="People on Baby room")).to_be_visible()
     expect(page.get_by_text("Person 20 (person20@trust-a.example), as manager")).to_be_visible()
