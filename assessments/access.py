@@ -74,12 +74,6 @@ def led_team(request, pk: int) -> Team:
     return team
 
 
-def leads_any(user: User) -> bool:
-    """Does the user see an organisation's overview (a lead, or an admin)? One query
-    for leads, none for admins."""
-    return user.is_staff or user.leads.exists()
-
-
 def organisations(request) -> list[Organisation]:
     """The organisations whose overview the user may see (all, for admins). One query."""
     found = list(Organisation.objects.visible_to(request.user))

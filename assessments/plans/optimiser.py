@@ -177,29 +177,15 @@ def cover_sets(options: list[Option]) -> dict[str, tuple[frozenset[str], frozens
     }
 
 
-def plan_signature(gaps: frozenset[str], covering: dict) -> frozenset:
-    """A key that decides best_plan's choice (`covering` from cover_sets): two gap sets
-    with the same signature get the same options. What matters of a gap is only which
-    options close and reach it; gaps no option reaches change nothing. While the search
-    is exact only which of those patterns occur matters; past EXACT_LIMIT useful options
-    the greedy search weighs how many gaps each option adds, so the signature counts
-    them. The team plan computes one plan per signature rather than one per member."""
-    present = [covering[gap] for gap in gaps if gap in covering]
-    patterns = frozenset(present)  # few: a union over them, not over every gap
-    options = frozenset().union(*(reach for _, reach in patterns)) if patterns else frozenset()
-    if len(options) <= EXACT_LIMIT:
-        return patterns
-    counts: dict[tuple, int] = {}
-    for pattern in present:
-        counts[pattern] = counts.get(pattern, 0) + 1
-    return frozenset(counts.items())
-
-
 class Signatures:
-    """plan_signature for many gap sets over the same options (a team's members), at a
-    fraction of the cost: each pattern becomes a small number, so a signature is built
-    by set operations that run in C. Two gap sets get equal signatures here exactly when
-    plan_signature gives them equal ones (tested), so either can key the same cache."""
+    """Keys that decide best_plan's choice, for many gap sets over the same options (a
+    team's members; `covering` from cover_sets): two gap sets with the same signature get
+    the same options. What matters of a gap is only which options close and reach it
+    (its pattern); gaps no option reaches change nothing. While the search is exact
+    only which patterns occur matters; past EXACT_LIMIT useful options the greedy search
+    weighs how many gaps each option adds, so the signature counts them. Each pattern
+    is numbered, so a signature is built by set operations that run in C: the team plan
+    computes one plan per signature rather than one per member."""
 
     def __init__(self, covering: dict):
         patterns = list(dict.fromkeys(covering.values()))
