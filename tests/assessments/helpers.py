@@ -52,3 +52,17 @@ def rate(user, answers):
             for item in framework.items[(level, domain)]
         ]
         save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
+
+
+def signup_form(first: str, last: str, username: str, **changes) -> dict:
+    """What the sign-up form sends for a new midwife, with `changes` (e.g. next=...)."""
+    return {
+        "first_name": first,
+        "last_name": last,
+        "username": username,
+        "email": f"{username}@example.org",
+        "job_role": "midwife",
+        "password1": "a-long-pass-phrase",
+        "password2": "a-long-pass-phrase",
+        **changes,
+    }

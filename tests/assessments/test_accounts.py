@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from assessments.models import User
+from tests.assessments.helpers import signup_form
 
 pytestmark = pytest.mark.django_db
 
@@ -13,18 +14,7 @@ def test_sign_up_is_closed_unless_the_setting_opens_it(client, catalogue, settin
     settings.IMHCF_SIGNUP_OPEN = False
     assert client.get(reverse("signup")).status_code == 404
     settings.IMHCF_SIGNUP_OPEN = True
-    response = client.post(
-        reverse("signup"),
-        {
-            "first_name": "Carol",
-            "last_name": "Jones",
-            "username": "carol",
-            "email": "carol@example.org",
-            "job_role": "midwife",
-            "password1": "a-long-pass-phrase",
-            "password2": "a-long-pass-phrase",
-        },
-    )
+    response = client.post(reverse("signup"), signup_form("Carol", "Jones", "carol"))
     # A new practitioner goes straight to the first domain to rate.
     assert response.status_code == 302 and response["Location"] == "/me/level/1/domain/1/"
     carol = User.objects.get(username="carol")
@@ -35,16 +25,7 @@ def test_sign_up_is_closed_unless_the_setting_opens_it(client, catalogue, settin
 def test_sign_up_keeps_what_was_typed_when_passwords_differ(client, catalogue, settings):
     settings.IMHCF_SIGNUP_OPEN = True
     response = client.post(
-        reverse("signup"),
-        {
-            "first_name": "Carol",
-            "last_name": "Jones",
-            "username": "carol",
-            "email": "carol@example.org",
-            "job_role": "midwife",
-            "password1": "a-long-pass-phrase",
-            "password2": "another-phrase",
-        },
+        reverse("signup"), signup_form("Carol", "Jones", "carol", password2="another-phrase")
     )
     page = response.content.decode()
     assert "The two password fields didn’t match." in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from assessments.models import Invite, Membership, Team, TrainingLead, User
+from tests.assessments.helpers import signup_form
 from tests.factories import with_authenticator
 
 HEADER = "name,email,job role,team,manager\n"
@@ -148,16 +149,7 @@ def test_an_import_invitation_is_accepted_only_by_its_address_and_makes_the_role
     form = signup.context["form"]
     assert form["email"].value() == "person0@trust-a.example"
     assert form["first_name"].value() == "Person" and form["job_role"].value() == "health_visitor"
-    data = {
-        "first_name": "Person",
-        "last_name": "0",
-        "username": "person0",
-        "email": "someone.else@example.org",
-        "job_role": "health_visitor",
-        "password1": "a-long-pass-2026",
-        "password2": "a-long-pass-2026",
-        "next": link,
-    }
+    data = signup_form("Person", "0", "person0", email="someone.else@example.org", next=link)
     wrong = client.post(reverse("signup"), data)
     assert "This invitation was sent to person0@trust-a.example" in wrong.content.decode()
     assert not User.objects.filter(username="person0").exists()

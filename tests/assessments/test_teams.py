@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Membership, Organisation, Rating, Team, User
-from tests.assessments.helpers import rate
+from tests.assessments.helpers import rate, signup_form
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -409,17 +409,7 @@ def test_an_invitation_names_its_team_and_survives_signing_up(client, team, mana
     assert f"Join {team.name}" in page and team.organisation.name in page
     assert f'href="/accounts/signup/?next={link}"' in page
     response = client.post(
-        reverse("signup") + f"?next={link}",
-        {
-            "first_name": "Nia",
-            "last_name": "Evans",
-            "username": "nia",
-            "email": "nia@example.org",
-            "job_role": "health_visitor",
-            "password1": "a-long-pass-phrase",
-            "password2": "a-long-pass-phrase",
-            "next": link,
-        },
+        reverse("signup") + f"?next={link}", signup_form("Nia", "Evans", "nia", next=link)
     )
     assert response.status_code == 302 and response["Location"] == link
     joined = client.post(link)
@@ -430,17 +420,7 @@ def test_an_invitation_names_its_team_and_survives_signing_up(client, team, mana
 def test_a_sign_up_never_sends_you_to_another_site(client, catalogue, settings):
     settings.IMHCF_SIGNUP_OPEN = True
     response = client.post(
-        reverse("signup"),
-        {
-            "first_name": "Eve",
-            "last_name": "Out",
-            "username": "eve",
-            "email": "eve@example.org",
-            "job_role": "midwife",
-            "password1": "a-long-pass-phrase",
-            "password2": "a-long-pass-phrase",
-            "next": "https://evil.example/",
-        },
+        reverse("signup"), signup_form("Eve", "Out", "eve", next="https://evil.example/")
     )
     assert response["Location"] == "/me/level/1/domain/1/"
 
