@@ -104,6 +104,7 @@ def test_a_lead_sees_statuses_of_their_teams_but_never_evidence_or_reviews(
     report = client.get(reverse("assessments:team_report", args=[team.pk]))
     assert report.status_code == 200 and alice.username in report.content.decode()
     assert 'aria-current="page">Organisation' in report.content.decode()  # the menu
+    assert "evidence and reviews stay between each member and this team" in report.content.decode()
     page = client.get(reverse("assessments:member_assessment", args=[team.pk, alice.pk]))
     text = page.content.decode()
     assert "Achieved" in text
