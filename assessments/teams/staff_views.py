@@ -4,7 +4,6 @@ access.organisation or access.led_team, so another organisation's lead gets 404.
 
 import hashlib
 import json
-import smtplib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -153,14 +152,7 @@ def staff_import_confirm(request, pk):
         return redirect("assessments:staff_import", pk=organisation.pk)
     done = importing.apply(organisation, importing.from_session(kept["rows"]), lead=request.user)
     del request.session[IMPORT]
-    sent, failed = [], []
-    for invite in done.invites:
-        try:
-            services.send_invitation(invite, _link(request, invite))
-        except (smtplib.SMTPException, OSError):
-            failed.append(invite)
-        else:
-            sent.append(invite)
+    sent, failed = services.send_invitations(done.invites, lambda i: _link(request, i))
     audit.event(
         "staff.imported",
         request,

@@ -233,10 +233,12 @@ def test_invitations_go_out_through_a_real_smtp_server(client, team, tess, setti
     from aiosmtpd.controller import Controller
 
     received = []
+    sessions = set()
 
     class Keep:
         async def handle_DATA(self, server, session, envelope):
             received.append(envelope)
+            sessions.add(id(session))
             return "250 OK"
 
     port = free_port()
@@ -254,6 +256,7 @@ def test_invitations_go_out_through_a_real_smtp_server(client, team, tess, setti
         f"person{i}@trust-a.example" for i in range(3)
     ]
     assert b"Invitation to join" in received[0].content
+    assert len(sessions) == 1  # one connection for the lot, not one per person
 
 
 def test_an_invitation_the_mail_server_refuses_is_kept_with_its_link(client, team, tess, settings):
