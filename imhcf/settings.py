@@ -202,8 +202,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence files: on local disk under IMHCF_MEDIA_ROOT (outside the static files, never
+# served by URL: only through the file view, which checks who asks), or in an
+# S3-compatible bucket when IMHCF_S3_BUCKET is set (pip install ".[s3]").
+MEDIA_ROOT = Path(os.environ.get("IMHCF_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/evidence-files-are-not-served-here/"
+IMHCF_S3_BUCKET = os.environ.get("IMHCF_S3_BUCKET", "")
+DEFAULT_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": IMHCF_S3_BUCKET,
+            "endpoint_url": os.environ.get("IMHCF_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("IMHCF_S3_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+    if IMHCF_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
+IMHCF_UPLOAD_MAX_MB = int(os.environ.get("IMHCF_UPLOAD_MAX_MB", "10"))
+IMHCF_UPLOAD_QUOTA_MB = int(os.environ.get("IMHCF_UPLOAD_QUOTA_MB", "100"))
+
+# Reminders (manage.py send_reminders, daily): days before each date that an e-mail
+# goes; an NMC registrant also hears the day her application window opens. Links in
+# e-mails start with IMHCF_SITE_URL.
+IMHCF_SITE_URL = os.environ.get("IMHCF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+IMHCF_RENEWAL_REMINDER_DAYS = [
+    int(d) for d in os.environ.get("IMHCF_RENEWAL_REMINDER_DAYS", "90,30,7").split(",")
+]
+IMHCF_APPRAISAL_REMINDER_DAYS = [
+    int(d) for d in os.environ.get("IMHCF_APPRAISAL_REMINDER_DAYS", "28,7").split(",")
+]
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,7 +1,29 @@
 """The assessments app's models, one module per concern; importable from here
 (`assessments.models.X`), as migrations and the rest of the code expect."""
 
-from .people import SUGGESTED_LEVEL, JobRole, RecoveryCode, User, display_name, target_level
+from .people import (
+    SUGGESTED_LEVEL,
+    JobRole,
+    RecoveryCode,
+    Regulator,
+    User,
+    display_name,
+    target_level,
+)
+from .portfolio import (
+    CodeTheme,
+    CycleRule,
+    EvidenceFile,
+    FeedbackSource,
+    Method,
+    Reflection,
+    ReflectionKind,
+    Registration,
+    ReminderKind,
+    SentReminder,
+    Template,
+    TrainingRecord,
+)
 from .ratings import EVIDENCE_MAX, Rating, RatingChange, Status
 from .tallies import MEMBERS, Achieved, TeamTally
 from .teams import (
@@ -19,6 +41,19 @@ from .teams import (
 )
 
 __all__ = [
+    "CodeTheme",
+    "CycleRule",
+    "EvidenceFile",
+    "FeedbackSource",
+    "Method",
+    "Reflection",
+    "ReflectionKind",
+    "Registration",
+    "Regulator",
+    "ReminderKind",
+    "SentReminder",
+    "Template",
+    "TrainingRecord",
     "Achieved",
     "EVIDENCE_MAX",
     "INVITE_DAYS",

@@ -24,6 +24,16 @@ class JobRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Regulator(models.TextChoices):
+    """Who a practitioner is registered with (the cycle rules are in CycleRule)."""
+
+    NMC = "nmc", "Nursing and Midwifery Council (NMC)"
+    HCPC = "hcpc", "Health and Care Professions Council (HCPC)"
+    SWE = "swe", "Social Work England"
+    SSSC = "sssc", "Scottish Social Services Council (SSSC)"
+    UKCP = "ukcp", "UK Council for Psychotherapy (UKCP)"
+
+
 # The level each role usually works at, from the framework introduction:
 # Level 1 early years staff; Level 2 medics, health visitors, midwives, social
 # workers (and nursery managers); Level 3 specialist infant mental health

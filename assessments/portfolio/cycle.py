@@ -1,0 +1,124 @@
+"""A regulator's cycle applied to a practitioner's records: pure Python over plain values,
+so the rules are tested without a database.
+
+The counts are the regulator's (CycleRule, kept as data with its sources); the page says
+what is counted and never that the regulator will accept it: only the regulator decides."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier (the last day of the month when it has fewer days)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has 28 days
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One training record as the rules see it."""
+
+    finished: datetime.date
+    hours: Decimal
+    participatory_hours: Decimal
+    peer_discussed: bool
+
+
+@dataclass(frozen=True)
+class Written:
+    """One reflection as the rules see it: its kind is account, feedback or discussion."""
+
+    happened_on: datetime.date
+    kind: str
+    peer_discussed: bool
+
+
+@dataclass
+class Check:
+    label: str
+    have: Decimal | int
+    need: Decimal | int
+    unit: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.have >= self.need
+
+    @property
+    def short(self) -> Decimal | int:
+        return max(self.need - self.have, 0)
+
+
+@dataclass
+class Progress:
+    start: datetime.date
+    end: datetime.date
+    dated: bool  # False: no date given, so the cycle is taken to end today
+    window_opens: datetime.date | None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return all(check.met for check in self.checks)
+
+
+def _hours(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"))
+
+
+def progress(rule, date: datetime.date | None, today: datetime.date, activities, written):
+    """How `activities` and `written` (all of the person's) stand against `rule` for
+    the cycle ending on `date` (or today, when she has not given one)."""
+    end = date or today
+    start = months_before(end, rule.cycle_months)
+    within = [a for a in activities if start < a.finished <= end]
+    notes = [w for w in written if start < w.happened_on <= end]
+    opens = None
+    if date and rule.window_days:
+        opens = date - datetime.timedelta(days=rule.window_days)
+    result = Progress(start=start, end=end, dated=date is not None, window_opens=opens)
+    checks = result.checks
+    if rule.cpd_hours:
+        total = sum((a.hours for a in within), Decimal(0))
+        checks.append(Check("CPD hours", _hours(total), Decimal(rule.cpd_hours), "hours"))
+    if rule.participatory_hours:
+        total = sum((a.participatory_hours for a in within), Decimal(0))
+        checks.append(
+            Check("of them participatory", _hours(total), Decimal(rule.participatory_hours), "hours")
+        )
+    if rule.hours_per_year:
+        for year in range(rule.cycle_months // 12):
+            year_end = months_before(end, 12 * year)
+            year_start = months_before(end, 12 * (year + 1))
+            if year_start >= today:
+                continue  # a year that has not begun is not counted short
+            total = sum(
+                (a.hours for a in within if year_start < a.finished <= year_end), Decimal(0)
+            )
+            label = f"CPD hours, {year_start + datetime.timedelta(days=1):%d %b %Y} to {year_end:%d %b %Y}"
+            checks.append(Check(label, _hours(total), Decimal(rule.hours_per_year), "hours"))
+    if rule.records_needed:
+        count = len(within) + sum(1 for w in notes if w.kind == "account")
+        checks.append(Check("CPD records", count, rule.records_needed))
+    if rule.peer_records_needed:
+        count = sum(1 for a in within if a.peer_discussed) + sum(
+            1 for w in notes if w.kind == "account" and w.peer_discussed
+        )
+        checks.append(Check("of them discussed with a peer", count, rule.peer_records_needed))
+    if rule.feedback_needed:
+        count = sum(1 for w in notes if w.kind == "feedback")
+        checks.append(Check("pieces of practice-related feedback", count, rule.feedback_needed))
+    if rule.reflections_needed:
+        count = sum(1 for w in notes if w.kind == "account")
+        checks.append(Check("written reflective accounts", count, rule.reflections_needed))
+    if rule.discussion_needed:
+        count = sum(1 for w in notes if w.kind == "discussion")
+        checks.append(Check("reflective discussion", min(count, 1), 1))
+    return result

@@ -1,0 +1,142 @@
+"""Evidence files: what may be uploaded, judged from the content, and where it is kept.
+
+Accepted: PDF, PNG, JPEG and DOCX, recognised by their first bytes (a DOCX is a ZIP
+holding a Word document), never by the name or the type the browser claims. Files are
+stored through Django's storage API under random names (models.evidence_path), so the
+same code serves local disk and an S3-compatible bucket."""
+
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Sum
+
+from ..models import EvidenceFile
+
+KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+}
+ALLOWED = "PDF, PNG, JPEG or Word (.docx)"
+# Characters a name may not hold: markup, quotes, and control characters.
+UNSAFE_NAME = re.compile(r"[<>\"'`&\\/\x00-\x1f\x7f]")
+
+
+def max_bytes() -> int:
+    return settings.IMHCF_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def quota_bytes() -> int:
+    return settings.IMHCF_UPLOAD_QUOTA_MB * 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def used_bytes(user) -> int:
+    """What the person's files take now. One query."""
+    return EvidenceFile.objects.filter(owner=user).aggregate(total=Sum("size"))["total"] or 0
+
+
+def _is_docx(upload) -> bool:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return "[Content_Types].xml" in names and "word/document.xml" in names
+
+
+def sniff(upload) -> str | None:
+    """The content type the file's bytes show, or None if it is none of ours."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"PK\x03\x04") and _is_docx(upload):
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return None
+
+
+@dataclass(frozen=True)
+class Checked:
+    upload: object
+    name: str
+    content_type: str
+    size: int
+
+
+def check(upload, *, used: int) -> Checked:
+    """The upload, named and typed, or a ValidationError that says what to do. Nothing is
+    stored here."""
+    name = upload.name or ""
+    if UNSAFE_NAME.search(name):
+        raise ValidationError(
+            "The file name may not contain < > \" ' ` & / \\ or control characters: "
+            "rename the file and choose it again.",
+            code="unsafe_name",
+        )
+    if len(name) > 150:
+        raise ValidationError(
+            "The file name is longer than 150 characters: rename it and choose it again.",
+            code="long_name",
+        )
+    if upload.size == 0:
+        raise ValidationError("The file is empty.", code="empty")
+    if upload.size > max_bytes():
+        raise ValidationError(
+            f"The file is {megabytes(upload.size)}; files may be up to "
+            f"{settings.IMHCF_UPLOAD_MAX_MB} MB.",
+            code="too_big",
+        )
+    if used + upload.size > quota_bytes():
+        raise ValidationError(
+            f"This file ({megabytes(upload.size)}) would take your files past your "
+            f"{settings.IMHCF_UPLOAD_QUOTA_MB} MB allowance (you use {megabytes(used)}). "
+            "Delete files you no longer need, then try again.",
+            code="quota",
+        )
+    content_type = sniff(upload)
+    if content_type is None:
+        raise ValidationError(
+            f"This file is not a {ALLOWED}, whatever its name says: save it as one of those "
+            "and choose it again.",
+            code="wrong_type",
+        )
+    return Checked(upload=upload, name=name, content_type=content_type, size=upload.size)
+
+
+def delete_stored(names: list[str]) -> None:
+    """Remove stored files by name (after the rows that named them are gone)."""
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def stored_names(prefix: str = "evidence") -> set[str]:
+    """Every file the storage holds under `prefix` (local disk or bucket alike)."""
+    found = set()
+    folders = [prefix]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        found.update(f"{folder}/{name}" for name in files)
+        folders.extend(f"{folder}/{sub}" for sub in subfolders)
+    return found
