@@ -14,10 +14,20 @@ invite people, and see nothing of another organisation. Site admins (is_staff) s
 every organisation as a lead does. Evidence is shared with a team's managers only,
 so leads and admins never read it unless they manage that team."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from .accounts import audit, two_factor
-from .models import Invite, Membership, Organisation, Team, User
+from .models import (
+    EvidenceFile,
+    Invite,
+    Membership,
+    Organisation,
+    Reflection,
+    Team,
+    TrainingRecord,
+    User,
+)
 
 
 def _refused(request, what: str, pk) -> Http404:
@@ -125,3 +135,50 @@ def team_invite(request, team: Team, invite_id: int) -> Invite:
     if invite is None:
         raise _refused(request, f"team:{team.pk}/invite", invite_id)
     return invite
+
+
+def own_record(request, pk: int) -> TrainingRecord:
+    """One of the user's own training records, or 404."""
+    record = (
+        TrainingRecord.objects.select_related("course", "module")
+        .filter(pk=pk, user=request.user)
+        .first()
+    )
+    if record is None:
+        raise _refused(request, "training_record", pk)
+    return record
+
+
+def own_reflection(request, pk: int) -> Reflection:
+    """One of the user's own reflections, or 404."""
+    reflection = Reflection.objects.filter(pk=pk, user=request.user).first()
+    if reflection is None:
+        raise _refused(request, "reflection", pk)
+    return reflection
+
+
+def own_file(request, pk: int) -> EvidenceFile:
+    """One of the user's own evidence files (to delete it), or 404."""
+    found = EvidenceFile.objects.filter(pk=pk, owner=request.user).first()
+    if found is None:
+        raise _refused(request, "evidence_file", pk)
+    return found
+
+
+def evidence_file(request, pk: int) -> EvidenceFile:
+    """An evidence file the user may download, or 404: their own, or, for a manager of a
+    team, a member's while that member shares their evidence with the team (the second
+    factor is needed then). Leads and admins who do not manage the team never see one.
+    One query, two with the second-factor check."""
+    user = request.user
+    shared = Membership.objects.members().filter(
+        user=OuterRef("owner"),
+        shares_evidence=True,
+        team__in=Team.objects.managed_by(user).values("pk"),
+    )
+    found = EvidenceFile.objects.filter(pk=pk).filter(Q(owner=user) | Q(Exists(shared))).first()
+    if found is None:
+        raise _refused(request, "evidence_file", pk)
+    if found.owner_id != user.pk:
+        _second_factor_given(request)
+    return found

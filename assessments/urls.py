@@ -2,6 +2,7 @@ from django.urls import path
 
 from .accounts import views as accounts
 from .plans import views as plans
+from .portfolio import views as portfolio
 from .ratings import views as ratings
 from .teams import staff_views as staff
 from .teams import views as teams
@@ -22,6 +23,28 @@ urlpatterns = [
     path("history/", ratings.history, name="history"),
     path("export.json", accounts.export_json, name="export_json"),
     path("export.csv", accounts.export_csv, name="export_csv"),
+    path("export.zip", accounts.export_zip, name="export_zip"),
+    path("portfolio/", portfolio.portfolio, name="portfolio"),
+    path("portfolio/registration/", portfolio.registration, name="registration"),
+    path("portfolio/dates.ics", portfolio.dates_ics, name="dates_ics"),
+    path("portfolio/pack.pdf", portfolio.pack_pdf, name="pack_pdf"),
+    path("portfolio/pack.zip", portfolio.pack_zip, name="pack_zip"),
+    path("portfolio/records/new/", portfolio.record_new, name="record_new"),
+    path("portfolio/records/<int:pk>/", portfolio.record, name="record"),
+    path("portfolio/records/<int:pk>/delete/", portfolio.record_delete, name="record_delete"),
+    path("portfolio/records/<int:pk>/files/", portfolio.record_file, name="record_file"),
+    path("portfolio/reflections/new/<str:kind>/", portfolio.reflection_new, name="reflection_new"),
+    path("portfolio/reflections/<int:pk>/", portfolio.reflection, name="reflection"),
+    path(
+        "portfolio/reflections/<int:pk>/delete/",
+        portfolio.reflection_delete,
+        name="reflection_delete",
+    ),
+    path(
+        "portfolio/reflections/<int:pk>/files/", portfolio.reflection_file, name="reflection_file"
+    ),
+    path("portfolio/files/<int:pk>/delete/", portfolio.file_delete, name="file_delete"),
+    path("files/<int:pk>/<str:name>", portfolio.evidence_file, name="evidence_file"),
     path("delete/", accounts.delete_account, name="delete_account"),
     path("email/", accounts.change_email, name="change_email"),
     path("memberships/<int:pk>/share/", accounts.share, name="share"),
@@ -44,6 +67,7 @@ urlpatterns = [
     path("teams/<int:pk>/people/", staff.people, name="people"),
     path("teams/<int:pk>/people/<int:member_id>/", staff.change_person, name="change_person"),
     path("teams/<int:pk>/", teams.team_report, name="team_report"),
+    path("teams/<int:pk>/training/", teams.team_training, name="team_training"),
     path("teams/<int:pk>/report.csv", teams.team_report_csv, name="team_report_csv"),
     path("teams/<int:pk>/report.xlsx", teams.team_report_xlsx, name="team_report_xlsx"),
     path("teams/<int:pk>/plan/", teams.team_plan, name="team_plan"),

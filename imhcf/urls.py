@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from assessments.accounts import two_factor_views as two_factor
 from assessments.accounts import views as accounts
+from assessments.portfolio import views as portfolio
 
 admin.site.site_header = "imhcf administration"
 admin.site.site_title = "imhcf admin"
@@ -31,5 +32,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("assessments.urls")),
     path("join/<str:token>/", accounts.join, name="join"),
+    path("unsubscribe/<str:token>/", portfolio.unsubscribe, name="unsubscribe"),
     path("", include("catalogue.urls")),
 ]

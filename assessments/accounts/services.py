@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Membership, User
+from ..portfolio import services as portfolio_services
 
 
 @transaction.atomic
@@ -32,5 +33,6 @@ def delete_account(*, user: User) -> None:
     """The account and everything in it: ratings, their history, memberships, reviews
     received and recovery codes go with it (foreign keys cascade); what it wrote about
     others (reviews as a manager, changes to nobody else) keeps the text and loses the
-    name."""
+    name. Their evidence files are removed from storage once the delete commits."""
+    portfolio_services.forget_files_of(user)
     user.delete()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, downloads
 from ..models import Membership, Rating, RatingChange
+from ..portfolio import export as portfolio_export
 from ..teams import services as team_services
 from . import audit, reauth, services
 from .export import own_data_rows
@@ -105,10 +106,9 @@ def _export_rows(user):
     return ratings, changes
 
 
-@require_GET
-def export_json(request):
-    """Everything the user owns, as JSON."""
-    user = request.user
+def _own_data(user) -> dict:
+    """Everything the user owns, as plain data (JSON download and the ZIP's record.json).
+    Their portfolio comes with it: records, reflections and the names of their files."""
     ratings, changes = _export_rows(user)
     data = {
         "exported_at": timezone.now().isoformat(),
@@ -147,8 +147,33 @@ def export_json(request):
             for c in changes
         ],
     }
+    data.update(portfolio_export.portfolio_data(user))
+    return data
+
+
+@require_GET
+def export_json(request):
+    """Everything the user owns, as JSON (files are in export.zip)."""
+    data = _own_data(request.user)
     response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.json"'
+    return response
+
+
+@require_GET
+def export_zip(request):
+    """Everything the user owns in one download: record.json, CSVs of ratings and
+    history, training records and reflections, and every file they uploaded."""
+    user = request.user
+    ratings, changes = _export_rows(user)
+    body = portfolio_export.whole_record_zip(
+        user,
+        _own_data(user),
+        "".join(downloads.csv_stream(own_data_rows(ratings, changes))),
+    )
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="my-imhcf-record.zip"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

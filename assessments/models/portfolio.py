@@ -155,7 +155,9 @@ class TrainingRecord(models.Model):
         help_text="The module of that course, when only a module was taken.",
     )
     title = models.CharField(max_length=200, help_text="e.g. Developing Positive Early Attachments")
-    provider = models.CharField(max_length=200, blank=True, help_text="e.g. NHS Education for Scotland")
+    provider = models.CharField(
+        max_length=200, blank=True, help_text="e.g. NHS Education for Scotland"
+    )
     method = models.CharField(max_length=12, choices=Method, default=Method.COURSE)
     started = models.DateField(null=True, blank=True, help_text="e.g. 3 March 2026")
     finished = models.DateField(help_text="The day it was completed, e.g. 5 March 2026.")
@@ -331,9 +333,7 @@ class SentReminder(models.Model):
     """A reminder claimed for sending. The row is written before the e-mail goes, under
     a unique key, so two runs of send_reminders (even overlapping) send it once."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=ReminderKind)
     due = models.DateField()
     days_before = models.PositiveSmallIntegerField()

@@ -91,7 +91,9 @@ def progress(rule, date: datetime.date | None, today: datetime.date, activities,
     if rule.participatory_hours:
         total = sum((a.participatory_hours for a in within), Decimal(0))
         checks.append(
-            Check("of them participatory", _hours(total), Decimal(rule.participatory_hours), "hours")
+            Check(
+                "of them participatory", _hours(total), Decimal(rule.participatory_hours), "hours"
+            )
         )
     if rule.hours_per_year:
         for year in range(rule.cycle_months // 12):
@@ -102,7 +104,8 @@ def progress(rule, date: datetime.date | None, today: datetime.date, activities,
             total = sum(
                 (a.hours for a in within if year_start < a.finished <= year_end), Decimal(0)
             )
-            label = f"CPD hours, {year_start + datetime.timedelta(days=1):%d %b %Y} to {year_end:%d %b %Y}"
+            first = year_start + datetime.timedelta(days=1)
+            label = f"CPD hours, {first:%d %b %Y} to {year_end:%d %b %Y}"
             checks.append(Check(label, _hours(total), Decimal(rule.hours_per_year), "hours"))
     if rule.records_needed:
         count = len(within) + sum(1 for w in notes if w.kind == "account")

@@ -2,6 +2,7 @@
 and the admins' organisation view."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -17,8 +18,9 @@ from .. import access, downloads
 from ..accounts import audit
 from ..accounts.middleware import LEADS, MANAGES
 from ..items import LEVELS, load_framework
-from ..models import INVITE_DAYS, JobRole, Review, Status, Team
+from ..models import INVITE_DAYS, JobRole, Membership, Review, Status, Team
 from ..plans.offers import read_offers
+from ..portfolio import pages as portfolio_pages
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
 from .budget_plan import team_budget
@@ -400,3 +402,35 @@ def organisation(request, pk):
         "team_form": TeamNameForm(organisation=found),
     }
     return render(request, "assessments/organisation.html", context)
+
+
+@require_GET
+def team_training(request, pk):
+    """Which members recorded which training (catalogue courses counted for the whole
+    team), 50 members a page. Files are linked only for the team's managers, and only
+    while the member shares their evidence. Seven queries whatever the team size."""
+    team = access.team_in_charge(request, pk)
+    paginator = Paginator(
+        Membership.objects.members_of(team).select_related("user").in_member_order(), 50
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    records, counts = portfolio_pages.team_records(team, page.object_list)
+    by_user = {}
+    for record in records:
+        by_user.setdefault(record.user_id, []).append(record)
+    rows = [
+        {
+            "membership": m,
+            "records": by_user.get(m.user_id, []),
+            "files_shown": team.managed and m.shares_evidence,
+        }
+        for m in page.object_list
+    ]
+    file_rows = portfolio_pages.files_of_records(
+        [r for row in rows if row["files_shown"] for r in row["records"]]
+    )
+    for record in records:
+        record.shown_files = file_rows.get(record.pk, [])
+    context = {"team": team, "page": page, "rows": rows, "counts": counts}
+    return render(request, "assessments/team_training.html", context)

@@ -1,0 +1,123 @@
+"""The portfolio's part of a person's own export: records, reflections and files as data,
+and the whole-record ZIP (record.json, CSVs and every file)."""
+
+import io
+import json
+import zipfile
+
+from .. import downloads
+from ..models import EvidenceFile, Reflection, TrainingRecord
+from . import packs, pages
+
+RECORD_FIELDS = [
+    "title", "provider", "method", "started", "finished", "hours", "participatory_hours",
+    "covered", "code_theme", "peer_discussed",
+]  # fmt: skip
+REFLECTION_FIELDS = [
+    "kind", "template", "title", "happened_on", "activity", "learned", "changed",
+    "relevance", "code_themes", "source", "peer_discussed", "partner_name", "partner_pin",
+    "partner_email", "partner_address", "partner_postcode",
+]  # fmt: skip
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value.__class__.__name__ == "Decimal":
+        return str(value)
+    return value
+
+
+def _files(user) -> list[EvidenceFile]:
+    files = list(EvidenceFile.objects.filter(owner=user).order_by("pk"))
+    for index, evidence in enumerate(files, start=1):
+        evidence.archive_name = packs.archive_name(evidence, index)
+    return files
+
+
+def portfolio_data(user) -> dict:
+    """Five queries."""
+    registration = pages.registration_of(user)
+    records = TrainingRecord.objects.filter(user=user).select_related("course", "module")
+    reflections = Reflection.objects.filter(user=user).prefetch_related("domains", "competencies")
+    files = _files(user)
+    return {
+        "registration": {
+            "regulator": registration.regulator,
+            "renewal_date": _plain(registration.renewal_date),
+            "appraisal_date": _plain(registration.appraisal_date),
+            "notify_dates": registration.notify_dates,
+            "notify_team": registration.notify_team,
+        },
+        "training_records": [
+            {
+                "id": r.pk,
+                "course": r.course.slug if r.course_id else None,
+                "module": r.module.title if r.module_id else None,
+                **{name: _plain(getattr(r, name)) for name in RECORD_FIELDS},
+            }
+            for r in records
+        ],
+        "reflections": [
+            {
+                "id": w.pk,
+                "training_record": w.record_id,
+                "domains": [d.number for d in w.domains.all()],
+                "competencies": [c.code for c in w.competencies.all()],
+                **{name: _plain(getattr(w, name)) for name in REFLECTION_FIELDS},
+            }
+            for w in reflections
+        ],
+        "files": [
+            {
+                "name": f.name,
+                "in_zip": f.archive_name,
+                "type": f.content_type,
+                "bytes": f.size,
+                "training_record": f.record_id,
+                "reflection": f.reflection_id,
+                "uploaded_at": f.uploaded_at.isoformat(),
+            }
+            for f in files
+        ],
+    }
+
+
+def _csv(header: list[str], rows) -> str:
+    return "".join(downloads.csv_stream(iter([header, *rows])))
+
+
+def whole_record_zip(user, data: dict, ratings_csv: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("record.json", json.dumps(data, indent=2))
+        archive.writestr("ratings-and-history.csv", ratings_csv)
+        archive.writestr(
+            "training-records.csv",
+            _csv(
+                ["id", "course", "module", *RECORD_FIELDS],
+                (
+                    [r["id"], r["course"], r["module"], *(r[n] for n in RECORD_FIELDS)]
+                    for r in data["training_records"]
+                ),
+            ),
+        )
+        archive.writestr(
+            "reflections.csv",
+            _csv(
+                ["id", "training_record", *REFLECTION_FIELDS],
+                (
+                    [w["id"], w["training_record"], *(w[n] for n in REFLECTION_FIELDS)]
+                    for w in data["reflections"]
+                ),
+            ),
+        )
+        packs.add_files(archive, _files(user))
+        archive.writestr(
+            "README.txt",
+            "Your whole imhcf record.\n\nrecord.json: everything, as data.\n"
+            "ratings-and-history.csv: your ratings and every change to them.\n"
+            "training-records.csv, reflections.csv: your portfolio.\n"
+            "files/: every file you uploaded, numbered as record.json lists them.\n",
+        )
+    return buffer.getvalue()

@@ -1,0 +1,72 @@
+"""Downloads that gather a portfolio: the regulator's pack (a PDF shaped for the checks
+the regulator makes, and a ZIP of it with every file it refers to), and the files
+section of the whole-record export. Files are copied from storage into the ZIP as they
+are, under names that say which record they back."""
+
+import io
+import re
+import zipfile
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .. import downloads
+from ..models import CodeTheme, FeedbackSource, ReflectionKind
+from . import pages
+
+THEMES = dict(CodeTheme.choices)
+SOURCES = dict(FeedbackSource.choices)
+
+
+def build(request, user) -> dict:
+    """Everything the pack shows. Eight queries."""
+    registration = pages.registration_of(user)
+    records = pages.records_of(user)
+    reflections = pages.reflections_of(user)
+    rule, progress = pages.standing(registration, records, reflections, timezone.localdate())
+    if progress is not None:  # the pack covers the cycle; the portfolio page shows all
+        records = [r for r in records if progress.start < r.finished <= progress.end]
+        reflections = [w for w in reflections if progress.start < w.happened_on <= progress.end]
+    for reflection in reflections:
+        reflection.theme_labels = [THEMES.get(t, t) for t in reflection.code_themes]
+        reflection.source_label = SOURCES.get(reflection.source, "")
+    by_kind = {kind: [w for w in reflections if w.kind == kind] for kind in ReflectionKind.values}
+    return {
+        "person": user,
+        "registration": registration,
+        "rule": rule,
+        "progress": progress,
+        "records": records,
+        "accounts": by_kind[ReflectionKind.ACCOUNT],
+        "feedback": by_kind[ReflectionKind.FEEDBACK],
+        "discussions": by_kind[ReflectionKind.DISCUSSION],
+        "made_at": timezone.localtime(),
+        "files": [f for r in records for f in r.files.all()]
+        + [f for w in reflections for f in w.files.all()],
+    }
+
+
+def pdf(request, built: dict) -> bytes:
+    html = render_to_string("assessments/portfolio/pack_print.html", built, request=request)
+    return downloads.pdf_bytes(html, request.build_absolute_uri("/"))
+
+
+def archive_name(evidence, index: int) -> str:
+    """`files/003-certificate.pdf`: numbered as the pack lists them; only safe letters."""
+    safe = re.sub(r"[^A-Za-z0-9._ -]", "_", evidence.name).strip(" .") or "file"
+    return f"files/{index:03d}-{safe}"
+
+
+def add_files(archive: zipfile.ZipFile, evidence_files) -> None:
+    for index, evidence in enumerate(evidence_files, start=1):
+        evidence.archive_name = archive_name(evidence, index)
+        with evidence.file.open("rb") as handle:
+            archive.writestr(evidence.archive_name, handle.read())
+
+
+def pack_zip(request, built: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        add_files(archive, built["files"])
+        archive.writestr("portfolio-pack.pdf", pdf(request, built))
+    return buffer.getvalue()

@@ -1,0 +1,138 @@
+"""Reads for the portfolio pages and downloads: each names its query count."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from catalogue.models import Coverage
+from catalogue.models.coverage import CLOSING
+
+from ..models import CycleRule, EvidenceFile, Reflection, Registration, TrainingRecord, User
+from . import cycle
+
+
+def registration_of(user: User) -> Registration:
+    """The person's registration row, or an unsaved empty one. One query."""
+    return Registration.objects.filter(user=user).first() or Registration(user=user)
+
+
+def records_of(user: User) -> list[TrainingRecord]:
+    """Newest first, with their files. Two queries."""
+    return list(
+        TrainingRecord.objects.filter(user=user).select_related("course").prefetch_related("files")
+    )
+
+
+def reflections_of(user: User) -> list[Reflection]:
+    """Newest first, with their files and the record each is about. Two queries."""
+    return list(
+        Reflection.objects.filter(user=user).select_related("record").prefetch_related("files")
+    )
+
+
+def standing(registration: Registration, records, reflections, today: datetime.date):
+    """(rule, progress) for the person's regulator, or (None, None). One query."""
+    if not registration.regulator:
+        return None, None
+    rule = CycleRule.objects.filter(regulator=registration.regulator).first()
+    if rule is None:
+        return None, None
+    activities = [
+        cycle.Activity(r.finished, r.hours, r.participatory_hours, r.peer_discussed)
+        for r in records
+    ]
+    written = [cycle.Written(w.happened_on, w.kind, w.peer_discussed) for w in reflections]
+    return rule, cycle.progress(rule, registration.renewal_date, today, activities, written)
+
+
+@dataclass
+class Proposal:
+    """A grid the record's course links to: look at these ratings again."""
+
+    level: int
+    domain: int
+    title: str
+    codes: list[str]  # competency codes; empty: the whole domain
+    closes: bool  # only a closing grade; every other link contributes
+
+    @property
+    def args(self) -> tuple[int, int]:
+        return (self.level, self.domain)
+
+
+def proposals(record: TrainingRecord, up_to: int) -> list[Proposal]:
+    """The grids (level, domain) the record's catalogue course, or module, has coverage
+    links to, up to the person's target level, strongest claim first shown per grid.
+    Links graded "not offered" are left out. One query."""
+    if not record.course_id:
+        return []
+    rows = Coverage.objects.filter(course_id=record.course_id, level_id__lte=up_to).exclude(
+        grade="not_offered"
+    )
+    if record.module_id:
+        rows = rows.filter(module_id=record.module_id)
+    found: dict[tuple[int, int], Proposal] = {}
+    for row in rows.select_related("domain", "competency").order_by(
+        "level_id", "domain__number", "competency__code"
+    ):
+        key = (row.level_id, row.domain.number)
+        proposal = found.setdefault(
+            key,
+            Proposal(
+                row.level_id,
+                row.domain.number,
+                f"Level {row.level_id}, Domain {row.domain.number}: {row.domain.name}",
+                [],
+                False,
+            ),
+        )
+        if row.competency_id:
+            proposal.codes.append(row.competency.code)
+        proposal.closes = proposal.closes or row.grade in CLOSING
+    return list(found.values())
+
+
+def proposed_in_grid(record: TrainingRecord, level: int, domain: int) -> set[int | None] | None:
+    """Which competencies of one grid the record's course links to (None in the set: the
+    whole domain), or None when it links to none. One query."""
+    if not record.course_id:
+        return None
+    rows = Coverage.objects.filter(
+        course_id=record.course_id, level_id=level, domain__number=domain
+    ).exclude(grade="not_offered")
+    if record.module_id:
+        rows = rows.filter(module_id=record.module_id)
+    found = set(rows.values_list("competency_id", flat=True))
+    return found or None
+
+
+def team_records(team, page_members) -> tuple[list, list]:
+    """For a page of a team's members: their training records from the catalogue, and
+    per course how many members of the whole team recorded it. Two queries."""
+    records = list(
+        TrainingRecord.objects.filter(user__in=[m.user_id for m in page_members])
+        .select_related("course", "module")
+        .order_by("user_id", "-finished")
+    )
+    counts = list(
+        TrainingRecord.objects.filter(
+            course__isnull=False,
+            user__memberships__team=team,
+            user__memberships__role="member",
+        )
+        .values("course__title", "course__slug")
+        .annotate(people=Count("user", distinct=True))
+        .order_by("course__title")
+    )
+    return records, counts
+
+
+def files_of_records(records) -> dict[int, list]:
+    """The files of these records, by record id. One query (none without records)."""
+    if not records:
+        return {}
+    found: dict[int, list] = {}
+    for evidence in EvidenceFile.objects.filter(record__in=[r.pk for r in records]):
+        found.setdefault(evidence.record_id, []).append(evidence)
+    return found

@@ -1,0 +1,254 @@
+"""E-mails a practitioner chose to receive: reminders before her renewal and appraisal
+dates (send_reminders, run daily) and notices when the other side of a team acts
+(a member shares evidence; a manager reviews or signs off). Every e-mail carries a
+one-click unsubscribe (RFC 8058) for its kind, and says how to change the choice.
+
+A reminder is claimed by writing its SentReminder row, under a unique key, in its own
+transaction before the e-mail goes: a second run, even one overlapping the first, finds
+the row and sends nothing. If the mail server refuses, the claim is withdrawn so the
+next run tries again."""
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from ..models import CycleRule, Registration, Regulator, ReminderKind, SentReminder, User
+
+log = logging.getLogger("imhcf.reminders")
+SALT = "imhcf.unsubscribe"
+DATES, TEAM = "dates", "team"
+CHOICE_LABEL = {
+    DATES: "reminders before your renewal and appraisal dates",
+    TEAM: "notices about shared evidence, reviews and sign-offs",
+}
+
+
+def unsubscribe_token(user_id: int, choice: str) -> str:
+    """A signed, unguessable token naming one person and one kind of e-mail."""
+    return signing.dumps({"u": user_id, "c": choice}, salt=SALT, compress=True)
+
+
+def read_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("c") not in CHOICE_LABEL:
+        return None
+    return data["u"], data["c"]
+
+
+def unsubscribe_url(user_id: int, choice: str) -> str:
+    path = reverse("unsubscribe", args=[unsubscribe_token(user_id, choice)])
+    return f"{settings.IMHCF_SITE_URL}{path}"
+
+
+def message(user: User, choice: str, subject: str, body: str, connection=None) -> EmailMessage:
+    """An e-mail to `user` of kind `choice`, with its unsubscribe link and headers."""
+    link = unsubscribe_url(user.pk, choice)
+    settings_link = f"{settings.IMHCF_SITE_URL}{reverse('assessments:registration')}"
+    footer = (
+        f"\n\n--\nYou receive this because you chose {CHOICE_LABEL[choice]}.\n"
+        f"Stop them with one click: {link}\nOr change what you receive: {settings_link}\n"
+    )
+    return EmailMessage(
+        subject,
+        body + footer,
+        to=[user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to send: which date, and how many days before it."""
+
+    user_id: int
+    kind: str
+    due: datetime.date
+    days_before: int
+
+
+def offsets(kind: str, rule: CycleRule | None) -> list[int]:
+    if kind == ReminderKind.APPRAISAL:
+        return sorted(set(settings.IMHCF_APPRAISAL_REMINDER_DAYS))
+    if kind == ReminderKind.WINDOW:
+        return [rule.window_days] if rule and rule.window_days else []
+    return sorted(set(settings.IMHCF_RENEWAL_REMINDER_DAYS))
+
+
+def due_on(today: datetime.date, kind: str, date: datetime.date, days: list[int]) -> int | None:
+    """The reminder of `kind` due today for `date`: the nearest offset whose day has
+    come (so a date entered late gets one reminder, not all the missed ones), or None
+    once the date has passed."""
+    if date is None or date < today:
+        return None
+    passed = [d for d in days if date - datetime.timedelta(days=d) <= today]
+    return min(passed) if passed else None
+
+
+def reminders_due(today: datetime.date, registrations, rules: dict) -> list[Due]:
+    """Every reminder due `today` for people who want them (pure: no queries)."""
+    found = []
+    for reg in registrations:
+        rule = rules.get(reg.regulator)
+        for kind, date in (
+            (ReminderKind.RENEWAL, reg.renewal_date),
+            (ReminderKind.WINDOW, reg.renewal_date),
+            (ReminderKind.APPRAISAL, reg.appraisal_date),
+        ):
+            if kind != ReminderKind.APPRAISAL and not reg.regulator:
+                continue
+            days = due_on(today, kind, date, offsets(kind, rule))
+            if days is None:
+                continue
+            if kind == ReminderKind.WINDOW and date - datetime.timedelta(days=days) != today:
+                continue  # "the window opens today" is news on that day only
+            found.append(Due(reg.user_id, kind, date, days))
+    return found
+
+
+def _text(due: Due, user: User, regulator: str, rule: CycleRule | None) -> tuple[str, str]:
+    when = f"{due.due:%A %-d %B %Y}"
+    portfolio = f"{settings.IMHCF_SITE_URL}{reverse('assessments:portfolio')}"
+    name = dict(Regulator.choices).get(regulator, "your regulator")
+    if due.kind == ReminderKind.APPRAISAL:
+        return (
+            f"Your appraisal is in {due.days_before} days",
+            f"Hello {user.display_name},\n\nYour appraisal is on {when}. Your development "
+            f"plan and portfolio are ready to take with you:\n{portfolio}\n",
+        )
+    if due.kind == ReminderKind.WINDOW:
+        return (
+            "Your revalidation application opens today",
+            f"Hello {user.display_name},\n\nYour {name} application can be made from today; "
+            f"your revalidation application date is {when}. See what your records show "
+            f"against the requirements, and download your pack:\n{portfolio}\n",
+        )
+    label = rule.date_label.lower() if rule else "renewal date"
+    return (
+        f"Your {label} is in {due.days_before} days",
+        f"Hello {user.display_name},\n\nYour {label} with {name} is {when}. See what your "
+        f"records show against its requirements:\n{portfolio}\n",
+    )
+
+
+def _claim(due: Due) -> bool:
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(
+                user_id=due.user_id, kind=due.kind, due=due.due, days_before=due.days_before
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_reminders(today: datetime.date) -> tuple[int, int]:
+    """Send every reminder due `today` once. Returns (sent, failed). Three queries, then
+    a claim (an insert) per reminder."""
+    registrations = list(
+        Registration.objects.filter(notify_dates=True)
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+        .select_related("user")
+    )
+    rules = {rule.regulator: rule for rule in CycleRule.objects.all()}
+    by_user = {reg.user_id: reg for reg in registrations}
+    sent = failed = 0
+    connection = None
+    for due in reminders_due(today, registrations, rules):
+        if not _claim(due):
+            continue  # sent before, or another run is sending it now
+        reg = by_user[due.user_id]
+        subject, body = _text(due, reg.user, reg.regulator, rules.get(reg.regulator))
+        try:
+            if connection is None:
+                connection = get_connection(fail_silently=False)
+                connection.open()
+            message(reg.user, DATES, subject, body, connection).send()
+        except (smtplib.SMTPException, OSError):
+            SentReminder.objects.filter(
+                user_id=due.user_id, kind=due.kind, due=due.due, days_before=due.days_before
+            ).delete()
+            log.warning("reminder not sent", extra={"user": due.user_id, "kind": due.kind})
+            failed += 1
+            connection = None
+        else:
+            sent += 1
+    if connection is not None:
+        connection.close()
+    return sent, failed
+
+
+def notify(users, subject: str, body: str) -> None:
+    """Tell `users` (who chose team notices) something a team member did, once the
+    transaction that did it commits. A mail server that cannot be reached is logged,
+    never an error for the person who acted: their change is saved."""
+    wanted = [u for u in users if u.email and getattr(_registration(u), "notify_team", True)]
+
+    def send():
+        for user in wanted:
+            try:
+                message(user, TEAM, subject, f"Hello {user.display_name},\n\n{body}").send()
+            except (smtplib.SMTPException, OSError):
+                log.warning("team notice not sent", extra={"user": user.pk})
+
+    if wanted:
+        transaction.on_commit(send)
+
+
+def _registration(user: User) -> Registration | None:
+    try:
+        return user.registration
+    except Registration.DoesNotExist:
+        return None
+
+
+def calendar(registration: Registration, rule: CycleRule | None, stamp: datetime.datetime) -> str:
+    """The person's dates as an iCalendar file (RFC 5545): all-day events with a
+    reminder, CRLF line ends. Three events at most, so written here, not by a library."""
+
+    def escape(text: str) -> str:
+        return (
+            text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        )
+
+    events = []
+    if registration.renewal_date and registration.regulator:
+        label = rule.date_label if rule else "Renewal date"
+        events.append(("renewal", registration.renewal_date, label))
+        if rule and rule.window_days:
+            opens = registration.renewal_date - datetime.timedelta(days=rule.window_days)
+            events.append(("window", opens, "Revalidation application opens"))
+    if registration.appraisal_date:
+        events.append(("appraisal", registration.appraisal_date, "Appraisal"))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//imhcf//portfolio dates//EN"]
+    for key, day, summary in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{key}-{registration.user_id}-{day:%Y%m%d}@imhcf",
+            f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{escape(summary)}",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{escape(summary)}",
+            "TRIGGER:-P7D",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

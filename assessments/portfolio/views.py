@@ -1,0 +1,329 @@
+"""The practitioner's portfolio: training records, reflections, their files, her
+regulator's cycle and reminders, and the downloads that gather them. Her own pages take
+ids only through access.own_*; a file is served only through evidence_file."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalogue.models import Course, Module
+
+from .. import access
+from ..accounts import audit, kept
+from ..models import ReflectionKind, Registration, TrainingRecord, User
+from . import files, packs, pages, reminders, services
+from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _offer_kept(request, data):
+    """POST data kept across a time-out (accounts.kept), offered back unsaved."""
+    typed = kept.take(request, request.path)
+    if typed is None:
+        return data
+    messages.warning(
+        request,
+        "You were signed out before this was saved. What you typed is back below and is "
+        "not saved yet: check it and press Save. (Files must be chosen again.)",
+    )
+    return typed
+
+
+@require_GET
+def portfolio(request):
+    """Records, reflections, files and where they stand against the regulator's rules.
+    Nine queries however many records."""
+    user = request.user
+    registration = pages.registration_of(user)
+    records = pages.records_of(user)
+    reflections = pages.reflections_of(user)
+    rule, progress = pages.standing(registration, records, reflections, timezone.localdate())
+    used = files.used_bytes(user)
+    context = {
+        "registration": registration,
+        "records": records,
+        "reflections": reflections,
+        "rule": rule,
+        "progress": progress,
+        "used": files.megabytes(used),
+        "quota": settings.IMHCF_UPLOAD_QUOTA_MB,
+        "kinds": ReflectionKind.choices,
+    }
+    return render(request, "assessments/portfolio/portfolio.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def registration(request):
+    """Regulator, next renewal and appraisal dates, and which e-mails to receive."""
+    current = pages.registration_of(request.user)
+    form = RegistrationForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved your registration dates and e-mail choices.")
+        return redirect("assessments:portfolio")
+    return render(request, "assessments/portfolio/registration.html", {"form": form})
+
+
+def _initial_from_catalogue(request) -> dict:
+    """?course=<slug>[&module=<id>] from a plan or a course page prefills the record."""
+    course = (
+        Course.objects.select_related("provider").filter(slug=request.GET.get("course")).first()
+    )
+    if course is None:
+        return {}
+    initial = {"course": course.pk, "title": course.title, "provider": course.provider.name}
+    if course.mode == Course.Mode.ELEARNING:
+        initial["method"] = "elearning"
+    module_id = request.GET.get("module", "")
+    module = (
+        Module.objects.filter(course=course, pk=module_id).first() if module_id.isdigit() else None
+    )
+    if module:
+        initial.update(module=module.pk, title=module.title)
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def record_new(request):
+    """Record training done: from the catalogue (prefilled from a plan) or anything else."""
+    user = request.user
+    used = files.used_bytes(user)
+    data = request.POST or None
+    if request.method == "GET":
+        data = _offer_kept(request, None)
+    form = RecordForm(
+        data,
+        request.FILES or None,
+        used=used,
+        instance=TrainingRecord(user=user),
+        initial=_initial_from_catalogue(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        record = services.save_record(
+            record=form.save(commit=False), checked=form.cleaned_data["file"]
+        )
+        audit.event("portfolio.record_added", request, record=record.pk)
+        messages.success(request, f"Recorded “{record.title}”.")
+        return redirect(record)
+    return render(request, "assessments/portfolio/record_form.html", {"form": form, "new": True})
+
+
+@require_http_methods(["GET", "POST"])
+def record(request, pk):
+    """One training record: edit it, its files, and the ratings it proposes to look at."""
+    found = access.own_record(request, pk)
+    used = files.used_bytes(request.user)
+    data = request.POST or None
+    if request.method == "GET":
+        data = _offer_kept(request, None)
+    form = RecordForm(data, request.FILES or None, used=used, instance=found)
+    if request.method == "POST" and form.is_valid():
+        services.save_record(record=form.save(commit=False), checked=form.cleaned_data["file"])
+        messages.success(request, f"Saved “{found.title}”.")
+        return redirect(found)
+    context = {
+        "form": form,
+        "record": found,
+        "files": list(found.files.all()),
+        "upload": UploadForm(used=used),
+        "proposals": pages.proposals(found, request.user.target_level),
+        "new": False,
+    }
+    return render(request, "assessments/portfolio/record_form.html", context)
+
+
+@require_POST
+def record_delete(request, pk):
+    """Delete a record and its files."""
+    found = access.own_record(request, pk)
+    services.delete_record(record=found)
+    audit.event("portfolio.record_deleted", request, record=pk)
+    messages.success(request, f"Deleted “{found.title}” and its files.")
+    return redirect("assessments:portfolio")
+
+
+def _upload(request, *, record=None, reflection=None, back):
+    form = UploadForm(request.POST, request.FILES, used=files.used_bytes(request.user))
+    if form.is_valid():
+        made = services.add_file(
+            owner=request.user,
+            checked=form.cleaned_data["file"],
+            record=record,
+            reflection=reflection,
+        )
+        messages.success(request, f"Added {made.name}.")
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, f"Nothing was stored: {error}")
+    return redirect(back)
+
+
+@require_POST
+def record_file(request, pk):
+    """Add a file to a record."""
+    found = access.own_record(request, pk)
+    return _upload(request, record=found, back=found)
+
+
+@require_http_methods(["GET", "POST"])
+def reflection_new(request, kind):
+    """A reflective account, a piece of feedback, or a reflective discussion."""
+    if kind not in ReflectionKind.values:
+        raise Http404("No such kind")
+    user = request.user
+    data = request.POST or None
+    if request.method == "GET":
+        data = _offer_kept(request, None)
+    initial = {"happened_on": timezone.localdate()}
+    regulator = pages.registration_of(user).regulator
+    if kind == ReflectionKind.ACCOUNT and regulator in ("nmc", "swe"):
+        initial["template"] = regulator
+    record_id = request.GET.get("record", "")
+    if record_id.isdigit():
+        initial["record"] = record_id
+    form = ReflectionForm(
+        data,
+        request.FILES or None,
+        user=user,
+        kind=kind,
+        used=files.used_bytes(user),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        made = services.save_reflection(form=form, user=user, checked=form.cleaned_data.get("file"))
+        messages.success(request, f"Saved your {made.get_kind_display().lower()}.")
+        return redirect(made)
+    context = {"form": form, "kind": ReflectionKind(kind), "new": True}
+    return render(request, "assessments/portfolio/reflection_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def reflection(request, pk):
+    """One reflection: read and edit it, and its files."""
+    found = access.own_reflection(request, pk)
+    user = request.user
+    used = files.used_bytes(user)
+    data = request.POST or None
+    if request.method == "GET":
+        data = _offer_kept(request, None)
+    form = ReflectionForm(
+        data, request.FILES or None, user=user, kind=found.kind, used=used, instance=found
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_reflection(form=form, user=user, checked=form.cleaned_data.get("file"))
+        messages.success(request, "Saved.")
+        return redirect(found)
+    context = {
+        "form": form,
+        "kind": ReflectionKind(found.kind),
+        "reflection": found,
+        "files": list(found.files.all()),
+        "upload": UploadForm(used=used),
+        "new": False,
+    }
+    return render(request, "assessments/portfolio/reflection_form.html", context)
+
+
+@require_POST
+def reflection_delete(request, pk):
+    """Delete a reflection and its files."""
+    found = access.own_reflection(request, pk)
+    services.delete_reflection(reflection=found)
+    messages.success(request, f"Deleted “{found.title}” and its files.")
+    return redirect("assessments:portfolio")
+
+
+@require_POST
+def reflection_file(request, pk):
+    """Add a file to a reflection."""
+    found = access.own_reflection(request, pk)
+    return _upload(request, reflection=found, back=found)
+
+
+@require_POST
+def file_delete(request, pk):
+    """Delete one of one's own files."""
+    found = access.own_file(request, pk)
+    back = found.record or found.reflection
+    services.delete_file(evidence=found)
+    messages.success(request, f"Deleted {found.name}.")
+    return redirect(back)
+
+
+@require_GET
+def evidence_file(request, pk, name):
+    """A file, to its owner, or to a team's manager while its owner shares evidence:
+    always as a download (never shown inline), never cached."""
+    found = access.evidence_file(request, pk)
+    if found.owner_id != request.user.pk:
+        audit.event("evidence.file_read", request, file=pk, owner=found.owner_id)
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return _no_store(response)
+
+
+@require_GET
+def dates_ics(request):
+    """The person's renewal, application-window and appraisal dates for a calendar."""
+    registration = pages.registration_of(request.user)
+    rule = pages.standing(registration, [], [], timezone.localdate())[0]
+    body = reminders.calendar(registration, rule, timezone.now().astimezone(datetime.UTC))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="imhcf-dates.ics"'
+    return _no_store(response)
+
+
+@require_GET
+def pack_pdf(request):
+    """The regulator's pack as a PDF."""
+    built = packs.build(request, request.user)
+    response = HttpResponse(packs.pdf(request, built), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="portfolio-pack.pdf"'
+    return _no_store(response)
+
+
+@require_GET
+def pack_zip(request):
+    """The pack PDF and every file it refers to, in one ZIP."""
+    built = packs.build(request, request.user)
+    response = HttpResponse(packs.pack_zip(request, built), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="portfolio-pack.zip"'
+    return _no_store(response)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe (RFC 8058): a POST stops that kind of e-mail at once, with
+    or without signing in; a GET shows a button, so a link scanner cannot unsubscribe."""
+    found = reminders.read_token(token)
+    if found is None:
+        raise Http404("Not found")
+    user_id, choice = found
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404("Not found")
+    done = False
+    if request.method == "POST":
+        field = "notify_dates" if choice == reminders.DATES else "notify_team"
+        Registration.objects.get_or_create(user=user)
+        Registration.objects.filter(user=user).update(**{field: False})
+        done = True
+    context = {"label": reminders.CHOICE_LABEL[choice], "done": done}
+    return render(request, "assessments/portfolio/unsubscribe.html", context)
