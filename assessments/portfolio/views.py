@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalogue.models import Course, Module
@@ -71,7 +72,12 @@ def registration(request):
         form.save()
         messages.success(request, "Saved your registration dates and e-mail choices.")
         return redirect("assessments:portfolio")
-    return render(request, "assessments/portfolio/registration.html", {"form": form})
+    context = {
+        "form": form,
+        "renewal_days": ", ".join(map(str, settings.IMHCF_RENEWAL_REMINDER_DAYS)),
+        "appraisal_days": ", ".join(map(str, settings.IMHCF_APPRAISAL_REMINDER_DAYS)),
+    }
+    return render(request, "assessments/portfolio/registration.html", context)
 
 
 def _initial_from_catalogue(request) -> dict:
@@ -307,6 +313,7 @@ def pack_zip(request):
     return _no_store(response)
 
 
+@csrf_exempt  # mail clients POST here with no form (RFC 8058); the token is the secret
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):

@@ -25,6 +25,7 @@ class GridRow:
     # After a clash: the rating saved elsewhere (None when it was deleted meanwhile).
     conflict: Rating | None = None
     conflict_missing: bool = False
+    proposed: bool = False  # a training record's course links to it (?record=)
 
 
 class GridSubmission:

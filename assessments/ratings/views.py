@@ -8,9 +8,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .. import access
 from ..accounts import kept
 from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
+from ..portfolio.pages import proposed_in_grid
 from ..teams.services import latest_reviews
 from .forms import ChangesSinceForm, GridRow, GridSubmission
 from .history import recent_changes
@@ -72,7 +74,7 @@ def grid(request, level, domain):
     domain_obj = grid_domain(framework, level, domain)
     items = framework.items[(level, domain)]
     conflicts = {}
-    as_whole = None
+    as_whole = offered = None
     if request.method == "GET":
         ratings = ratings_by_key(user, level=level, domain=domain)
         rows = _grid_rows(items, ratings)
@@ -80,6 +82,7 @@ def grid(request, level, domain):
         if as_whole is not None:
             for row in rows:  # offered, not saved: the form's "seen" stays empty
                 row.status, row.evidence = as_whole.status, as_whole.evidence
+        offered = _offer_record(request, rows, level, domain)
         typed = kept.take(request, request.path)
         if typed is not None:
             GridSubmission(typed, rows).entries()  # fills the rows; saves nothing
@@ -152,10 +155,31 @@ def grid(request, level, domain):
         "domains": framework.domains,
         "next_grid": _next_grid(framework, level, domain),
         "as_whole": as_whole,
+        "offered": offered,
         "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
         "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,
     }
     return render(request, "assessments/grid.html", context)
+
+
+def _offer_record(request, rows, level: int, domain: int):
+    """?record=<id> (one of the user's own training records): the items its catalogue
+    course links to are marked, and a line naming the record is added to their
+    evidence, unsaved, unless it is already there. Two queries; the record or None."""
+    record_id = request.GET.get("record", "")
+    if not record_id.isdigit():
+        return None
+    record = access.own_record(request, int(record_id))
+    linked = proposed_in_grid(record, level, domain)
+    line = f"Training: {record.title}, finished {record.finished:%-d %B %Y} (training record)."
+    for row in rows:
+        if linked is None:
+            break
+        if None in linked or row.item.competency_id is None or row.item.competency_id in linked:
+            row.proposed = True
+            if line not in row.evidence:
+                row.evidence = f"{row.evidence}\n{line}".strip()
+    return record
 
 
 def _starting_point(items, ratings, level, domain):
