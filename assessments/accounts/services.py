@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Membership, User
+from ..portfolio import reminders
 from ..portfolio import services as portfolio_services
 
 
@@ -16,6 +17,16 @@ def set_sharing(*, membership: Membership, share: bool) -> Membership:
     membership.shares_evidence = share
     membership.shared_at = timezone.now() if share else None
     membership.save(update_fields=["shares_evidence", "shared_at"])
+    if share:
+        managers = User.objects.filter(
+            memberships__team_id=membership.team_id, memberships__role="manager"
+        ).select_related("registration")
+        reminders.notify(
+            list(managers),
+            f"{membership.user.display_name} shared their assessment with you",
+            f"{membership.user.display_name} now shares their evidence with the managers of "
+            f"{membership.team.name}. You can read it and review it from the team's page.\n",
+        )
     return membership
 
 

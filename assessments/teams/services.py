@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .. import access
 from ..models import INVITE_DAYS, Invite, Membership, Organisation, Rating, Review, Team, User
+from ..portfolio import reminders
 
 
 class NotShared(Exception):
@@ -37,7 +38,7 @@ def review_assessment(
         .select_related("competency")
         .order_by("level", "domain", "competency__code")
     ]
-    return Review.objects.create(
+    review = Review.objects.create(
         team=team,
         member=membership.user,
         manager=manager,
@@ -45,6 +46,14 @@ def review_assessment(
         signed_off=sign_off,
         snapshot=snapshot,
     )
+    what = "signed off" if sign_off else "commented on"
+    reminders.notify(
+        [membership.user],
+        f"{manager.display_name} {what} your assessment",
+        f"{manager.display_name}, a manager of {team.name}, {what} your assessment. "
+        "Read it on your profile page.\n",
+    )
+    return review
 
 
 def create_invite(
