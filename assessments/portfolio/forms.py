@@ -246,7 +246,7 @@ class ReflectionForm(WithFile, forms.ModelForm):
             else:
                 del self.fields[name]
         self.fields["activity"].required = True
-        if kind != ReflectionKind.ACCOUNT:
+        if kind != ReflectionKind.ACCOUNT or template != Template.NMC:
             del self.fields["code_themes"]
         if kind != ReflectionKind.FEEDBACK:
             del self.fields["source"]

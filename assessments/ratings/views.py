@@ -156,6 +156,7 @@ def grid(request, level, domain):
         "next_grid": _next_grid(framework, level, domain),
         "as_whole": as_whole,
         "offered": offered,
+        "offered_here": any(row.proposed for row in rows),
         "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
         "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,
     }

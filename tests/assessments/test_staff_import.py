@@ -4,7 +4,6 @@ written; a preview before anything is written; all or nothing; invitations e-mai
 again changes nothing; an invitation is for the address it was sent to."""
 
 import io
-import socket
 
 import pytest
 from django.core import mail
@@ -14,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from assessments.models import Invite, Membership, Team, TrainingLead, User
 from tests.assessments.helpers import signup_form
 from tests.factories import with_authenticator
+from tests.mail import free_port, loopback_smtp
 
 HEADER = "name,email,job role,team,manager\n"
 
@@ -223,35 +223,11 @@ def test_a_manager_can_only_invite_members(client, team, manager):
     assert Invite.objects.get(team=team).role == Membership.Role.MEMBER
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_invitations_go_out_through_a_real_smtp_server(client, team, tess, settings):
-    from aiosmtpd.controller import Controller
-
-    received = []
-    sessions = set()
-
-    class Keep:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            sessions.add(id(session))
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    with loopback_smtp(settings) as (received, sessions):
         client.force_login(tess)
         done = confirm(client, team.organisation, upload(client, team.organisation, staff_csv(3)))
         assert "3 invitations e-mailed" in done.content.decode()
-    finally:
-        controller.stop()
     assert sorted(e.rcpt_tos[0] for e in received) == [
         f"person{i}@trust-a.example" for i in range(3)
     ]
