@@ -8,13 +8,25 @@ Each URL must have a rule below (admin URLs default to "staff"); a new one fails
 test_every_url_has_a_rule until it gets one. This is the suite's one access matrix
 and its one guard for new URLs."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Membership, Organisation, Team, TrainingLead, User
+from assessments.models import (
+    Membership,
+    Organisation,
+    Reflection,
+    Team,
+    TrainingLead,
+    TrainingRecord,
+    User,
+)
+from assessments.portfolio import files, reminders
+from assessments.portfolio import services as portfolio_services
 from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import with_authenticator
@@ -79,6 +91,14 @@ OWN_PAGES = [
     "assessments:delete_account",
     "assessments:change_email",
     "assessments:teams",  # lists only the teams the signed-in person manages
+    "assessments:export_zip",
+    "assessments:portfolio",
+    "assessments:registration",
+    "assessments:dates_ics",
+    "assessments:pack_pdf",
+    "assessments:pack_zip",
+    "assessments:record_new",
+    "assessments:reflection_new",
 ]
 PUBLIC_PAGES = [
     "signup",  # when the site opens sign-up (the test opens it)
@@ -155,6 +175,20 @@ RULES = {
     "assessments:review": "manager",
     "assessments:invite": "in_charge",
     "assessments:invite_link": "in_charge",
+    "assessments:team_training": "in_charge",
+    # A portfolio's records, reflections and files: their owner only.
+    "assessments:record": "owner",
+    "assessments:record_delete": "owner",
+    "assessments:record_file": "owner",
+    "assessments:reflection": "owner",
+    "assessments:reflection_delete": "owner",
+    "assessments:reflection_file": "owner",
+    "assessments:file_delete": "owner",
+    # An evidence file: its owner, and a manager of her team while she shares evidence
+    # (she does here); never a lead or an admin who does not manage the team.
+    "assessments:evidence_file": "evidence",
+    # The signed token is the secret; a GET only asks (a POST unsubscribes).
+    "unsubscribe": "public",
 }
 POST_ONLY = {
     "assessments:share",
@@ -163,6 +197,11 @@ POST_ONLY = {
     "assessments:change_person",
     "assessments:review",
     "assessments:invite",
+    "assessments:record_delete",
+    "assessments:record_file",
+    "assessments:reflection_delete",
+    "assessments:reflection_file",
+    "assessments:file_delete",
     "logout",
     "admin:logout",
 }
@@ -177,7 +216,7 @@ def rule_for(route: Route) -> str | None:
 def test_every_url_has_a_rule():
     assert [r.name for r in ROUTES if rule_for(r) is None] == []
     assert len([r for r in ROUTES if rule_for(r) == "staff"]) > 80  # the walk sees admin
-    assert len([r for r in ROUTES if not r.route.startswith("admin/")]) >= 49
+    assert len([r for r in ROUTES if not r.route.startswith("admin/")]) >= 68
 
 
 @pytest.fixture
@@ -201,7 +240,20 @@ def world(catalogue, django_user_model):
     uma = with_authenticator(User.objects.create_user("uma", password=PASSWORD))
     TrainingLead.objects.create(organisation=Organisation.named("Trust B"), user=uma)
     invite = create_invite(team=north, manager=mina)
+    record = TrainingRecord.objects.create(
+        user=alice, title="Study day", finished=datetime.date(2026, 5, 1), hours=6
+    )
+    reflection = Reflection.objects.create(
+        user=alice, kind="account", title="Study day", happened_on=datetime.date(2026, 5, 2)
+    )
+    pdf = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 certificate", "application/pdf")
+    evidence = portfolio_services.add_file(
+        owner=alice, checked=files.check(pdf, used=0), record=record
+    )
     return {
+        "record": record,
+        "reflection": reflection,
+        "evidence": evidence,
         "alice": alice,
         "mina": mina,
         "tess": tess,
@@ -216,12 +268,24 @@ def world(catalogue, django_user_model):
 def kwargs_for(route: Route, world) -> dict:
     """Arguments that name one of Alice's (or her team's) objects."""
     alice, north = world["alice"], world["north"]
+    own_objects = {
+        "assessments:share": world["membership"].pk,
+        "assessments:record": world["record"].pk,
+        "assessments:record_delete": world["record"].pk,
+        "assessments:record_file": world["record"].pk,
+        "assessments:reflection": world["reflection"].pk,
+        "assessments:reflection_delete": world["reflection"].pk,
+        "assessments:reflection_file": world["reflection"].pk,
+        "assessments:file_delete": world["evidence"].pk,
+        "assessments:evidence_file": world["evidence"].pk,
+    }
     given = {
-        "pk": world["membership"].pk
-        if route.name == "assessments:share"
+        "pk": own_objects[route.name]
+        if route.name in own_objects
         else north.organisation_id
         if route.route.startswith("me/organisations/")
         else north.pk,
+        "name": world["evidence"].name,
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
         "level": 1,
@@ -229,10 +293,12 @@ def kwargs_for(route: Route, world) -> dict:
         "number": 1,
         "code": "1.07",
         "slug": world["course"].slug,
-        "token": world["invite"].token,
+        "token": reminders.unsubscribe_token(alice.pk, reminders.DATES)
+        if route.name == "unsubscribe"
+        else world["invite"].token,
         "uidb64": "MQ",
         "app_label": "catalogue",
-        "kind": "csv",
+        "kind": "account" if route.name == "assessments:reflection_new" else "csv",
         "id": alice.pk,
         "content_type_id": ContentType.objects.get_for_model(Course).pk,
         "object_id": world["course"].pk,
@@ -266,6 +332,7 @@ QUERY = {
 
 ALLOWED = {
     "owner": ["alice"],
+    "evidence": ["alice", "mina"],
     "manager": ["mina"],
     "in_charge": ["mina", "tess"],
     "lead": ["tess"],
