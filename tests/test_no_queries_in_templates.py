@@ -2,6 +2,8 @@
 (so query counts are decided in one place). Django's template render is wrapped so
 that any SQL during it fails the test."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.template.backends.django import Template
@@ -49,6 +51,15 @@ PAGES = [
     "/me/email/",
     "/accounts/password_change/",
     "/accounts/two-factor/",
+    "/me/portfolio/",
+    "/me/portfolio/registration/",
+    "/me/portfolio/records/new/?course=nes-imh-elearning",
+    "/me/portfolio/reflections/new/account/",
+    "/me/portfolio/reflections/new/feedback/",
+    "/me/portfolio/reflections/new/discussion/",
+    "/me/portfolio/records/{record}/",
+    "/me/portfolio/reflections/{reflection}/",
+    "/me/level/1/domain/4/?record={record}",
 ]
 TEAM_PAGES = [
     "/me/teams/",
@@ -63,14 +74,43 @@ TEAM_PAGES = [
     "/me/organisations/{org}/?sort=share&level=2&q=north",
     "/me/organisations/{org}/import/",
     "/me/teams/{team}/people/",
+    "/me/teams/{team}/training/",
 ]
+
+
+def portfolio(alice):
+    """A catalogue training record with a file, a reflection on it, an NMC registration."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.models import Reflection, Registration, TrainingRecord
+    from assessments.portfolio import files, services
+    from catalogue.models import Course
+
+    Registration.objects.create(
+        user=alice, regulator="nmc", renewal_date=datetime.date(2027, 3, 31)
+    )
+    record = TrainingRecord.objects.create(
+        user=alice,
+        course=Course.objects.get(slug="nes-imh-elearning"),
+        title="NES module",
+        finished=datetime.date(2026, 3, 5),
+        hours=3,
+    )
+    pdf = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 x", "application/pdf")
+    services.add_file(owner=alice, checked=files.check(pdf, used=0), record=record)
+    reflection = Reflection.objects.create(
+        user=alice, kind="account", template="nmc", title="On the module",
+        happened_on=datetime.date(2026, 3, 6), activity="The module", record=record,
+    )  # fmt: skip
+    return record, reflection
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_page_renders_without_touching_the_database(client, alice, no_sql_in_templates, url):
     rate(alice, {(1, 1): ("working_towards", "some evidence"), (1, 2): ("achieved", "")})
+    record, reflection = portfolio(alice)
     client.force_login(alice)
-    assert client.get(url).status_code == 200
+    assert client.get(url.format(record=record.pk, reflection=reflection.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("url", TEAM_PAGES)
@@ -79,6 +119,7 @@ def test_team_pages_render_without_touching_the_database(
 ):
     rate(alice, {(1, 1): ("working_towards", "some evidence"), (1, 2): ("achieved", "")})
     team.memberships.filter(user=alice).update(shares_evidence=True)
+    portfolio(alice)
     manager.is_staff = True  # sees the organisation overview too
     manager.save()
     client.force_login(manager)

@@ -15,6 +15,15 @@ NO_NAMES = (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def read_choices(form, *names) -> None:
+    """Read the choices of catalogue and record pickers here, in the view, one query each,
+    so that rendering the form never queries (tests/test_no_queries_in_templates.py)."""
+    for name in names:
+        if name in form.fields:
+            field = form.fields[name]
+            field.widget.choices = list(field.choices)
+
+
 class FileField(forms.FileField):
     """One evidence file, checked from its content against the person's allowance."""
 
@@ -100,6 +109,7 @@ class RecordForm(WithFile, forms.ModelForm):
         self.fields["title"].required = False
         self.fields["title"].help_text = "Filled in from the catalogue when you choose a course."
         self.fields["code_theme"].choices = [("", "Not given")] + list(CodeTheme.choices)
+        read_choices(self, "course", "module")
 
     def clean(self):
         data = super().clean()
@@ -260,6 +270,8 @@ class ReflectionForm(WithFile, forms.ModelForm):
                 "portfolio only, to show the NMC if asked, and deleted with it. Tell your "
                 "partner you keep them."
             )
+
+        read_choices(self, "record", "domains", "competencies")
 
     def clean_partner_pin(self):
         pin = self.cleaned_data.get("partner_pin", "").strip().upper()
