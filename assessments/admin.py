@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from catalogue.admin import LabelledInline
 
 from .accounts import audit
-from .models import Membership, Organisation, Team, TrainingLead, User
+from .models import CycleRule, Membership, Organisation, Team, TrainingLead, User
 
 
 class MembershipInline(LabelledInline):
@@ -102,3 +102,31 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return [(None, {"fields": self.get_readonly_fields(request, obj)})]
+
+
+@admin.register(CycleRule)
+class CycleRuleAdmin(admin.ModelAdmin):
+    """Each regulator's renewal rules, which portfolios count records against. Regulators
+    change them: edit a rule with its source and the day it was checked."""
+
+    list_display = ["regulator", "cycle_months", "cpd_hours", "date_label", "checked_on"]
+    search_fields = ["regulator", "summary"]
+    fieldsets = [
+        (None, {"fields": ["regulator", "date_label", "cycle_months", "window_days"]}),
+        (
+            "What is counted (empty: the regulator sets no such count)",
+            {
+                "fields": [
+                    "cpd_hours",
+                    "participatory_hours",
+                    "hours_per_year",
+                    "records_needed",
+                    "peer_records_needed",
+                    "feedback_needed",
+                    "reflections_needed",
+                    "discussion_needed",
+                ]
+            },
+        ),
+        ("Source", {"fields": ["summary", "source", "checked_on"]}),
+    ]

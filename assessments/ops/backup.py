@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import subprocess  # nosec B404
+import zipfile
 from pathlib import Path
 
 from django.db import connection
@@ -108,3 +109,62 @@ def _check_sqlite(source: sqlite3.Connection, path: Path) -> None:
         raise BackupError(f"{path} is damaged: {ok}")
     if "django_migrations" not in tables:
         raise BackupError(f"{path} is not a backup of this site (no django_migrations table)")
+
+
+# Evidence files ----------------------------------------------------------------------
+# Kept beside the database backup as FILE.files.zip, read and written through Django's
+# storage API, so local disk and an S3-compatible bucket are backed up the same way.
+
+
+def files_path(path: Path) -> Path:
+    return path.with_name(path.name + ".files.zip")
+
+
+def backup_files(path: Path) -> int:
+    """Copy every stored evidence file into FILE.files.zip; how many."""
+    from django.core.files.storage import default_storage
+
+    from ..portfolio.files import stored_names
+
+    names = sorted(stored_names())
+    with zipfile.ZipFile(files_path(path), "w", zipfile.ZIP_STORED) as archive:
+        for name in names:
+            with default_storage.open(name, "rb") as handle:
+                archive.writestr(name, handle.read())
+    return len(names)
+
+
+def check_files_archive(path: Path) -> list[str] | None:
+    """The names in FILE.files.zip, or None when there is none; BackupError when it is
+    damaged or holds anything outside evidence/."""
+    archive_path = files_path(path)
+    if not archive_path.exists():
+        return None
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            broken = archive.testzip()
+            names = archive.namelist()
+    except zipfile.BadZipFile as error:
+        raise BackupError(f"{archive_path} is not a files archive ({error})") from error
+    if broken:
+        raise BackupError(f"{archive_path} is damaged at {broken}")
+    unsafe = [n for n in names if not n.startswith("evidence/") or ".." in n.split("/")]
+    if unsafe:
+        raise BackupError(f"{archive_path} holds files outside evidence/: {unsafe[0]}")
+    return names
+
+
+def restore_files(path: Path) -> int:
+    """Make storage hold exactly the files in FILE.files.zip (checked beforehand)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ..portfolio.files import delete_stored, stored_names
+
+    with zipfile.ZipFile(files_path(path)) as archive:
+        names = archive.namelist()
+        delete_stored(sorted(stored_names() - set(names)))
+        for name in names:
+            default_storage.delete(name)
+            default_storage.save(name, ContentFile(archive.read(name)))
+    return len(names)

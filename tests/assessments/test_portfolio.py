@@ -516,3 +516,22 @@ def test_the_team_training_page_reads_the_same_queries_for_any_team_size(
         Membership.objects.create(team_id=team_id, user=person)
         nes_record(person)
     assert few == count_queries(client, url) == 7
+
+
+def test_a_bucket_setting_stores_files_through_django_storages(tmp_path):
+    """IMHCF_S3_BUCKET switches evidence files to django-storages' S3 backend, private
+    and never overwritten; without it they stay on local disk."""
+    import os
+    import subprocess
+    import sys
+
+    script = "from django.conf import settings; print(settings.STORAGES['default'])"
+    run = lambda env: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "imhcf.settings", **env},
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    bucket = run({"IMHCF_S3_BUCKET": "imhcf-evidence"})
+    assert "storages.backends.s3.S3Storage" in bucket and "'default_acl': 'private'" in bucket
+    assert "'file_overwrite': False" in bucket
+    assert "FileSystemStorage" in run({"IMHCF_S3_BUCKET": ""})

@@ -2,14 +2,20 @@
 pg_dump/pg_restore on PostgreSQL, the online backup API on SQLite), and a bad file is
 refused with the database left as it was."""
 
+import datetime
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from assessments.items import load_framework
-from assessments.models import Membership, Organisation, Rating, Team, User
+from assessments.models import Membership, Organisation, Rating, Team, TrainingRecord, User
+from assessments.portfolio import files
+from assessments.portfolio import services as portfolio_services
 from assessments.ratings import services
 from assessments.teams.services import review_assessment
 from catalogue.models import Fee
@@ -17,6 +23,7 @@ from tests.assessments.helpers import rate
 from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db(transaction=True)
+CERTIFICATE = b"%PDF-1.4 certificate of the study day"
 
 
 def everything() -> str:
@@ -53,6 +60,11 @@ def data(catalogue):
     mina = with_authenticator(User.objects.create_user("mina", password="x-pass-12345"))
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     review_assessment(team=team, membership=membership, manager=mina, comment="Good", sign_off=True)
+    record = TrainingRecord.objects.create(
+        user=alice, title="Study day", finished=datetime.date(2026, 5, 1), hours=6
+    )
+    pdf = SimpleUploadedFile("certificate.pdf", CERTIFICATE, "application/pdf")
+    portfolio_services.add_file(owner=alice, checked=files.check(pdf, used=0), record=record)
     return alice
 
 
@@ -65,8 +77,25 @@ def test_backup_then_restore_gives_back_every_row(data, tmp_path):
     Rating.objects.filter(user=data).delete()
     User.objects.create_user("later")
     Fee.objects.update(standard=1)
+    [stored] = files.stored_names()
+    default_storage.delete(stored)
+    default_storage.save("evidence/9/later.pdf", ContentFile(b"%PDF-1.4 later"))
     assert everything() != before
     call_command("restore", str(file), stdout=io.StringIO())
+    assert everything() == before
+    assert files.stored_names() == {stored}  # the file is back, the later one gone
+    with default_storage.open(stored) as handle:
+        assert handle.read() == CERTIFICATE
+
+
+def test_a_damaged_files_archive_is_refused_before_anything_changes(data, tmp_path):
+    file = tmp_path / "site.backup"
+    call_command("backup", str(file), stdout=io.StringIO())
+    User.objects.create_user("later")
+    before = everything()
+    (tmp_path / "site.backup.files.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(CommandError, match="not a files archive"):
+        call_command("restore", str(file), stdout=io.StringIO())
     assert everything() == before
 
 
