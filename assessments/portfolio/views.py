@@ -58,7 +58,6 @@ def portfolio(request):
         "progress": progress,
         "used": files.megabytes(used),
         "quota": settings.IMHCF_UPLOAD_QUOTA_MB,
-        "kinds": ReflectionKind.choices,
     }
     return render(request, "assessments/portfolio/portfolio.html", context)
 

@@ -1,9 +1,23 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.models import JobRole, Membership, Organisation, Status, Team, TrainingLead
+from assessments.models import (
+    JobRole,
+    Membership,
+    Organisation,
+    Reflection,
+    Registration,
+    Status,
+    Team,
+    TrainingLead,
+    TrainingRecord,
+)
+from catalogue.models import Course
 
 from ...items import load_framework
 from ...ops.demo import build_demo_team
@@ -53,6 +67,10 @@ DEMO_USERS = [
 ]
 
 
+def _in_days(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 class Command(BaseCommand):
     help = (
         "Create demo accounts with part-filled assessments for a local run; with --members N "
@@ -61,6 +79,45 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=0, help="size of an extra demo team")
+
+    def _portfolio(self, alice) -> None:
+        """Alice revalidates with the NMC in four months and has recorded the NES module
+        and written one reflective account on it."""
+        Registration.objects.get_or_create(
+            user=alice,
+            defaults={
+                "regulator": "nmc",
+                "renewal_date": _in_days(120),
+                "appraisal_date": _in_days(45),
+            },
+        )
+        if alice.training_records.exists():
+            return
+        nes = Course.objects.filter(slug="nes-imh-elearning").select_related("provider").first()
+        record = TrainingRecord.objects.create(
+            user=alice,
+            course=nes,
+            title=nes.title if nes else "Infant mental health e-learning",
+            provider=nes.provider.name if nes else "",
+            method="elearning",
+            finished=_in_days(-60),
+            hours=3,
+            covered="Attachment, attunement and how early relationships shape development.",
+            code_theme="effective",
+        )
+        Reflection.objects.create(
+            user=alice,
+            kind="account",
+            template="nmc",
+            title="What the attachment module changed",
+            happened_on=_in_days(-55),
+            record=record,
+            activity="The NES e-learning module on developing positive early attachments.",
+            learned="How small moments of attuned responding add up for a baby.",
+            changed="At new-birth visits I point out the baby's cues to parents as they happen.",
+            relevance="Practise effectively: using the best available evidence.",
+            code_themes=["effective", "people"],
+        )
 
     @transaction.atomic
     def handle(self, *args, members: int = 0, **options):
@@ -96,6 +153,7 @@ class Command(BaseCommand):
         TrainingLead.objects.get_or_create(
             organisation=team.organisation, user=User.objects.get(username="tess")
         )
+        self._portfolio(User.objects.get(username="alice"))
         if members:
             if members < 0:
                 raise CommandError("--members must be 0 or more")
