@@ -3,9 +3,9 @@ Debian's Chromium for the browser tests (Playwright never downloads a browser he
 
 import datetime
 import os
-from importlib import import_module
 import subprocess
 from collections import Counter
+from importlib import import_module
 
 import pytest
 from django.apps import apps

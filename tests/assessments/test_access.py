@@ -1,9 +1,12 @@
 """Another practitioner's view: a practitioner's pages name no object ids, so on every
 one of them Bob sees only his own data, never Alice's, and cannot change hers."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from assessments.models import Reflection, Registration, TrainingRecord
 from tests.assessments.helpers import grid_post, rate
 from tests.security.test_every_url import OWN_PAGES
 
@@ -13,6 +16,7 @@ pytestmark = pytest.mark.django_db
 # which also sends anonymous visitors to sign in) and the grid.
 PAGES = {name: [] for name in OWN_PAGES if name.startswith("assessments:")}
 PAGES["assessments:grid"] = [1, 1]
+PAGES["assessments:reflection_new"] = ["account"]
 SECRET = "Alice's private note about a family"
 
 
@@ -21,6 +25,15 @@ def test_another_practitioner_never_sees_alices_evidence(client, alice, bob, nam
     alice.first_name, alice.last_name = "Alice", "Hughes"
     alice.save()
     rate(alice, {(1, 1): ("working_towards", SECRET)})
+    record = TrainingRecord.objects.create(
+        user=alice, title="Hughes study day", finished=datetime.date(2026, 5, 1), hours=6,
+        covered=SECRET,
+    )  # fmt: skip
+    Reflection.objects.create(
+        user=alice, kind="account", title="Hughes reflection", record=record,
+        happened_on=datetime.date(2026, 5, 2), activity=SECRET,
+    )  # fmt: skip
+    Registration.objects.create(user=alice, regulator="nmc")
     client.force_login(bob)
     response = client.get(reverse(name, args=PAGES[name]))
     assert response.status_code == 200

@@ -535,3 +535,28 @@ def test_a_bucket_setting_stores_files_through_django_storages(tmp_path):
     assert "storages.backends.s3.S3Storage" in bucket and "'default_acl': 'private'" in bucket
     assert "'file_overwrite': False" in bucket
     assert "FileSystemStorage" in run({"IMHCF_S3_BUCKET": ""})
+
+
+def test_a_reflection_typed_when_the_session_ended_comes_back_after_signing_in(
+    client, alice, settings
+):
+    from assessments.accounts.middleware import LAST_SEEN
+    from tests.security.test_sessions import shift
+
+    settings.IMHCF_SESSION_IDLE_MINUTES = 1
+    client.force_login(alice)
+    url = reverse("assessments:reflection_new", args=["account"])
+    client.get(url)
+    shift(client, LAST_SEEN, 61)
+    typed = {
+        "template": "general", "title": "Long reflection", "happened_on": "2026-05-02",
+        "activity": "Forty minutes of writing about a study day on attachment",
+    }  # fmt: skip
+    response = client.post(url, typed)
+    assert response["Location"].startswith(reverse("login"))
+    assert not Reflection.objects.exists()  # nothing saved behind her back
+    client.force_login(alice)
+    body = client.get(url).content.decode()
+    assert "What you typed is back below and is not saved yet" in body
+    assert "Forty minutes of writing about a study day on attachment" in body
+    assert not Reflection.objects.exists()

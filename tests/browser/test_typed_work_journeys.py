@@ -69,3 +69,19 @@ def test_a_tab_closed_before_saving_offers_its_draft_back(context, site, assert_
     # Signing out forgets every draft kept in this browser.
     page.get_by_role("button", name="Sign out").click()
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('imhcf-draft'))") == []
+
+
+def test_a_reflection_in_a_closed_tab_is_offered_back(context, site, assert_accessible):
+    User.objects.create_user("hana", password=PASSWORD, job_role="midwife")
+    page = context.new_page()
+    page.goto(site + "/me/portfolio/reflections/new/account/")
+    sign_in(page, site, "hana", go=False)
+    page.get_by_label("What happened?").fill(NOTE)
+    page.close()  # no Save
+    page = context.new_page()
+    page.goto(site + "/me/portfolio/reflections/new/account/")
+    offer = page.locator("#draft-offer")
+    expect(offer).to_be_visible()
+    assert_accessible(page)
+    offer.get_by_role("button", name="Put the draft back").click()
+    expect(page.get_by_label("What happened?")).to_have_value(NOTE)
