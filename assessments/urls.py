@@ -16,6 +16,7 @@ urlpatterns = [
     path("", ratings.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),
     path("level/<int:level>/domain/<int:domain>/", ratings.grid, name="grid"),
+    path("level/<int:level>/domain/<int:domain>/files/", portfolio.item_file, name="item_file"),
     path("gaps/", plans.gaps, name="gaps"),
     path("plan/", plans.plan, name="plan"),
     path("plan/print/", plans.plan_print, name="plan_print"),

@@ -300,6 +300,14 @@ class EvidenceFile(models.Model):
     reflection = models.ForeignKey(
         Reflection, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
     )
+    # Or one item of the owner's assessment: a level and domain, and the competency
+    # unless the domain is rated as a whole (assessments.items). Kept by item, not by
+    # rating row, so adding a file never changes a rating (nor its version).
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    domain = models.PositiveSmallIntegerField(null=True, blank=True)
+    competency = models.ForeignKey(
+        "catalogue.Competency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     file = models.FileField(upload_to=evidence_path, max_length=200)
     name = models.CharField(max_length=150, help_text="The name it was uploaded with.")
     content_type = models.CharField(max_length=100)
@@ -310,17 +318,33 @@ class EvidenceFile(models.Model):
         ordering = ["uploaded_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(record__isnull=False, reflection__isnull=True)
-                | Q(record__isnull=True, reflection__isnull=False),
+                condition=Q(record__isnull=False, reflection__isnull=True, level__isnull=True)
+                | Q(record__isnull=True, reflection__isnull=False, level__isnull=True)
+                | Q(
+                    record__isnull=True,
+                    reflection__isnull=True,
+                    level__isnull=False,
+                    domain__isnull=False,
+                ),
                 name="evidence_file_has_one_parent",
             )
         ]
+        indexes = [models.Index(fields=["owner", "level", "domain"], name="evidence_file_by_item")]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("assessments:evidence_file", args=[self.pk, self.name])
+
+    @property
+    def back_url(self) -> str:
+        """The page the file belongs to."""
+        if self.record_id:
+            return reverse("assessments:record", args=[self.record_id])
+        if self.reflection_id:
+            return reverse("assessments:reflection", args=[self.reflection_id])
+        return reverse("assessments:grid", args=[self.level, self.domain]) + "#files"
 
 
 class ReminderKind(models.TextChoices):

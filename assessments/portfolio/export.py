@@ -76,6 +76,9 @@ def portfolio_data(user) -> dict:
                 "bytes": f.size,
                 "training_record": f.record_id,
                 "reflection": f.reflection_id,
+                "item": {"level": f.level, "domain": f.domain, "competency": f.competency_id}
+                if f.level
+                else None,
                 "uploaded_at": f.uploaded_at.isoformat(),
             }
             for f in files

@@ -136,3 +136,17 @@ def files_of_records(records) -> dict[int, list]:
     for evidence in EvidenceFile.objects.filter(record__in=[r.pk for r in records]):
         found.setdefault(evidence.record_id, []).append(evidence)
     return found
+
+
+def item_files(user: User, level: int | None = None, domain: int | None = None) -> dict:
+    """The person's files on assessment items, by item key (level, domain, competency
+    id), for one grid or (level and domain None) every item. One query."""
+    found: dict[tuple, list] = {}
+    rows = EvidenceFile.objects.filter(owner=user, level__isnull=False)
+    if level is not None:
+        rows = rows.filter(level=level, domain=domain)
+    for evidence in rows:
+        found.setdefault((evidence.level, evidence.domain, evidence.competency_id), []).append(
+            evidence
+        )
+    return found

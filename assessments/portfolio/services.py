@@ -9,12 +9,19 @@ from ..models import EvidenceFile, Reflection, TrainingRecord, User
 from . import files
 
 
-def add_file(*, owner: User, checked: files.Checked, record=None, reflection=None) -> EvidenceFile:
-    """Store one checked upload for a record or a reflection of `owner`."""
+def add_file(
+    *, owner: User, checked: files.Checked, record=None, reflection=None, item=None
+) -> EvidenceFile:
+    """Store one checked upload for a record, a reflection, or an item of the assessment
+    (`item`: level, domain, competency id or None) of `owner`."""
+    level, domain, competency_id = item or (None, None, None)
     made = EvidenceFile(
         owner=owner,
         record=record,
         reflection=reflection,
+        level=level,
+        domain=domain,
+        competency_id=competency_id,
         name=checked.name,
         content_type=checked.content_type,
         size=checked.size,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +18,7 @@ from catalogue.models import Course, Module
 
 from .. import access
 from ..accounts import audit, kept
+from ..items import grid_domain, load_framework
 from ..models import ReflectionKind, Registration, TrainingRecord, User
 from . import files, packs, pages, reminders, services
 from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
@@ -256,10 +258,35 @@ def reflection_file(request, pk):
 
 
 @require_POST
+def item_file(request, level, domain):
+    """Add a file to one item of the grid (level, domain): the evidence for a rating."""
+    framework = load_framework()
+    grid_domain(framework, level, domain)  # 404 for a level or domain that does not exist
+    items = {item.code: item for item in framework.items[(level, domain)]}
+    back = reverse("assessments:grid", args=[level, domain]) + "#files"
+    item = items.get(request.POST.get("item", ""))
+    if item is None:
+        messages.error(request, "Nothing was stored: choose which item the file is for.")
+        return redirect(back)
+    form = UploadForm(request.POST, request.FILES, used=files.used_bytes(request.user))
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, f"Nothing was stored: {error}")
+        return redirect(back)
+    made = services.add_file(
+        owner=request.user,
+        checked=form.cleaned_data["file"],
+        item=(item.level, item.domain, item.competency_id),
+    )
+    messages.success(request, f"Added {made.name} to {item.label}.")
+    return redirect(back)
+
+
+@require_POST
 def file_delete(request, pk):
     """Delete one of one's own files."""
     found = access.own_file(request, pk)
-    back = found.record or found.reflection
+    back = found.back_url
     services.delete_file(evidence=found)
     messages.success(request, f"Deleted {found.name}.")
     return redirect(back)

@@ -1,7 +1,7 @@
 """Parsing what practitioners send. The grid is read by hand (one <form>, plain
 inputs) because a formset of 63 crispy forms costs far more to render."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 
@@ -26,6 +26,7 @@ class GridRow:
     conflict: Rating | None = None
     conflict_missing: bool = False
     proposed: bool = False  # a training record's course links to it (?record=)
+    files: list = field(default_factory=list)  # evidence files on this item
 
 
 class GridSubmission:

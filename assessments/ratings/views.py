@@ -12,7 +12,8 @@ from .. import access
 from ..accounts import kept
 from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
-from ..portfolio.pages import proposed_in_grid
+from ..portfolio.forms import UploadForm
+from ..portfolio.pages import item_files, proposed_in_grid
 from ..teams.services import latest_reviews
 from .forms import ChangesSinceForm, GridRow, GridSubmission
 from .history import recent_changes
@@ -67,7 +68,7 @@ def _grid_rows(items, ratings) -> list[GridRow]:
 def grid(request, level, domain):
     """One domain at one level: status and evidence per item, saved without losing a word.
 
-    GET: six queries (session, user, domains, competencies, wordings, ratings). A
+    GET: seven queries (session, user, domains, competencies, wordings, ratings, files). A
     successful POST reads no wording or rating before the save itself: at most ten."""
     user = request.user
     framework = load_framework()
@@ -142,6 +143,9 @@ def grid(request, level, domain):
         row.wording = wording.get(row.item.competency_id)
         row.conflict = conflicts.get(row.item.code)
         row.conflict_missing = row.item.code in conflicts and conflicts[row.item.code] is None
+    files = item_files(user, level, domain)
+    for row in rows:
+        row.files = files.pop(row.item.key, [])
     competencies = framework.competencies.get(domain, [])
     whole_domain = bool(items) and items[0].is_whole_domain
     context = {
@@ -156,6 +160,10 @@ def grid(request, level, domain):
         "next_grid": _next_grid(framework, level, domain),
         "as_whole": as_whole,
         "offered": offered,
+        # Files on items this page no longer shows (a domain once rated as a whole).
+        "other_files": [f for group in files.values() for f in group],
+        "has_files": bool(files) or any(row.files for row in rows),
+        "upload": UploadForm(used=0),
         "offered_here": any(row.proposed for row in rows),
         "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
         "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,

@@ -136,6 +136,7 @@ def _member_page(request, team, membership, form: ReviewForm):
     answers = answers_by_key(membership.user)
     # Evidence is shared with the team's managers: a lead or admin sees statuses only.
     shared = team.managed and access.visible_evidence(membership)
+    files = portfolio_pages.item_files(membership.user) if shared else {}
     levels = []
     for level in LEVELS:
         rows = []
@@ -146,6 +147,7 @@ def _member_page(request, team, membership, form: ReviewForm):
                     "item": item,
                     "status": Status(answer.status if answer else Status.NOT_ASSESSED).label,
                     "evidence": answer.evidence if answer and shared else "",
+                    "files": files.get(item.key, []),
                 }
             )
         levels.append((level, rows))

@@ -560,3 +560,56 @@ def test_a_reflection_typed_when_the_session_ended_comes_back_after_signing_in(
     assert "What you typed is back below and is not saved yet" in body
     assert "Forty minutes of writing about a study day on attachment" in body
     assert not Reflection.objects.exists()
+
+
+# Files on assessment items ---------------------------------------------------------
+
+
+def test_a_file_on_a_grid_item_shows_there_and_changes_no_rating(client, alice, settings):
+    from tests.assessments.helpers import rate
+
+    rate(alice, {(1, 4): ("working_towards", "Observation at checks")})
+    version = alice.ratings.get().version
+    client.force_login(alice)
+    grid = reverse("assessments:grid", args=[1, 4])
+    response = client.post(
+        reverse("assessments:item_file", args=[1, 4]),
+        {"item": "D4", "file": upload("supervision notes.pdf", PDF)},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert response.redirect_chain[-1][0] == grid + "#files"
+    assert "Added supervision notes.pdf to Domain 4 as a whole" in text
+    assert text.count(">supervision notes.pdf</a>") == 2  # on the item, and in the list
+    assert alice.ratings.get().version == version  # the rating is untouched
+    evidence = EvidenceFile.objects.get()
+    assert (evidence.level, evidence.domain, evidence.competency_id) == (1, 4, None)
+    deleted = client.post(reverse("assessments:file_delete", args=[evidence.pk]))
+    assert deleted.url == grid + "#files"
+
+
+def test_a_file_for_an_item_not_on_the_page_is_refused(client, alice, settings):
+    client.force_login(alice)
+    response = client.post(
+        reverse("assessments:item_file", args=[1, 4]),
+        {"item": "D5", "file": upload("notes.pdf", PDF)},
+        follow=True,
+    )
+    assert "choose which item the file is for" in response.content.decode()
+    assert not EvidenceFile.objects.exists() and stored_files(settings) == []
+
+
+def test_a_manager_sees_item_files_on_the_members_page_only_while_shared(
+    client, alice, manager, settings
+):
+    from assessments.portfolio import files, services
+
+    services.add_file(
+        owner=alice, checked=files.check(upload("letter.pdf", PDF), used=0), item=(1, 4, None)
+    )
+    membership = Membership.objects.get(user=alice)
+    client.force_login(manager)
+    url = reverse("assessments:member_assessment", args=[membership.team_id, alice.pk])
+    assert "letter.pdf" not in client.get(url).content.decode()
+    Membership.objects.filter(pk=membership.pk).update(shares_evidence=True)
+    assert "letter.pdf" in client.get(url).content.decode()

@@ -99,6 +99,7 @@ OWN_PAGES = [
     "assessments:pack_zip",
     "assessments:record_new",
     "assessments:reflection_new",
+    "assessments:item_file",  # a file on one of the person's own items
 ]
 PUBLIC_PAGES = [
     "signup",  # when the site opens sign-up (the test opens it)
@@ -202,6 +203,7 @@ POST_ONLY = {
     "assessments:reflection_delete",
     "assessments:reflection_file",
     "assessments:file_delete",
+    "assessments:item_file",
     "logout",
     "admin:logout",
 }
