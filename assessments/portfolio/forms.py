@@ -241,11 +241,18 @@ class ReflectionForm(WithFile, forms.ModelForm):
         self.fields["record"].empty_label = "None"
         self.fields["domains"].queryset = Domain.objects.order_by("number")
         self.fields["domains"].label_from_instance = lambda d: f"Domain {d.number}: {d.name}"
-        self.fields["competencies"].queryset = Competency.objects.order_by("code")
-        self.fields["competencies"].label_from_instance = lambda c: f"{c.code} {c.heading}".strip()
+        self.fields["competencies"].queryset = Competency.objects.select_related(
+            "domain"
+        ).order_by("code")
+        self.fields["competencies"].label_from_instance = (
+            lambda c: f"{c.code} {c.heading}"
+            if c.heading
+            else f"{c.code} (Domain {c.domain.number}: {c.domain.name})"
+        )
         if kind != ReflectionKind.ACCOUNT:
-            self.fields["template"].choices = [(Template.GENERAL, "The form for this kind")]
+            self.fields["template"].widget = forms.HiddenInput()
             self.fields["template"].initial = Template.GENERAL
+            del self.fields["peer_discussed"]
         template = (
             self.data.get("template") or self.initial.get("template") or (self.instance.template)
         )
@@ -272,6 +279,11 @@ class ReflectionForm(WithFile, forms.ModelForm):
             )
 
         read_choices(self, "record", "domains", "competencies")
+
+    def clean_template(self):
+        if self.instance.kind != ReflectionKind.ACCOUNT:
+            return Template.GENERAL  # only accounts follow a regulator's form
+        return self.cleaned_data["template"]
 
     def clean_partner_pin(self):
         pin = self.cleaned_data.get("partner_pin", "").strip().upper()
