@@ -46,6 +46,8 @@ GOALS = {
     "plan_budget": 15,
     "team_budget_50": 25,
     "team_budget_500": 25,
+    "portfolio": 8,
+    "team_training_500": 10,
 }
 
 
@@ -81,12 +83,50 @@ def setup() -> Client:
         save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
     for size in (50, 500):
         build_demo_team(f"Bench {size}", size, manager=user)
+    build_portfolios(user)
     # A manager signs in with both factors: django-otp's convention for a sign-in whose
     # code was checked is `user.otp_device` (the team pages ask for it on every request).
     user.otp_device = TOTPDevice.objects.create(user=user, name="Bench phone", confirmed=True)
     client = Client()
     client.force_login(user)
     return client
+
+
+def build_portfolios(user) -> None:
+    """The bench user revalidates with the NMC: 40 training records (half from the
+    catalogue), 20 reflections. Every member of the team of 500 has recorded one course."""
+    import datetime
+
+    from assessments.models import Membership, Reflection, Registration, TrainingRecord
+    from catalogue.models import Course
+
+    courses = list(Course.objects.order_by("pk"))
+    day = datetime.date(2026, 6, 1)
+    Registration.objects.create(user=user, regulator="nmc", renewal_date=day.replace(2027))
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            user=user,
+            course=courses[i % len(courses)] if i % 2 else None,
+            title=f"Training {i}",
+            finished=day - datetime.timedelta(days=7 * i),
+            hours=2,
+            participatory_hours=1,
+        )
+        for i in range(40)
+    )
+    Reflection.objects.bulk_create(
+        Reflection(user=user, kind="account", title=f"Reflection {i}", activity="What happened",
+                   happened_on=day - datetime.timedelta(days=9 * i))
+        for i in range(20)
+    )  # fmt: skip
+    members = Membership.objects.filter(team__name="Bench 500", role="member")
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            user_id=m.user_id, course=courses[m.pk % len(courses)], title="Course", finished=day,
+            hours=3,
+        )
+        for m in members
+    )  # fmt: skip
 
 
 def page(client, url):
@@ -176,6 +216,8 @@ def main():
         "?level=1&budget=10000",
         "team_budget_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/budget/"
         "?level=1&budget=10000",
+        "portfolio": "/me/portfolio/",
+        "team_training_500": f"/me/teams/{Team.objects.get(name='Bench 500').pk}/training/",
     }
     medians = interleaved_medians({name: page(client, url) for name, url in pages.items()})
     baseline = medians.pop("bare")

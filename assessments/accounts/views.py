@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import access, downloads
 from ..models import Membership, Rating, RatingChange
 from ..portfolio import export as portfolio_export
+from ..portfolio import pages as portfolio_pages
 from ..teams import services as team_services
 from . import audit, reauth, services
 from .export import own_data_rows
@@ -37,7 +38,12 @@ def profile(request):
         return redirect("assessments:dashboard")
     memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
     reviews = team_services.latest_reviews(request.user, 20)
-    context = {"form": form, "memberships": memberships, "reviews": reviews}
+    context = {
+        "form": form,
+        "memberships": memberships,
+        "reviews": reviews,
+        "registration": portfolio_pages.registration_of(request.user),
+    }
     return render(request, "assessments/profile.html", context)
 
 
