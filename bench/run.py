@@ -46,7 +46,7 @@ GOALS = {
     "plan_budget": 15,
     "team_budget_50": 25,
     "team_budget_500": 25,
-    "portfolio": 8,
+    "portfolio": 10,  # 40 records and 20 reflections listed on one page
     "team_training_500": 10,
 }
 

@@ -21,8 +21,8 @@ SOURCES = dict(FeedbackSource.choices)
 def build(request, user) -> dict:
     """Everything the pack shows. Eight queries."""
     registration = pages.registration_of(user)
-    records = pages.records_of(user)
-    reflections = pages.reflections_of(user)
+    records = pages.records_of(user, files=True)
+    reflections = pages.reflections_of(user, files=True)
     rule, progress = pages.standing(registration, records, reflections, timezone.localdate())
     if progress is not None:  # the pack covers the cycle; the portfolio page shows all
         records = [r for r in records if progress.start < r.finished <= progress.end]

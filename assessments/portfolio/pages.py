@@ -17,18 +17,21 @@ def registration_of(user: User) -> Registration:
     return Registration.objects.filter(user=user).first() or Registration(user=user)
 
 
-def records_of(user: User) -> list[TrainingRecord]:
-    """Newest first, with their files. Two queries."""
-    return list(
-        TrainingRecord.objects.filter(user=user).select_related("course").prefetch_related("files")
-    )
+def records_of(user: User, *, files: bool = False) -> list[TrainingRecord]:
+    """Newest first, each with `file_count` (one query), or with its files (two)."""
+    rows = TrainingRecord.objects.filter(user=user)
+    if files:
+        return list(rows.prefetch_related("files"))
+    return list(rows.annotate(file_count=Count("files")))
 
 
-def reflections_of(user: User) -> list[Reflection]:
-    """Newest first, with their files and the record each is about. Two queries."""
-    return list(
-        Reflection.objects.filter(user=user).select_related("record").prefetch_related("files")
-    )
+def reflections_of(user: User, *, files: bool = False) -> list[Reflection]:
+    """Newest first, with the record each is about, and `file_count` (one query) or
+    its files (two)."""
+    rows = Reflection.objects.filter(user=user).select_related("record")
+    if files:
+        return list(rows.prefetch_related("files"))
+    return list(rows.annotate(file_count=Count("files")))
 
 
 def standing(registration: Registration, records, reflections, today: datetime.date):

@@ -45,7 +45,7 @@ def _offer_kept(request, data):
 @require_GET
 def portfolio(request):
     """Records, reflections, files and where they stand against the regulator's rules.
-    Nine queries however many records."""
+    Seven queries however many records."""
     user = request.user
     registration = pages.registration_of(user)
     records = pages.records_of(user)

@@ -435,7 +435,7 @@ def test_the_portfolio_page_reads_the_same_number_of_queries_however_many_record
             owner=alice, record=record, name="x.pdf", size=1,
             content_type="application/pdf", file="evidence/x.pdf",
         )  # fmt: skip
-    assert few == count_queries(client, url) == 9
+    assert few == count_queries(client, url) == 7
 
 
 def test_the_nmc_pack_is_shaped_for_the_nmc_checks(client, alice):
