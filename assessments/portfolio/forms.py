@@ -241,11 +241,11 @@ class ReflectionForm(WithFile, forms.ModelForm):
         self.fields["record"].empty_label = "None"
         self.fields["domains"].queryset = Domain.objects.order_by("number")
         self.fields["domains"].label_from_instance = lambda d: f"Domain {d.number}: {d.name}"
-        self.fields["competencies"].queryset = Competency.objects.select_related(
-            "domain"
-        ).order_by("code")
-        self.fields["competencies"].label_from_instance = (
-            lambda c: f"{c.code} {c.heading}"
+        self.fields["competencies"].queryset = Competency.objects.select_related("domain").order_by(
+            "code"
+        )
+        self.fields["competencies"].label_from_instance = lambda c: (
+            f"{c.code} {c.heading}"
             if c.heading
             else f"{c.code} (Domain {c.domain.number}: {c.domain.name})"
         )
