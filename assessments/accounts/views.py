@@ -204,7 +204,10 @@ def delete_account(request):
             audit.event("account.deleted", request, user_id=user.pk)
             logout(request)
             services.delete_account(user=user)
-            messages.success(request, "Your account and all your assessment data were deleted.")
+            messages.success(
+                request,
+                "Your account, your assessment and your portfolio (and its files) were deleted.",
+            )
             return redirect("catalogue:home")
         if form.locked_out:
             return reauth.sign_out_locked(request)
