@@ -29,7 +29,7 @@ RULES = [
         "https://www.lpmde.ac.uk/fd-revalidation-process",
     ),
     dict(
-        regulator="hcpc", cycle_months=24, records_needed=4,
+        regulator="hcpc", cycle_months=24, records_needed=4, gap_months=3,
         date_label="Registration renewal date",
         summary=(
             "Keep a continuous, up-to-date record of CPD that mixes kinds of learning, improves "
@@ -111,6 +111,7 @@ class Migration(migrations.Migration):
                 ('reflections_needed', models.PositiveSmallIntegerField(blank=True, help_text='Written reflective accounts, e.g. 5.', null=True)),
                 ('discussion_needed', models.BooleanField(default=False, help_text='A reflective discussion with another registrant is needed.')),
                 ('window_days', models.PositiveSmallIntegerField(blank=True, help_text='Days before the date that the application opens, e.g. 60 for the NMC.', null=True)),
+                ('gap_months', models.PositiveSmallIntegerField(blank=True, help_text='A gap between learning activities this long must be explained, e.g. 3 for the HCPC.', null=True)),
                 ('date_label', models.CharField(help_text='What the date on the profile is, e.g. Revalidation application date.', max_length=80)),
                 ('summary', models.TextField(help_text='The rules in our own words, as the page shows them.')),
                 ('source', models.TextField(help_text='Where each rule was read, one address per line.')),

@@ -94,6 +94,12 @@ class CycleRule(models.Model):
         blank=True,
         help_text="Days before the date that the application opens, e.g. 60 for the NMC.",
     )
+    gap_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A gap between learning activities this long must be explained, e.g. 3 "
+        "for the HCPC.",
+    )
     date_label = models.CharField(
         max_length=80,
         help_text="What the date on the profile is, e.g. Revalidation application date.",

@@ -63,6 +63,9 @@ class Progress:
     dated: bool  # False: no date given, so the cycle is taken to end today
     window_opens: datetime.date | None
     checks: list[Check] = field(default_factory=list)
+    # Stretches of the cycle, up to today, with no learning activity for `gap_months`
+    # or longer (the HCPC asks for a reason for each).
+    gaps: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
 
     @property
     def met(self) -> bool:
@@ -121,7 +124,25 @@ def progress(rule, date: datetime.date | None, today: datetime.date, activities,
     if rule.reflections_needed:
         count = sum(1 for w in notes if w.kind == "account")
         checks.append(Check("written reflective accounts", count, rule.reflections_needed))
+    if rule.gap_months:
+        result.gaps = quiet_spells(
+            sorted({a.finished for a in within} | {w.happened_on for w in notes}),
+            start,
+            min(end, today),
+            rule.gap_months,
+        )
     if rule.discussion_needed:
         count = sum(1 for w in notes if w.kind == "discussion")
         checks.append(Check("reflective discussion", min(count, 1), 1))
     return result
+
+
+def quiet_spells(days, start: datetime.date, end: datetime.date, months: int):
+    """(from, to) for every stretch between `start`, the activity days and `end` that
+    is `months` long or longer."""
+    spells = []
+    marks = [start, *[d for d in days if start < d <= end], end]
+    for before, after in zip(marks, marks[1:], strict=False):
+        if after >= before and months_before(after, months) >= before:
+            spells.append((before, after))
+    return spells

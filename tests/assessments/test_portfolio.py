@@ -613,3 +613,19 @@ def test_a_manager_sees_item_files_on_the_members_page_only_while_shared(
     assert "letter.pdf" not in client.get(url).content.decode()
     Membership.objects.filter(pk=membership.pk).update(shares_evidence=True)
     assert "letter.pdf" in client.get(url).content.decode()
+
+
+def test_an_hcpc_registrant_sees_her_gaps_and_the_audit_profile_in_her_pack(client, alice):
+    Registration.objects.create(
+        user=alice, regulator="hcpc", renewal_date=datetime.date(2027, 1, 31)
+    )
+    TrainingRecord.objects.create(
+        user=alice, title="Study day", finished=datetime.date(2026, 2, 1), hours=Decimal(6)
+    )
+    client.force_login(alice)
+    text = client.get(reverse("assessments:portfolio")).content.decode()
+    assert "No learning recorded for 3 months or more" in text
+    pdf = client.get(reverse("assessments:pack_pdf")).content
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "For an audit profile" in words and "up to 500 words" in words
+    assert "Dated list of learning activities" in words
