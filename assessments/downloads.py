@@ -104,3 +104,12 @@ def xlsx_response(rows: Iterator[list], sheet: str, filename: str) -> HttpRespon
     response = HttpResponse(xlsx_bytes(rows, sheet), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def private_download(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    """A person's own file (their pack, calendar or whole record) as a download that no
+    browser or proxy keeps a copy of."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

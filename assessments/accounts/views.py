@@ -177,10 +177,7 @@ def export_zip(request):
         _own_data(user),
         "".join(downloads.csv_stream(own_data_rows(ratings, changes))),
     )
-    response = HttpResponse(body, content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="my-imhcf-record.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return downloads.private_download(body, "application/zip", "my-imhcf-record.zip")
 
 
 @require_GET

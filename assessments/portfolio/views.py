@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalogue.models import Course, Module
 
-from .. import access
+from .. import access, downloads
 from ..accounts import audit, kept
 from ..items import grid_domain, load_framework
 from ..models import ReflectionKind, Registration, TrainingRecord, User
@@ -316,27 +316,25 @@ def dates_ics(request):
     registration = pages.registration_of(request.user)
     rule = pages.standing(registration, [], [], timezone.localdate())[0]
     body = reminders.calendar(registration, rule, timezone.now().astimezone(datetime.UTC))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="imhcf-dates.ics"'
-    return _no_store(response)
+    return downloads.private_download(body, "text/calendar; charset=utf-8", "imhcf-dates.ics")
 
 
 @require_GET
 def pack_pdf(request):
     """The regulator's pack as a PDF."""
     built = packs.build(request, request.user)
-    response = HttpResponse(packs.pdf(request, built), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="portfolio-pack.pdf"'
-    return _no_store(response)
+    return downloads.private_download(
+        packs.pdf(request, built), "application/pdf", "portfolio-pack.pdf"
+    )
 
 
 @require_GET
 def pack_zip(request):
     """The pack PDF and every file it refers to, in one ZIP."""
     built = packs.build(request, request.user)
-    response = HttpResponse(packs.pack_zip(request, built), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="portfolio-pack.zip"'
-    return _no_store(response)
+    return downloads.private_download(
+        packs.pack_zip(request, built), "application/zip", "portfolio-pack.zip"
+    )
 
 
 @csrf_exempt  # mail clients POST here with no form (RFC 8058); the token is the secret
