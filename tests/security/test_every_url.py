@@ -99,7 +99,6 @@ OWN_PAGES = [
     "assessments:pack_zip",
     "assessments:record_new",
     "assessments:reflection_new",
-    "assessments:item_file",  # a file on one of the person's own items
 ]
 PUBLIC_PAGES = [
     "signup",  # when the site opens sign-up (the test opens it)
@@ -158,6 +157,7 @@ RULES = {
     "catalogue:course_detail": "public",
     "password_reset_confirm": "public",
     "assessments:grid": "own",
+    "assessments:item_file": "own",  # a file on one of the person's own items
     "join": "public",  # the token is the secret: anyone holding it sees the team; joining
     # (POST) needs a sign-in (tests/assessments/test_teams.py)
     "assessments:share": "owner",
