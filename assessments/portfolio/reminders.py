@@ -119,6 +119,33 @@ def reminders_due(today: datetime.date, registrations, rules: dict) -> list[Due]
     return found
 
 
+def upcoming(registration, rule, today: datetime.date) -> list[tuple[datetime.date, str]]:
+    """(day, what) of every reminder still to come for this person, soonest first: what
+    the registration page promises (pure: no queries)."""
+    if not registration.notify_dates:
+        return []
+    found = []
+    for kind, date in (
+        (ReminderKind.RENEWAL, registration.renewal_date),
+        (ReminderKind.WINDOW, registration.renewal_date),
+        (ReminderKind.APPRAISAL, registration.appraisal_date),
+    ):
+        if date is None or (kind != ReminderKind.APPRAISAL and not registration.regulator):
+            continue
+        for days in offsets(kind, rule):
+            day = date - datetime.timedelta(days=days)
+            if day >= today:
+                what = {
+                    ReminderKind.RENEWAL: f"{days} days before your {rule.date_label.lower()}"
+                    if rule
+                    else f"{days} days before your renewal date",
+                    ReminderKind.WINDOW: "the day your application opens",
+                    ReminderKind.APPRAISAL: f"{days} days before your appraisal",
+                }[kind]
+                found.append((day, what))
+    return sorted(found)
+
+
 def _text(due: Due, user: User, regulator: str, rule: CycleRule | None) -> tuple[str, str]:
     when = f"{due.due:%A %-d %B %Y}"
     portfolio = f"{settings.IMHCF_SITE_URL}{reverse('assessments:portfolio')}"

@@ -73,8 +73,10 @@ def registration(request):
         form.save()
         messages.success(request, "Saved your registration dates and e-mail choices.")
         return redirect("assessments:portfolio")
+    rule = pages.standing(current, [], [], timezone.localdate())[0]
     context = {
         "form": form,
+        "upcoming": reminders.upcoming(current, rule, timezone.localdate()),
         "renewal_days": ", ".join(map(str, settings.IMHCF_RENEWAL_REMINDER_DAYS)),
         "appraisal_days": ", ".join(map(str, settings.IMHCF_APPRAISAL_REMINDER_DAYS)),
     }

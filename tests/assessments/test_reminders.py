@@ -221,3 +221,24 @@ def test_a_member_who_turned_team_notices_off_gets_none(
         client.post(reverse("assessments:review", args=[team_id, alice.pk]), {"comment": "Good"})
     assert mail.outbox == []
     assert User.objects.get(pk=alice.pk)  # and the review itself was saved
+
+
+def test_the_registration_page_lists_the_reminders_to_come(client, alice):
+    from django.utils import timezone
+
+    date = timezone.localdate() + datetime.timedelta(days=200)
+    registration(alice, regulator="nmc", renewal_date=date)
+    client.force_login(alice)
+    text = client.get(reverse("assessments:registration")).content.decode()
+
+    def day(days_before):
+        return f"{date - datetime.timedelta(days=days_before):%-d %B %Y}"
+
+    for line in (
+        f"{day(90)}: 90 days before your revalidation application date",
+        f"{day(60)}: the day your application opens",
+        f"{day(30)}: 30 days before your revalidation application date",
+        f"{day(7)}: 7 days before your revalidation application date",
+    ):
+        assert line in text
+    assert "They go to alice@example.org" in text

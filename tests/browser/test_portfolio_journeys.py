@@ -103,6 +103,7 @@ def test_a_midwife_records_training_reflects_and_downloads_her_nmc_pack(
     assert_accessible(page)
     fits(page, width)
     page.get_by_label("Title").fill("What the module changed")
+    page.locator("#id_happened_on").fill("2026-10-02")
     page.get_by_label("What was the activity, feedback or event?").fill("The NES module")
     page.get_by_label("What did you learn from it?").fill("Cues and attunement")
     page.get_by_label("How did you change or improve your practice as a result?").fill(
