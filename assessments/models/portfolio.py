@@ -312,7 +312,11 @@ class EvidenceFile(models.Model):
     level = models.PositiveSmallIntegerField(null=True, blank=True)
     domain = models.PositiveSmallIntegerField(null=True, blank=True)
     competency = models.ForeignKey(
-        "catalogue.Competency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "catalogue.Competency",
+        on_delete=models.PROTECT,  # as ratings: a catalogue change never deletes evidence
+        null=True,
+        blank=True,
+        related_name="+",
     )
     file = models.FileField(upload_to=evidence_path, max_length=200)
     name = models.CharField(max_length=150, help_text="The name it was uploaded with.")
