@@ -6,7 +6,7 @@ import json
 import zipfile
 
 from .. import downloads
-from ..models import EvidenceFile, Reflection, TrainingRecord
+from ..models import EvidenceFile, Reflection, SentReminder, TrainingRecord
 from . import packs, pages
 
 RECORD_FIELDS = [
@@ -36,7 +36,7 @@ def _files(user) -> list[EvidenceFile]:
 
 
 def portfolio_data(user) -> dict:
-    """Five queries."""
+    """Six queries."""
     registration = pages.registration_of(user)
     records = TrainingRecord.objects.filter(user=user).select_related("course", "module")
     reflections = Reflection.objects.filter(user=user).prefetch_related("domains", "competencies")
@@ -68,6 +68,15 @@ def portfolio_data(user) -> dict:
             }
             for w in reflections
         ],
+        "reminders_sent": [
+            {
+                "kind": r.kind,
+                "date": r.due.isoformat(),
+                "days_before": r.days_before,
+                "sent_at": r.sent_at.isoformat(),
+            }
+            for r in SentReminder.objects.filter(user=user).order_by("sent_at")
+        ],  # fmt: skip
         "files": [
             {
                 "name": f.name,

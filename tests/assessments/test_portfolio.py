@@ -470,6 +470,7 @@ def test_the_whole_record_zip_holds_data_csvs_and_files(client, alice, alices_fi
     assert data["registration"]["regulator"] == "nmc"
     assert len(data["training_records"]) == 4 and len(data["reflections"]) == 6
     assert data["files"][0]["in_zip"] == "files/001-certificate.pdf"
+    assert data["reminders_sent"] == []
     assert "Pat Peer" in archive.read("reflections.csv").decode()
     profile = client.get(reverse("assessments:profile")).content.decode()
     assert "Download your whole record (ZIP)" in profile and "every file you uploaded" in profile
