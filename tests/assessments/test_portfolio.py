@@ -459,7 +459,12 @@ def test_the_pack_zip_holds_the_pdf_and_every_file(client, alice, alices_file):
 
 
 def test_the_whole_record_zip_holds_data_csvs_and_files(client, alice, alices_file):
+    from assessments.models import SentReminder
+
     nmc_portfolio(alice)
+    SentReminder.objects.create(
+        user=alice, kind="renewal", due=datetime.date(2027, 3, 31), days_before=90
+    )
     client.force_login(alice)
     response = client.get(reverse("assessments:export_zip"))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -470,7 +475,10 @@ def test_the_whole_record_zip_holds_data_csvs_and_files(client, alice, alices_fi
     assert data["registration"]["regulator"] == "nmc"
     assert len(data["training_records"]) == 4 and len(data["reflections"]) == 6
     assert data["files"][0]["in_zip"] == "files/001-certificate.pdf"
-    assert data["reminders_sent"] == []
+    [reminder] = data["reminders_sent"]
+    assert (reminder["kind"], reminder["date"], reminder["days_before"]) == (
+        "renewal", "2027-03-31", 90
+    )  # fmt: skip
     assert "Pat Peer" in archive.read("reflections.csv").decode()
     profile = client.get(reverse("assessments:profile")).content.decode()
     assert "Download your whole record (ZIP)" in profile and "every file you uploaded" in profile
