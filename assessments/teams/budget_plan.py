@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from catalogue.labels import pounds
 
 from ..items import FrameworkView, Item
+from ..models import TrainingRecord
 from ..plans.offers import build_options
 from ..plans.optimiser import Option
 from .team_plan import Member, Place, option_fees, team_gaps
@@ -82,6 +83,25 @@ class TeamBudget:
         return self.member_gaps - self.result.reached
 
 
+def _mark_recorded(team, funded, places: dict[str, Place], names) -> None:
+    """Name, on each funded place, the members who already have a training record of
+    its course (a manager sees which funded places were used). One query."""
+    slugs = {place.option.course_slug for place in places.values()}
+    if not slugs:
+        return
+    recorded = set(
+        TrainingRecord.objects.filter(
+            course__slug__in=slugs,
+            user__memberships__team=team,
+            user__memberships__role="member",
+        ).values_list("user_id", "course__slug")
+    )
+    for each in funded:
+        for option in each.options:
+            if (each.member, option.course_slug) in recorded:
+                places[option.key].recorded.append(names[each.member].name)
+
+
 def team_budget(
     team,
     framework: FrameworkView,
@@ -92,7 +112,8 @@ def team_budget(
     nhs: bool = False,
     who: str = EVERYONE,
 ) -> TeamBudget:
-    """Two queries (team_gaps); the rest is the solver."""
+    """Two queries (team_gaps), and one for the training records of the funded places
+    when it funds any; the rest is the solver."""
     found = team_gaps(team, framework, catalogue, level=level)
     considered: list[Member] = [m for m in found.members if who == EVERYONE or m.target >= level]
     standard_options, fees = option_fees(found.items, catalogue)
@@ -108,6 +129,7 @@ def team_budget(
     for funded in result.funded:
         for option in funded.options:
             places.setdefault(option.key, Place(option)).add(names[funded.member], fees)
+    _mark_recorded(team, result.funded, places, names)
     every_gap = frozenset().union(*(m.gaps for m in considered)) if considered else frozenset()
     return TeamBudget(
         level=level,

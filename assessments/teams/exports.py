@@ -101,9 +101,9 @@ def budget_rows(team, plan) -> Iterator[list]:
         else "Best found in the time allowed, not proven best"
     ]
     yield []
-    yield PLACE_HEADER
+    yield [*PLACE_HEADER, "With a training record of it"]
     for place in plan.places:
-        yield place_row(place)
+        yield [*place_row(place), "; ".join(place.recorded)]
     yield []
     yield ["Total spent (£)", plan.result.fee]
     yield ["Member-gaps closed", plan.result.closed]

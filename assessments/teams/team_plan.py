@@ -30,6 +30,7 @@ class Place:
     nhs_unpublished: int = 0  # members for whom it has no published NHS-funded fee
     closes: int = 0  # member-gaps it closes for them
     contributes: int = 0  # member-gaps it only contributes to
+    recorded: list[str] = field(default_factory=list)  # members with a training record of it
 
     def add(self, member: "Member", fees: dict[bool, dict[str, Decimal | None]]) -> None:
         """One more member takes it; `fees` maps NHS-funded? to each option's fee."""

@@ -152,6 +152,39 @@ def test_a_manager_funds_places_within_a_budget(client, manager, django_user_mod
     assert "Member-gaps closed,1" in csv
 
 
+def test_a_funded_place_names_the_members_who_recorded_its_course(
+    client, manager, django_user_model
+):
+    import datetime
+
+    from assessments.models import TrainingRecord
+    from catalogue.models import Course
+
+    team, (w0, w1, w2) = small_team(manager, django_user_model)
+    everything = {(1, d): ("achieved", "") for d in range(1, 8)}
+    for member in (w1, w2):
+        rate(member, {**everything, (1, 5): ("working_towards", "")})
+    rate(w0, everything)
+    TrainingRecord.objects.create(
+        user=w1, course=Course.objects.get(slug="nes-imh-elearning"), title="NES",
+        finished=datetime.date(2026, 10, 1), hours=3,
+    )  # fmt: skip
+    client.force_login(manager)
+    url = reverse("assessments:team_budget", args=[team.pk])
+    response = client.get(url, {"level": "1", "budget": "0"})
+    [nes] = response.context["plan"].places
+    assert nes.option.course_slug == "nes-imh-elearning" and sorted(nes.members) == ["w1", "w2"]
+    assert nes.recorded == ["w1"]
+    assert "With a training record of it: w1" in response.content.decode()
+    csv = b"".join(
+        client.get(
+            reverse("assessments:team_budget_csv", args=[team.pk]), {"level": "1", "budget": "0"}
+        ).streaming_content
+    ).decode()
+    nes_row = next(line for line in csv.splitlines() if line.startswith("Infant Mental Health:"))
+    assert "With a training record of it" in csv and nes_row.endswith(",w1")
+
+
 def test_a_bad_team_budget_is_reported_and_the_default_applies(client, manager, team):
     client.force_login(manager)
     response = client.get(

@@ -320,8 +320,9 @@ def test_team_budget_queries_are_constant_from_5_to_500_members(client, team, ma
     add_members(team, 495, start=3)
     large = count_queries(client, url, data=data)
     # session, user, the managed team, domains, competencies, coverage, fees, modules,
-    # members' names and target levels with what they have achieved (one row each)
-    assert small == large == 9
+    # members' names and target levels with what they have achieved (one row each), and
+    # the training records of the funded places' courses
+    assert small == large == 10
 
 
 def test_team_plan_matches_each_members_own_plan_on_a_full_framework(team, manager):
