@@ -153,3 +153,29 @@ def item_files(user: User, level: int | None = None, domain: int | None = None) 
             evidence
         )
     return found
+
+
+@dataclass
+class Date:
+    day: datetime.date
+    what: str
+    days: int  # from today
+
+
+def coming_up(user: User, today: datetime.date) -> list[Date]:
+    """The person's renewal date (with the day an NMC application opens) and appraisal
+    date, from today on, soonest first: the dashboard's reminder. One query, two with a
+    regulator."""
+    registration = registration_of(user)
+    rule = None
+    if registration.regulator:
+        rule = CycleRule.objects.filter(regulator=registration.regulator).first()
+    found = []
+    if registration.renewal_date and registration.regulator:
+        found.append((registration.renewal_date, rule.date_label if rule else "Renewal date"))
+        if rule and rule.window_days:
+            opens = registration.renewal_date - datetime.timedelta(days=rule.window_days)
+            found.append((opens, "Your revalidation application opens"))
+    if registration.appraisal_date:
+        found.append((registration.appraisal_date, "Appraisal"))
+    return [Date(day, what, (day - today).days) for day, what in sorted(found) if day >= today]

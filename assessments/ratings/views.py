@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access
@@ -13,7 +14,7 @@ from ..accounts import kept
 from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
 from ..portfolio.forms import UploadForm
-from ..portfolio.pages import item_files, proposed_in_grid
+from ..portfolio.pages import coming_up, item_files, proposed_in_grid
 from ..teams.services import latest_reviews
 from .forms import ChangesSinceForm, GridRow, GridSubmission
 from .history import recent_changes
@@ -41,6 +42,7 @@ def dashboard(request):
         "since": since,
         "changes": recent_changes(user, since=since, limit=200 if since else 8),
         "reviews": latest_reviews(user, 3),
+        "dates": coming_up(user, timezone.localdate()),
     }
     return render(request, "assessments/dashboard.html", context)
 

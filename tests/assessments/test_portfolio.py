@@ -638,3 +638,18 @@ def test_an_hcpc_registrant_sees_her_gaps_and_the_audit_profile_in_her_pack(clie
     words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "For an audit profile" in words and "up to 500 words" in words
     assert "Dated list of learning activities" in words
+
+
+def test_the_dashboard_shows_the_dates_coming_up(client, alice):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Registration.objects.create(
+        user=alice, regulator="nmc", renewal_date=today + datetime.timedelta(days=100),
+        appraisal_date=today - datetime.timedelta(days=1),  # past: not shown
+    )  # fmt: skip
+    client.force_login(alice)
+    text = client.get(reverse("assessments:dashboard")).content.decode()
+    assert "Revalidation application date: <strong>" in text and "(in 100 days)" in text
+    assert "Your revalidation application opens: <strong>" in text and "(in 40 days)" in text
+    assert "Appraisal" not in text
