@@ -31,6 +31,14 @@ def team_with_wording(site):
     mina = User.objects.create_user("mina", password=PASSWORD, first_name="Mina")
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    # Notes of the length people write: they once pushed history tables off a phone.
+    rate(
+        mina,
+        {
+            (1, 1): ("achieved", "Ran joint visits with the family support worker for a mother."),
+            (1, 3): ("working_towards", "Talked with a father about his childhood and his care."),
+        },
+    )
     alice = User.objects.create_user("alice", password=PASSWORD, job_role="health_visitor")
     Membership.objects.create(team=team, user=alice)
     rate(alice, {(1, 1): ("achieved", "Joint visits."), (1, 2): ("working_towards", "")})
@@ -74,6 +82,11 @@ def test_nothing_scrolls_sideways_on_a_phone(page, site, team_with_wording):
         f"/me/teams/{team.pk}/",
         f"/me/teams/{team.pk}/plan/",
         f"/me/teams/{team.pk}/budget/",
+        f"/me/teams/{team.pk}/training/",
+        "/me/portfolio/",
+        "/me/portfolio/registration/",
+        "/me/portfolio/records/new/?course=glasgow-imh-msc",
+        "/me/portfolio/reflections/new/discussion/",
     ]:
         page.goto(site + path)
         expect(page.locator("h1")).to_be_visible()
