@@ -146,6 +146,7 @@ def record(request, pk):
         "files": list(found.files.all()),
         "upload": UploadForm(used=used),
         "proposals": pages.proposals(found, request.user.target_level),
+        "reflections": list(found.reflections.all()),
         "new": False,
     }
     return render(request, "assessments/portfolio/record_form.html", context)
@@ -170,6 +171,7 @@ def _upload(request, *, record=None, reflection=None, back):
             record=record,
             reflection=reflection,
         )
+        audit.event("portfolio.file_added", request, file=made.pk)
         messages.success(request, f"Added {made.name}.")
     else:
         for error in form.errors.get("file", []):
@@ -248,6 +250,7 @@ def reflection_delete(request, pk):
     """Delete a reflection and its files."""
     found = access.own_reflection(request, pk)
     services.delete_reflection(reflection=found)
+    audit.event("portfolio.reflection_deleted", request, reflection=pk)
     messages.success(request, f"Deleted “{found.title}” and its files.")
     return redirect("assessments:portfolio")
 
@@ -280,6 +283,7 @@ def item_file(request, level, domain):
         checked=form.cleaned_data["file"],
         item=(item.level, item.domain, item.competency_id),
     )
+    audit.event("portfolio.file_added", request, file=made.pk)
     messages.success(request, f"Added {made.name} to {item.label}.")
     return redirect(back)
 
@@ -290,6 +294,7 @@ def file_delete(request, pk):
     found = access.own_file(request, pk)
     back = found.back_url
     services.delete_file(evidence=found)
+    audit.event("portfolio.file_deleted", request, file=pk)
     messages.success(request, f"Deleted {found.name}.")
     return redirect(back)
 

@@ -350,9 +350,15 @@ def test_an_nmc_reflective_account_follows_the_nmc_prompts_and_code_themes(clien
         "relevance": "Practise effectively",
         "code_themes": ["effective", "people"],
     }
+    record = nes_record(alice)
+    data["record"] = str(record.pk)
     response = client.post(reverse("assessments:reflection_new", args=["account"]), data)
     reflection = Reflection.objects.get()
     assert response.url == reflection.get_absolute_url()
+    assert (
+        "Study day</a> (reflective account, 2 May 2026)"
+        in client.get(record.get_absolute_url()).content.decode()
+    )
     assert reflection.code_themes == ["effective", "people"] and reflection.template == "nmc"
 
 
@@ -653,3 +659,16 @@ def test_the_dashboard_shows_the_dates_coming_up(client, alice):
     assert "Revalidation application date: <strong>" in text and "(in 100 days)" in text
     assert "Your revalidation application opens: <strong>" in text and "(in 40 days)" in text
     assert "Appraisal" not in text
+
+
+def test_adding_and_deleting_files_is_logged_without_their_names(client, alice, caplog):
+    record = nes_record(alice)
+    client.force_login(alice)
+    with caplog.at_level("INFO", logger="imhcf.security"):
+        post_file(client, record, "letter about my supervision.pdf", PDF)
+        evidence = EvidenceFile.objects.get()
+        client.post(reverse("assessments:file_delete", args=[evidence.pk]))
+    events = [r.getMessage() for r in caplog.records if r.name == "imhcf.security"]
+    assert any(f"event=portfolio.file_added file={evidence.pk}" in e for e in events)
+    assert any(f"event=portfolio.file_deleted file={evidence.pk}" in e for e in events)
+    assert not any("supervision" in e for e in events)
