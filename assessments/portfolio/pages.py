@@ -10,6 +10,7 @@ from catalogue.models.coverage import CLOSING
 
 from ..models import CycleRule, EvidenceFile, Reflection, Registration, TrainingRecord, User
 from . import cycle
+from .reminders import key_dates
 
 
 def registration_of(user: User) -> Registration:
@@ -34,11 +35,16 @@ def reflections_of(user: User, *, files: bool = False) -> list[Reflection]:
     return list(rows.annotate(file_count=Count("files")))
 
 
+def rule_of(registration: Registration) -> CycleRule | None:
+    """Her regulator's cycle rule, or None. One query with a regulator, none without."""
+    if not registration.regulator:
+        return None
+    return CycleRule.objects.filter(regulator=registration.regulator).first()
+
+
 def standing(registration: Registration, records, reflections, today: datetime.date):
     """(rule, progress) for the person's regulator, or (None, None). One query."""
-    if not registration.regulator:
-        return None, None
-    rule = CycleRule.objects.filter(regulator=registration.regulator).first()
+    rule = rule_of(registration)
     if rule is None:
         return None, None
     activities = [
@@ -163,19 +169,11 @@ class Date:
 
 
 def coming_up(user: User, today: datetime.date) -> list[Date]:
-    """The person's renewal date (with the day an NMC application opens) and appraisal
-    date, from today on, soonest first: the dashboard's reminder. One query, two with a
-    regulator."""
+    """The person's dates (reminders.key_dates) from today on, soonest first: the
+    dashboard's reminder. One query, two with a regulator."""
     registration = registration_of(user)
-    rule = None
-    if registration.regulator:
-        rule = CycleRule.objects.filter(regulator=registration.regulator).first()
-    found = []
-    if registration.renewal_date and registration.regulator:
-        found.append((registration.renewal_date, rule.date_label if rule else "Renewal date"))
-        if rule and rule.window_days:
-            opens = registration.renewal_date - datetime.timedelta(days=rule.window_days)
-            found.append((opens, "Your revalidation application opens"))
-    if registration.appraisal_date:
-        found.append((registration.appraisal_date, "Appraisal"))
-    return [Date(day, what, (day - today).days) for day, what in sorted(found) if day >= today]
+    return [
+        Date(date.day, date.label, (date.day - today).days)
+        for date in key_dates(registration, rule_of(registration))
+        if date.day >= today
+    ]

@@ -80,19 +80,48 @@ class Due:
     days_before: int
 
 
-def offsets(kind: str, rule: CycleRule | None) -> list[int]:
+@dataclass(frozen=True)
+class KeyDate:
+    """One of a person's dates: what it is (a ReminderKind), the day, and its name."""
+
+    kind: str
+    day: datetime.date
+    label: str
+
+
+def key_dates(registration: Registration, rule: CycleRule | None) -> list[KeyDate]:
+    """The person's dates, soonest first: the renewal date (with a regulator), the day
+    her application opens when the regulator has a window (the NMC's 60 days), and her
+    appraisal. The one definition the dashboard, the reminders and the calendar share
+    (pure: no queries)."""
+    found = []
+    if registration.regulator and registration.renewal_date:
+        renewal = registration.renewal_date
+        found.append(
+            KeyDate(ReminderKind.RENEWAL, renewal, rule.date_label if rule else "Renewal date")
+        )
+        if rule and rule.window_days:
+            opens = renewal - datetime.timedelta(days=rule.window_days)
+            found.append(KeyDate(ReminderKind.WINDOW, opens, "Revalidation application opens"))
+    if registration.appraisal_date:
+        found.append(KeyDate(ReminderKind.APPRAISAL, registration.appraisal_date, "Appraisal"))
+    return sorted(found, key=lambda date: date.day)
+
+
+def offsets(kind: str) -> list[int]:
+    """Days before a date of `kind` that a reminder goes (0: on the day)."""
+    if kind == ReminderKind.WINDOW:
+        return [0]  # "your application opens today"
     if kind == ReminderKind.APPRAISAL:
         return sorted(set(settings.IMHCF_APPRAISAL_REMINDER_DAYS))
-    if kind == ReminderKind.WINDOW:
-        return [rule.window_days] if rule and rule.window_days else []
     return sorted(set(settings.IMHCF_RENEWAL_REMINDER_DAYS))
 
 
-def due_on(today: datetime.date, kind: str, date: datetime.date, days: list[int]) -> int | None:
-    """The reminder of `kind` due today for `date`: the nearest offset whose day has
-    come (so a date entered late gets one reminder, not all the missed ones), or None
-    once the date has passed."""
-    if date is None or date < today:
+def due_on(today: datetime.date, date: datetime.date, days: list[int]) -> int | None:
+    """The reminder due today for `date`: the nearest offset whose day has come (so a
+    date entered late gets one reminder, not all the missed ones), or None once the
+    date has passed."""
+    if date < today:
         return None
     passed = [d for d in days if date - datetime.timedelta(days=d) <= today]
     return min(passed) if passed else None
@@ -102,20 +131,10 @@ def reminders_due(today: datetime.date, registrations, rules: dict) -> list[Due]
     """Every reminder due `today` for people who want them (pure: no queries)."""
     found = []
     for reg in registrations:
-        rule = rules.get(reg.regulator)
-        for kind, date in (
-            (ReminderKind.RENEWAL, reg.renewal_date),
-            (ReminderKind.WINDOW, reg.renewal_date),
-            (ReminderKind.APPRAISAL, reg.appraisal_date),
-        ):
-            if kind != ReminderKind.APPRAISAL and not reg.regulator:
-                continue
-            days = due_on(today, kind, date, offsets(kind, rule))
-            if days is None:
-                continue
-            if kind == ReminderKind.WINDOW and date - datetime.timedelta(days=days) != today:
-                continue  # "the window opens today" is news on that day only
-            found.append(Due(reg.user_id, kind, date, days))
+        for date in key_dates(reg, rules.get(reg.regulator)):
+            days = due_on(today, date.day, offsets(date.kind))
+            if days is not None:
+                found.append(Due(reg.user_id, date.kind, date.day, days))
     return found
 
 
@@ -125,28 +144,21 @@ def upcoming(registration, rule, today: datetime.date) -> list[tuple[datetime.da
     if not registration.notify_dates:
         return []
     found = []
-    for kind, date in (
-        (ReminderKind.RENEWAL, registration.renewal_date),
-        (ReminderKind.WINDOW, registration.renewal_date),
-        (ReminderKind.APPRAISAL, registration.appraisal_date),
-    ):
-        if date is None or (kind != ReminderKind.APPRAISAL and not registration.regulator):
-            continue
-        for days in offsets(kind, rule):
-            day = date - datetime.timedelta(days=days)
+    for date in key_dates(registration, rule):
+        for days in offsets(date.kind):
+            day = date.day - datetime.timedelta(days=days)
             if day >= today:
-                what = {
-                    ReminderKind.RENEWAL: f"{days} days before your {rule.date_label.lower()}"
-                    if rule
-                    else f"{days} days before your renewal date",
-                    ReminderKind.WINDOW: "the day your application opens",
-                    ReminderKind.APPRAISAL: f"{days} days before your appraisal",
-                }[kind]
+                what = (
+                    f"the day your {date.label.lower()}"
+                    if days == 0
+                    else f"{days} days before your {date.label.lower()}"
+                )
                 found.append((day, what))
     return sorted(found)
 
 
-def _text(due: Due, user: User, regulator: str, rule: CycleRule | None) -> tuple[str, str]:
+def _text(due: Due, reg: Registration, rule: CycleRule | None) -> tuple[str, str]:
+    user, regulator = reg.user, reg.regulator
     when = f"{due.due:%A %-d %B %Y}"
     portfolio = f"{settings.IMHCF_SITE_URL}{reverse('assessments:portfolio')}"
     name = dict(Regulator.choices).get(regulator, "your regulator")
@@ -160,7 +172,8 @@ def _text(due: Due, user: User, regulator: str, rule: CycleRule | None) -> tuple
         return (
             "Your revalidation application opens today",
             f"Hello {user.display_name},\n\nYour {name} application can be made from today; "
-            f"your revalidation application date is {when}. See what your records show "
+            f"your revalidation application date is {reg.renewal_date:%A %-d %B %Y}. See "
+            "what your records show "
             f"against the requirements, and download your pack:\n{portfolio}\n",
         )
     label = rule.date_label.lower() if rule else "renewal date"
@@ -199,7 +212,7 @@ def send_reminders(today: datetime.date) -> tuple[int, int]:
         if not _claim(due):
             continue  # sent before, or another run is sending it now
         reg = by_user[due.user_id]
-        subject, body = _text(due, reg.user, reg.regulator, rules.get(reg.regulator))
+        subject, body = _text(due, reg, rules.get(reg.regulator))
         try:
             if connection is None:
                 connection = get_connection(fail_silently=False)
@@ -252,20 +265,12 @@ def calendar(registration: Registration, rule: CycleRule | None, stamp: datetime
             text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
         )
 
-    events = []
-    if registration.renewal_date and registration.regulator:
-        label = rule.date_label if rule else "Renewal date"
-        events.append(("renewal", registration.renewal_date, label))
-        if rule and rule.window_days:
-            opens = registration.renewal_date - datetime.timedelta(days=rule.window_days)
-            events.append(("window", opens, "Revalidation application opens"))
-    if registration.appraisal_date:
-        events.append(("appraisal", registration.appraisal_date, "Appraisal"))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//imhcf//portfolio dates//EN"]
-    for key, day, summary in events:
+    for date in key_dates(registration, rule):
+        day, summary = date.day, date.label
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{key}-{registration.user_id}-{day:%Y%m%d}@imhcf",
+            f"UID:{date.kind}-{registration.user_id}-{day:%Y%m%d}@imhcf",
             f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",

@@ -73,10 +73,9 @@ def registration(request):
         form.save()
         messages.success(request, "Saved your registration dates and e-mail choices.")
         return redirect("assessments:portfolio")
-    rule = pages.standing(current, [], [], timezone.localdate())[0]
     context = {
         "form": form,
-        "upcoming": reminders.upcoming(current, rule, timezone.localdate()),
+        "upcoming": reminders.upcoming(current, pages.rule_of(current), timezone.localdate()),
         "renewal_days": ", ".join(map(str, settings.IMHCF_RENEWAL_REMINDER_DAYS)),
         "appraisal_days": ", ".join(map(str, settings.IMHCF_APPRAISAL_REMINDER_DAYS)),
     }
@@ -321,8 +320,8 @@ def evidence_file(request, pk, name):
 def dates_ics(request):
     """The person's renewal, application-window and appraisal dates for a calendar."""
     registration = pages.registration_of(request.user)
-    rule = pages.standing(registration, [], [], timezone.localdate())[0]
-    body = reminders.calendar(registration, rule, timezone.now().astimezone(datetime.UTC))
+    stamp = timezone.now().astimezone(datetime.UTC)
+    body = reminders.calendar(registration, pages.rule_of(registration), stamp)
     return downloads.private_download(body, "text/calendar; charset=utf-8", "imhcf-dates.ics")
 
 

@@ -657,7 +657,7 @@ def test_the_dashboard_shows_the_dates_coming_up(client, alice):
     client.force_login(alice)
     text = client.get(reverse("assessments:dashboard")).content.decode()
     assert "Revalidation application date: <strong>" in text and "(in 100 days)" in text
-    assert "Your revalidation application opens: <strong>" in text and "(in 40 days)" in text
+    assert "Revalidation application opens: <strong>" in text and "(in 40 days)" in text
     assert "Appraisal" not in text
 
 

@@ -236,7 +236,7 @@ def test_the_registration_page_lists_the_reminders_to_come(client, alice):
 
     for line in (
         f"{day(90)}: 90 days before your revalidation application date",
-        f"{day(60)}: the day your application opens",
+        f"{day(60)}: the day your revalidation application opens",
         f"{day(30)}: 30 days before your revalidation application date",
         f"{day(7)}: 7 days before your revalidation application date",
     ):
