@@ -70,17 +70,19 @@ class Proposal:
         return (self.level, self.domain)
 
 
+def _links(record: TrainingRecord):
+    """The coverage links of the record's course, or only of its module (a recorded
+    exclusion, graded "not offered", is no link)."""
+    rows = Coverage.objects.offered().filter(course_id=record.course_id)
+    return rows.filter(module_id=record.module_id) if record.module_id else rows
+
+
 def proposals(record: TrainingRecord, up_to: int) -> list[Proposal]:
-    """The grids (level, domain) the record's catalogue course, or module, has coverage
-    links to, up to the person's target level, strongest claim first shown per grid.
-    Links graded "not offered" are left out. One query."""
+    """The grids (level, domain) the record's catalogue course, or module, links to, up
+    to the person's target level; a grid closes when any of its links does. One query."""
     if not record.course_id:
         return []
-    rows = Coverage.objects.filter(course_id=record.course_id, level_id__lte=up_to).exclude(
-        grade="not_offered"
-    )
-    if record.module_id:
-        rows = rows.filter(module_id=record.module_id)
+    rows = _links(record).filter(level_id__lte=up_to)
     found: dict[tuple[int, int], Proposal] = {}
     for row in rows.select_related("domain", "competency").order_by(
         "level_id", "domain__number", "competency__code"
@@ -107,11 +109,7 @@ def proposed_in_grid(record: TrainingRecord, level: int, domain: int) -> set[int
     whole domain), or None when it links to none. One query."""
     if not record.course_id:
         return None
-    rows = Coverage.objects.filter(
-        course_id=record.course_id, level_id=level, domain__number=domain
-    ).exclude(grade="not_offered")
-    if record.module_id:
-        rows = rows.filter(module_id=record.module_id)
+    rows = _links(record).filter(level_id=level, domain__number=domain)
     found = set(rows.values_list("competency_id", flat=True))
     return found or None
 

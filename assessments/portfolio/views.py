@@ -19,21 +19,19 @@ from catalogue.models import Course, Module
 from .. import access, downloads
 from ..accounts import audit, kept
 from ..items import grid_domain, load_framework
-from ..models import ReflectionKind, Registration, TrainingRecord, User
+from ..models import ReflectionKind, Registration, Template, TrainingRecord, User
 from . import files, packs, pages, reminders, services
 from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _offer_kept(request, data):
-    """POST data kept across a time-out (accounts.kept), offered back unsaved."""
+def _typed(request):
+    """What a form is bound to: the POST; on a GET, what was posted here when a time-out
+    ended the session (accounts.kept), offered back unsaved; else None."""
+    if request.method == "POST":
+        return request.POST
     typed = kept.take(request, request.path)
     if typed is None:
-        return data
+        return None
     messages.warning(
         request,
         "You were signed out before this was saved. What you typed is back below and is "
@@ -106,11 +104,8 @@ def record_new(request):
     """Record training done: from the catalogue (prefilled from a plan) or anything else."""
     user = request.user
     used = files.used_bytes(user)
-    data = request.POST or None
-    if request.method == "GET":
-        data = _offer_kept(request, None)
     form = RecordForm(
-        data,
+        _typed(request),
         request.FILES or None,
         used=used,
         instance=TrainingRecord(user=user),
@@ -131,10 +126,7 @@ def record(request, pk):
     """One training record: edit it, its files, and the ratings it proposes to look at."""
     found = access.own_record(request, pk)
     used = files.used_bytes(request.user)
-    data = request.POST or None
-    if request.method == "GET":
-        data = _offer_kept(request, None)
-    form = RecordForm(data, request.FILES or None, used=used, instance=found)
+    form = RecordForm(_typed(request), request.FILES or None, used=used, instance=found)
     if request.method == "POST" and form.is_valid():
         services.save_record(record=form.save(commit=False), checked=form.cleaned_data["file"])
         messages.success(request, f"Saved “{found.title}”.")
@@ -161,15 +153,12 @@ def record_delete(request, pk):
     return redirect("assessments:portfolio")
 
 
-def _upload(request, *, record=None, reflection=None, back):
+def _upload(request, back, **parent):
+    """Store the POSTed file for `parent` (record=, reflection= or item=), or say beside
+    nothing stored why not; then back to the page it came from."""
     form = UploadForm(request.POST, request.FILES, used=files.used_bytes(request.user))
     if form.is_valid():
-        made = services.add_file(
-            owner=request.user,
-            checked=form.cleaned_data["file"],
-            record=record,
-            reflection=reflection,
-        )
+        made = services.add_file(owner=request.user, checked=form.cleaned_data["file"], **parent)
         audit.event("portfolio.file_added", request, file=made.pk)
         messages.success(request, f"Added {made.name}.")
     else:
@@ -182,7 +171,7 @@ def _upload(request, *, record=None, reflection=None, back):
 def record_file(request, pk):
     """Add a file to a record."""
     found = access.own_record(request, pk)
-    return _upload(request, record=found, back=found)
+    return _upload(request, found, record=found)
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,18 +180,15 @@ def reflection_new(request, kind):
     if kind not in ReflectionKind.values:
         raise Http404("No such kind")
     user = request.user
-    data = request.POST or None
-    if request.method == "GET":
-        data = _offer_kept(request, None)
     initial = {"happened_on": timezone.localdate()}
     regulator = pages.registration_of(user).regulator
-    if kind == ReflectionKind.ACCOUNT and regulator in ("nmc", "swe"):
-        initial["template"] = regulator
+    if kind == ReflectionKind.ACCOUNT and regulator in Template.values:
+        initial["template"] = regulator  # her regulator's own form, where we have one
     record_id = request.GET.get("record", "")
     if record_id.isdigit():
         initial["record"] = record_id
     form = ReflectionForm(
-        data,
+        _typed(request),
         request.FILES or None,
         user=user,
         kind=kind,
@@ -223,11 +209,13 @@ def reflection(request, pk):
     found = access.own_reflection(request, pk)
     user = request.user
     used = files.used_bytes(user)
-    data = request.POST or None
-    if request.method == "GET":
-        data = _offer_kept(request, None)
     form = ReflectionForm(
-        data, request.FILES or None, user=user, kind=found.kind, used=used, instance=found
+        _typed(request),
+        request.FILES or None,
+        user=user,
+        kind=found.kind,
+        used=used,
+        instance=found,
     )
     if request.method == "POST" and form.is_valid():
         services.save_reflection(form=form, user=user, checked=form.cleaned_data.get("file"))
@@ -258,7 +246,7 @@ def reflection_delete(request, pk):
 def reflection_file(request, pk):
     """Add a file to a reflection."""
     found = access.own_reflection(request, pk)
-    return _upload(request, reflection=found, back=found)
+    return _upload(request, found, reflection=found)
 
 
 @require_POST
@@ -272,19 +260,7 @@ def item_file(request, level, domain):
     if item is None:
         messages.error(request, "Nothing was stored: choose which item the file is for.")
         return redirect(back)
-    form = UploadForm(request.POST, request.FILES, used=files.used_bytes(request.user))
-    if not form.is_valid():
-        for error in form.errors.get("file", []):
-            messages.error(request, f"Nothing was stored: {error}")
-        return redirect(back)
-    made = services.add_file(
-        owner=request.user,
-        checked=form.cleaned_data["file"],
-        item=(item.level, item.domain, item.competency_id),
-    )
-    audit.event("portfolio.file_added", request, file=made.pk)
-    messages.success(request, f"Added {made.name} to {item.label}.")
-    return redirect(back)
+    return _upload(request, back, item=(item.level, item.domain, item.competency_id))
 
 
 @require_POST
@@ -313,7 +289,8 @@ def evidence_file(request, pk, name):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return _no_store(response)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
@@ -359,8 +336,7 @@ def unsubscribe(request, token):
     done = False
     if request.method == "POST":
         field = "notify_dates" if choice == reminders.DATES else "notify_team"
-        Registration.objects.get_or_create(user=user)
-        Registration.objects.filter(user=user).update(**{field: False})
+        Registration.objects.update_or_create(user=user, defaults={field: False})
         done = True
     context = {"label": reminders.CHOICE_LABEL[choice], "done": done}
     return render(request, "assessments/portfolio/unsubscribe.html", context)

@@ -594,7 +594,7 @@ def test_a_file_on_a_grid_item_shows_there_and_changes_no_rating(client, alice, 
     )
     text = response.content.decode()
     assert response.redirect_chain[-1][0] == grid + "#files"
-    assert "Added supervision notes.pdf to Domain 4 as a whole" in text
+    assert "Added supervision notes.pdf." in text
     assert text.count(">supervision notes.pdf</a>") == 2  # on the item, and in the list
     assert alice.ratings.get().version == version  # the rating is untouched
     evidence = EvidenceFile.objects.get()
