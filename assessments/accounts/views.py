@@ -112,10 +112,9 @@ def _export_rows(user):
     return ratings, changes
 
 
-def _own_data(user) -> dict:
+def _own_data(user, ratings, changes, files=None) -> dict:
     """Everything the user owns, as plain data (JSON download and the ZIP's record.json).
     Their portfolio comes with it: records, reflections and the names of their files."""
-    ratings, changes = _export_rows(user)
     data = {
         "exported_at": timezone.now().isoformat(),
         "profile": {
@@ -153,14 +152,14 @@ def _own_data(user) -> dict:
             for c in changes
         ],
     }
-    data.update(portfolio_export.portfolio_data(user))
+    data.update(portfolio_export.portfolio_data(user, files))
     return data
 
 
 @require_GET
 def export_json(request):
     """Everything the user owns, as JSON (files are in export.zip)."""
-    data = _own_data(request.user)
+    data = _own_data(request.user, *_export_rows(request.user))
     response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.json"'
     return response
@@ -171,11 +170,12 @@ def export_zip(request):
     """Everything the user owns in one download: record.json, CSVs of ratings and
     history, training records and reflections, and every file they uploaded."""
     user = request.user
-    ratings, changes = _export_rows(user)
+    ratings, changes = (list(rows) for rows in _export_rows(user))  # read once, used twice
+    files = portfolio_export.files_of(user)
     body = portfolio_export.whole_record_zip(
-        user,
-        _own_data(user),
+        _own_data(user, ratings, changes, files),
         "".join(downloads.csv_stream(own_data_rows(ratings, changes))),
+        files,
     )
     return downloads.private_download(body, "application/zip", "my-imhcf-record.zip")
 

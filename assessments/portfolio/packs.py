@@ -41,8 +41,10 @@ def build(request, user) -> dict:
         "feedback": by_kind[ReflectionKind.FEEDBACK],
         "discussions": by_kind[ReflectionKind.DISCUSSION],
         "made_at": timezone.localtime(),
-        "files": [f for r in records for f in r.files.all()]
-        + [f for w in reflections for f in w.files.all()],
+        "files": number(
+            [f for r in records for f in r.files.all()]
+            + [f for w in reflections for f in w.files.all()]
+        ),
     }
 
 
@@ -51,15 +53,18 @@ def pdf(request, built: dict) -> bytes:
     return downloads.pdf_bytes(html, request.build_absolute_uri("/"))
 
 
-def archive_name(evidence, index: int) -> str:
-    """`files/003-certificate.pdf`: numbered as the pack lists them; only safe letters."""
-    safe = re.sub(r"[^A-Za-z0-9._ -]", "_", evidence.name).strip(" .") or "file"
-    return f"files/{index:03d}-{safe}"
+def number(evidence_files: list) -> list:
+    """Give each file its name in a ZIP, `files/003-certificate.pdf`: numbered in the
+    order listed, only safe letters (the pack and record.json name them so too)."""
+    for index, evidence in enumerate(evidence_files, start=1):
+        safe = re.sub(r"[^A-Za-z0-9._ -]", "_", evidence.name).strip(" .") or "file"
+        evidence.archive_name = f"files/{index:03d}-{safe}"
+    return evidence_files
 
 
 def add_files(archive: zipfile.ZipFile, evidence_files) -> None:
-    for index, evidence in enumerate(evidence_files, start=1):
-        evidence.archive_name = archive_name(evidence, index)
+    """Copy numbered files from storage into `archive`."""
+    for evidence in evidence_files:
         with evidence.file.open("rb") as handle:
             archive.writestr(evidence.archive_name, handle.read())
 

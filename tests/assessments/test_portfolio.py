@@ -19,6 +19,7 @@ from assessments.models import (
     Reflection,
     Registration,
     TrainingRecord,
+    User,
 )
 from tests.queries import count_queries
 
@@ -672,3 +673,27 @@ def test_adding_and_deleting_files_is_logged_without_their_names(client, alice, 
     assert any(f"event=portfolio.file_added file={evidence.pk}" in e for e in events)
     assert any(f"event=portfolio.file_deleted file={evidence.pk}" in e for e in events)
     assert not any("supervision" in e for e in events)
+
+
+def test_the_whole_record_zip_reads_the_same_queries_however_much_there_is(
+    client, alice, alices_file
+):
+    from assessments.portfolio import files, services
+
+    nmc_portfolio(alice)
+    client.force_login(alice)
+    url = reverse("assessments:export_zip")
+    few = count_queries(client, url)
+    nmc_portfolio(User.objects.create_user("other"))  # someone else's: not read
+    for i in range(5):
+        Reflection.objects.create(
+            user=alice, kind="feedback", title=f"F{i}", happened_on=datetime.date(2026, 6, 1)
+        )
+    for i in range(5):
+        services.add_file(
+            owner=alice, checked=files.check(upload(f"f{i}.pdf", PDF), used=0),
+            record=TrainingRecord.objects.filter(user=alice).last(),
+        )  # fmt: skip
+    # session, user, ratings, changes, files, registration, records, reflections with
+    # their domains and competencies, reminders sent
+    assert few == count_queries(client, url) == 11
