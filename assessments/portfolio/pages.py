@@ -104,14 +104,13 @@ def proposals(record: TrainingRecord, up_to: int) -> list[Proposal]:
     return list(found.values())
 
 
-def proposed_in_grid(record: TrainingRecord, level: int, domain: int) -> set[int | None] | None:
+def proposed_in_grid(record: TrainingRecord, level: int, domain: int) -> set[int | None]:
     """Which competencies of one grid the record's course links to (None in the set: the
-    whole domain), or None when it links to none. One query."""
+    whole domain); empty when it links to none there. One query (none off the catalogue)."""
     if not record.course_id:
-        return None
+        return set()
     rows = _links(record).filter(level_id=level, domain__number=domain)
-    found = set(rows.values_list("competency_id", flat=True))
-    return found or None
+    return set(rows.values_list("competency_id", flat=True))
 
 
 def team_records(team, page_members) -> tuple[list, list]:

@@ -184,9 +184,8 @@ def _offer_record(request, rows, level: int, domain: int):
     linked = proposed_in_grid(record, level, domain)
     line = f"Training: {record.title}, finished {record.finished:%-d %B %Y} (training record)."
     for row in rows:
-        if linked is None:
-            break
-        if None in linked or row.item.competency_id is None or row.item.competency_id in linked:
+        # A whole-domain link covers every item; a domain rated as a whole takes any link.
+        if linked and (None in linked or row.item.competency_id in (None, *linked)):
             row.proposed = True
             if line not in row.evidence:
                 row.evidence = f"{row.evidence}\n{line}".strip()
