@@ -27,6 +27,11 @@ ALLOWED = "PDF, PNG, JPEG or Word (.docx)"
 UNSAFE_NAME = re.compile(r"[<>\"'`&\\/\x00-\x1f\x7f]")
 
 
+def limits() -> str:
+    """What may be uploaded, as the forms say it."""
+    return f"{ALLOWED}, up to {settings.IMHCF_UPLOAD_MAX_MB} MB."
+
+
 def max_bytes() -> int:
     return settings.IMHCF_UPLOAD_MAX_MB * 1024 * 1024
 

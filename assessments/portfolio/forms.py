@@ -27,18 +27,23 @@ def read_choices(form, *names) -> None:
 class FileField(forms.FileField):
     """One evidence file, checked from its content against the person's allowance."""
 
+    widget = forms.ClearableFileInput(
+        attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx", "class": "form-control"}
+    )
+
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            f"{files.ALLOWED}, up to {files.settings.IMHCF_UPLOAD_MAX_MB} MB.",
-        )
         super().__init__(**kwargs)
-        self.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.docx"
 
 
 class WithFile:
-    """A form holding one evidence file: `used` is what the person's files take now."""
+    """A form holding one evidence file (`file`), checked against `used`: what the
+    person's files take now. Its help says the limits as they are set now."""
+
+    def __init__(self, *args, used: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.used = used
+        self.fields["file"].help_text = files.limits()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -48,11 +53,11 @@ class WithFile:
 
 
 class UploadForm(WithFile, forms.Form):
-    file = FileField(required=True, label="Add a file")
+    """A file added on its own (to a record, a reflection or a grid item); prefixed, as
+    it shares its page with another form that has a file."""
 
-    def __init__(self, *args, used: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.used = used
+    prefix = "upload"
+    file = FileField(required=True, label="Add a file")
 
 
 class RecordForm(WithFile, forms.ModelForm):
@@ -96,9 +101,8 @@ class RecordForm(WithFile, forms.ModelForm):
             "participatory_hours": forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
         }
 
-    def __init__(self, *args, used: int, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.used = used
         self.fields["course"].queryset = Course.objects.select_related("provider").order_by("title")
         self.fields["course"].empty_label = "Not from the catalogue"
         self.fields["module"].queryset = Module.objects.select_related("course").order_by(
@@ -233,9 +237,8 @@ class ReflectionForm(WithFile, forms.ModelForm):
             **{name: forms.Textarea(attrs={"rows": 4}) for name in TEXTS},
         }
 
-    def __init__(self, *args, user, kind: str, used: int, **kwargs):
+    def __init__(self, *args, user, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.used = used
         self.instance.kind = kind
         self.fields["record"].queryset = TrainingRecord.objects.filter(user=user)
         self.fields["record"].empty_label = "None"

@@ -178,7 +178,7 @@ def test_deleting_the_account_deletes_its_files(
 def post_file(client, record, name, content, kind="application/pdf"):
     return client.post(
         reverse("assessments:record_file", args=[record.pk]),
-        {"file": upload(name, content, kind)},
+        {"upload-file": upload(name, content, kind)},
         follow=True,
     )
 
@@ -234,7 +234,7 @@ def test_a_path_in_the_file_name_never_reaches_storage(client, alice, settings):
     boundary = "XyZ"
     body = (
         (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'--{boundary}\r\nContent-Disposition: form-data; name="upload-file"; '
             f'filename="../../../etc/passwd.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
         ).encode()
         + PDF
@@ -590,7 +590,7 @@ def test_a_file_on_a_grid_item_shows_there_and_changes_no_rating(client, alice, 
     grid = reverse("assessments:grid", args=[1, 4])
     response = client.post(
         reverse("assessments:item_file", args=[1, 4]),
-        {"item": "D4", "file": upload("supervision notes.pdf", PDF)},
+        {"item": "D4", "upload-file": upload("supervision notes.pdf", PDF)},
         follow=True,
     )
     text = response.content.decode()
@@ -608,7 +608,7 @@ def test_a_file_for_an_item_not_on_the_page_is_refused(client, alice, settings):
     client.force_login(alice)
     response = client.post(
         reverse("assessments:item_file", args=[1, 4]),
-        {"item": "D5", "file": upload("notes.pdf", PDF)},
+        {"item": "D5", "upload-file": upload("notes.pdf", PDF)},
         follow=True,
     )
     assert "choose which item the file is for" in response.content.decode()
