@@ -4,21 +4,17 @@ so the rules are tested without a database.
 The counts are the regulator's (CycleRule, kept as data with its sources); the page says
 what is counted and never that the regulator will accept it: only the regulator decides."""
 
+import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` earlier (the last day of the month when it has fewer days)."""
+    """The same day `months` earlier (the month's last day when it has fewer days)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has 28 days
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,6 @@ class Progress:
     start: datetime.date
     end: datetime.date
     dated: bool  # False: no date given, so the cycle is taken to end today
-    window_opens: datetime.date | None
     checks: list[Check] = field(default_factory=list)
     # Stretches of the cycle, up to today, with no learning activity for `gap_months`
     # or longer (the HCPC asks for a reason for each).
@@ -83,10 +78,7 @@ def progress(rule, date: datetime.date | None, today: datetime.date, activities,
     start = months_before(end, rule.cycle_months)
     within = [a for a in activities if start < a.finished <= end]
     notes = [w for w in written if start < w.happened_on <= end]
-    opens = None
-    if date and rule.window_days:
-        opens = date - datetime.timedelta(days=rule.window_days)
-    result = Progress(start=start, end=end, dated=date is not None, window_opens=opens)
+    result = Progress(start=start, end=end, dated=date is not None)
     checks = result.checks
     if rule.cpd_hours:
         total = sum((a.hours for a in within), Decimal(0))

@@ -29,7 +29,8 @@ def _plain(value):
 
 def files_of(user) -> list[EvidenceFile]:
     """Every file of the person, oldest first, numbered for the ZIP. One query."""
-    return packs.number(list(EvidenceFile.objects.filter(owner=user).order_by("pk")))
+    rows = EvidenceFile.objects.filter(owner=user).select_related("competency").order_by("pk")
+    return packs.number(list(rows))
 
 
 def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
@@ -82,7 +83,11 @@ def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
                 "bytes": f.size,
                 "training_record": f.record_id,
                 "reflection": f.reflection_id,
-                "item": {"level": f.level, "domain": f.domain, "competency": f.competency_id}
+                "item": {
+                    "level": f.level,
+                    "domain": f.domain,
+                    "competency": f.competency.code if f.competency_id else None,
+                }
                 if f.level
                 else None,
                 "uploaded_at": f.uploaded_at.isoformat(),

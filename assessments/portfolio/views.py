@@ -56,6 +56,7 @@ def portfolio(request):
         "reflections": reflections,
         "rule": rule,
         "progress": progress,
+        "dates": reminders.key_dates(registration, rule),
         "used": files.megabytes(used),
         "quota": settings.IMHCF_UPLOAD_QUOTA_MB,
     }

@@ -53,7 +53,6 @@ def test_nmc_counts_hours_feedback_accounts_and_a_discussion_in_three_years():
     written.append(Written(D(2026, 9, 1), "discussion", False))
     result = progress(RULES["nmc"], D(2027, 3, 31), D(2026, 11, 30), records, written)
     assert (result.start, result.end) == (D(2024, 3, 31), D(2027, 3, 31))
-    assert result.window_opens == D(2027, 1, 30)  # 60 days before the application date
     assert checks(result) == {
         "CPD hours": (Decimal("35.0"), 35, True),
         "of them participatory": (Decimal("21.0"), 20, True),
@@ -114,4 +113,4 @@ def test_sssc_counts_nothing():
 @pytest.mark.parametrize("regulator", sorted(RULES))
 def test_without_a_date_the_cycle_ends_today(regulator):
     result = progress(RULES[regulator], None, D(2026, 11, 30), [], [])
-    assert result.end == D(2026, 11, 30) and not result.dated and result.window_opens is None
+    assert result.end == D(2026, 11, 30) and not result.dated

@@ -420,7 +420,7 @@ def test_the_portfolio_shows_nmc_progress_against_the_rules(client, alice):
     client.force_login(alice)
     text = client.get(reverse("assessments:portfolio")).content.decode()
     assert "Revalidation application date: <strong>31 March 2027</strong>" in text
-    assert "the application opens 30 January 2027" in text
+    assert "Revalidation application opens: <strong>30 January 2027</strong>" in text
     assert "CPD hours</th><td>30.0</td><td>35</td>" in text
     assert "Of them participatory</th><td>18.0</td><td>20</td>" in text
     assert "Written reflective accounts</th><td>5</td><td>5</td>" in text
