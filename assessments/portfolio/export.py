@@ -7,7 +7,17 @@ import zipfile
 from decimal import Decimal
 
 from .. import downloads
-from ..models import EvidenceFile, Reflection, SentReminder, TrainingRecord
+from ..models import (
+    CodeTheme,
+    EvidenceFile,
+    FeedbackSource,
+    Method,
+    Reflection,
+    ReflectionKind,
+    SentReminder,
+    Template,
+    TrainingRecord,
+)
 from . import packs, pages
 
 RECORD_FIELDS = [
@@ -97,6 +107,48 @@ def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
     }
 
 
+# What a person reads in the CSVs, for fields stored as keys (record.json keeps the keys).
+LABELS = {
+    "method": dict(Method.choices),
+    "code_theme": dict(CodeTheme.choices),
+    "kind": dict(ReflectionKind.choices),
+    "template": dict(Template.choices),
+    "source": dict(FeedbackSource.choices),
+    "code_themes": dict(CodeTheme.choices),
+}
+
+
+def _readable(name: str, value):
+    names = LABELS.get(name)
+    if names is None:
+        return value
+    if isinstance(value, list):
+        return "; ".join(names.get(v, v) for v in value)
+    return names.get(value, value)
+
+
+HEADERS = {
+    "covered": "What it covered",
+    "code_theme": "Part of the NMC Code",
+    "code_themes": "NMC Code themes",
+    "template": "Form followed",
+    "happened_on": "Date",
+    "activity": "What happened",
+    "learned": "What was learned",
+    "changed": "What changed in practice",
+    "relevance": "Relevance",
+    "source": "Feedback from",
+    "partner_pin": "Partner's NMC PIN",
+}
+
+
+def _header(model, names: list[str]) -> list[str]:
+    return [
+        HEADERS.get(name) or str(model._meta.get_field(name).verbose_name).capitalize()
+        for name in names
+    ]
+
+
 def _csv(header: list[str], rows) -> str:
     return "".join(downloads.csv_stream(iter([header, *rows])))
 
@@ -110,9 +162,10 @@ def whole_record_zip(data: dict, ratings_csv: str, files: list[EvidenceFile]) ->
         archive.writestr(
             "training-records.csv",
             _csv(
-                ["id", "course", "module", *RECORD_FIELDS],
+                ["Record", "Catalogue course", "Module", *_header(TrainingRecord, RECORD_FIELDS)],
                 (
-                    [r["id"], r["course"], r["module"], *(r[n] for n in RECORD_FIELDS)]
+                    [r["id"], r["course"], r["module"]]
+                    + [_readable(n, r[n]) for n in RECORD_FIELDS]
                     for r in data["training_records"]
                 ),
             ),
@@ -120,9 +173,10 @@ def whole_record_zip(data: dict, ratings_csv: str, files: list[EvidenceFile]) ->
         archive.writestr(
             "reflections.csv",
             _csv(
-                ["id", "training_record", *REFLECTION_FIELDS],
+                ["Reflection", "About record", *_header(Reflection, REFLECTION_FIELDS)],
                 (
-                    [w["id"], w["training_record"], *(w[n] for n in REFLECTION_FIELDS)]
+                    [w["id"], w["training_record"]]
+                    + [_readable(n, w[n]) for n in REFLECTION_FIELDS]
                     for w in data["reflections"]
                 ),
             ),

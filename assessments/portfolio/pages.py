@@ -114,8 +114,8 @@ def proposed_in_grid(record: TrainingRecord, level: int, domain: int) -> set[int
 
 
 def team_records(team, page_members) -> tuple[list, list]:
-    """For a page of a team's members: their training records from the catalogue, and
-    per course how many members of the whole team recorded it. Two queries."""
+    """For a page of a team's members: their training records (catalogue or not), and
+    per catalogue course how many members of the whole team recorded it. Two queries."""
     records = list(
         TrainingRecord.objects.filter(user__in=[m.user_id for m in page_members])
         .select_related("course", "module")

@@ -486,7 +486,10 @@ def test_the_whole_record_zip_holds_data_csvs_and_files(client, alice, alices_fi
     assert (reminder["kind"], reminder["date"], reminder["days_before"]) == (
         "renewal", "2027-03-31", 90
     )  # fmt: skip
-    assert "Pat Peer" in archive.read("reflections.csv").decode()
+    reflections = archive.read("reflections.csv").decode()
+    assert "Pat Peer" in reflections
+    assert "Reflective account,NMC reflective account" in reflections  # names, not keys
+    assert "Prioritise people" in reflections and ",account," not in reflections
     profile = client.get(reverse("assessments:profile")).content.decode()
     assert "Download your whole record (ZIP)" in profile and "every file you uploaded" in profile
 
