@@ -308,8 +308,12 @@ class RegistrationForm(forms.ModelForm):
             "reviews or signs off my assessment",
         }
         help_texts = {
+            "regulator": "",
             "renewal_date": "NMC: your revalidation application date (the application opens "
             "60 days before it). Social Work England: 30 November.",
+            "appraisal_date": "",
+            "notify_dates": "",
+            "notify_team": "",
         }
         widgets = {"renewal_date": DATE, "appraisal_date": DATE}
 
