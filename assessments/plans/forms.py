@@ -17,6 +17,9 @@ class PlanForm(forms.Form):
             ("count", "the fewest courses"),
         ],
         widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Choose the lowest cost, the least time or the fewest courses"
+        },
     )
     nhs = forms.BooleanField(label="I am NHS-funded (use NHS-funded fees)", required=False)
     budget = forms.DecimalField(
@@ -26,6 +29,13 @@ class PlanForm(forms.Form):
         max_digits=9,
         decimal_places=2,
         help_text="The most you can spend on fees. Leave empty for no limit.",
+        error_messages={
+            "invalid": "Enter the budget as an amount in pounds, like 3000",
+            "min_value": "Enter a budget of £0 or more, like 3000",
+            "max_digits": "Enter a budget under £10,000,000, like 3000",
+            "max_whole_digits": "Enter a budget under £10,000,000, like 3000",
+            "max_decimal_places": "Enter the budget in pounds and pence, like 2550.50",
+        },
     )
     time_limit = forms.DecimalField(
         label="Time limit",
@@ -34,11 +44,19 @@ class PlanForm(forms.Form):
         max_digits=6,
         decimal_places=1,
         help_text="The most time all the courses may take together. Leave empty for no limit.",
+        error_messages={
+            "invalid": "Enter the time limit as a number, like 12",
+            "min_value": "Enter a time limit of 0 or more, like 12",
+            "max_digits": "Enter a time limit under 100,000, like 12",
+            "max_whole_digits": "Enter a time limit under 100,000, like 12",
+            "max_decimal_places": "Enter the time limit with one decimal place at most, like 1.5",
+        },
     )
     time_unit = forms.ChoiceField(
         label="Unit",
         required=False,
         choices=[("months", "months"), ("weeks", "weeks"), ("hours", "hours")],
+        error_messages={"invalid_choice": "Choose months, weeks or hours"},
     )
 
     def hours(self) -> Decimal | None:

@@ -59,6 +59,14 @@ class UploadForm(WithFile, forms.Form):
     prefix = "upload"
     file = FileField(required=True, label="Add a file")
 
+    def _post_clean(self):
+        super()._post_clean()
+        if "file" in self.errors:  # drawn in red, as crispy draws the other forms' fields
+            attrs = self.fields["file"].widget.attrs
+            attrs["class"] = "form-control is-invalid"
+            auto_id = self["file"].auto_id
+            attrs["aria-describedby"] = f"{auto_id}_error {auto_id}_helptext"
+
 
 class RecordForm(WithFile, forms.ModelForm):
     file = FileField(label="Certificate or other evidence (optional)")

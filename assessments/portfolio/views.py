@@ -132,16 +132,21 @@ def record(request, pk):
         services.save_record(record=form.save(commit=False), checked=form.cleaned_data["file"])
         messages.success(request, f"Saved “{found.title}”.")
         return redirect(found)
+    return _record_page(request, found, form, UploadForm(used=used))
+
+
+def _record_page(request, found, form: RecordForm, upload: UploadForm, status: int = 200):
+    """The record page, with its form and its upload form as they stand."""
     context = {
         "form": form,
         "record": found,
         "files": list(found.files.all()),
-        "upload": UploadForm(used=used),
+        "upload": upload,
         "proposals": pages.proposals(found, request.user.target_level),
         "reflections": list(found.reflections.all()),
         "new": False,
     }
-    return render(request, "assessments/portfolio/record_form.html", context)
+    return render(request, "assessments/portfolio/record_form.html", context, status=status)
 
 
 @require_POST
@@ -154,17 +159,21 @@ def record_delete(request, pk):
     return redirect("assessments:portfolio")
 
 
-def _upload(request, back, **parent):
-    """Store the POSTed file for `parent` (record=, reflection= or item=), or say beside
-    nothing stored why not; then back to the page it came from."""
+def _upload(request, back, refused=None, **parent):
+    """Store the POSTed file for `parent` (record=, reflection= or item=), then back to
+    the page it came from. A refused file: `refused(form)` renders that page again with
+    the reason in its error summary and beside the field; without it (the grid), the
+    reason comes as a message on the page it goes back to."""
     form = UploadForm(request.POST, request.FILES, used=files.used_bytes(request.user))
     if form.is_valid():
         made = services.add_file(owner=request.user, checked=form.cleaned_data["file"], **parent)
         audit.event("portfolio.file_added", request, file=made.pk)
         messages.success(request, f"Added {made.name}.")
-    else:
-        for error in form.errors.get("file", []):
-            messages.error(request, f"Nothing was stored: {error}")
+        return redirect(back)
+    if refused is not None:
+        return refused(form)
+    for error in form.errors.get("file", []):
+        messages.error(request, f"Nothing was stored: {error}")
     return redirect(back)
 
 
@@ -172,7 +181,12 @@ def _upload(request, back, **parent):
 def record_file(request, pk):
     """Add a file to a record."""
     found = access.own_record(request, pk)
-    return _upload(request, found, record=found)
+
+    def refused(upload):
+        used = upload.used
+        return _record_page(request, found, RecordForm(used=used, instance=found), upload, 400)
+
+    return _upload(request, found, refused, record=found)
 
 
 @require_http_methods(["GET", "POST"])
@@ -222,15 +236,20 @@ def reflection(request, pk):
         services.save_reflection(form=form, user=user, checked=form.cleaned_data.get("file"))
         messages.success(request, "Saved.")
         return redirect(found)
+    return _reflection_page(request, found, form, UploadForm(used=used))
+
+
+def _reflection_page(request, found, form: ReflectionForm, upload: UploadForm, status=200):
+    """The reflection page, with its form and its upload form as they stand."""
     context = {
         "form": form,
         "kind": ReflectionKind(found.kind),
         "reflection": found,
         "files": list(found.files.all()),
-        "upload": UploadForm(used=used),
+        "upload": upload,
         "new": False,
     }
-    return render(request, "assessments/portfolio/reflection_form.html", context)
+    return render(request, "assessments/portfolio/reflection_form.html", context, status=status)
 
 
 @require_POST
@@ -247,7 +266,12 @@ def reflection_delete(request, pk):
 def reflection_file(request, pk):
     """Add a file to a reflection."""
     found = access.own_reflection(request, pk)
-    return _upload(request, found, reflection=found)
+
+    def refused(upload):
+        form = ReflectionForm(user=request.user, kind=found.kind, used=upload.used, instance=found)
+        return _reflection_page(request, found, form, upload, 400)
+
+    return _upload(request, found, refused, reflection=found)
 
 
 @require_POST

@@ -69,6 +69,7 @@ class TeamBudgetForm(forms.Form):
         label="Level",
         coerce=int,
         choices=[(str(n), f"Level {n}") for n in LEVELS],
+        error_messages={"invalid_choice": "Choose Level 1, 2 or 3"},
     )
     budget = forms.DecimalField(
         label="Budget (£)",
@@ -76,8 +77,19 @@ class TeamBudgetForm(forms.Form):
         max_digits=10,
         decimal_places=2,
         help_text="The most the team can spend on fees.",
+        error_messages={
+            "invalid": "Enter the budget as an amount in pounds, like 3000",
+            "min_value": "Enter a budget of £0 or more, like 3000",
+            "max_digits": "Enter a budget under £100,000,000, like 3000",
+            "max_whole_digits": "Enter a budget under £100,000,000, like 3000",
+            "max_decimal_places": "Enter the budget in pounds and pence, like 2550.50",
+        },
     )
-    who = forms.ChoiceField(label="Fund places for", choices=list(WHO.items()))
+    who = forms.ChoiceField(
+        label="Fund places for",
+        choices=list(WHO.items()),
+        error_messages={"invalid_choice": "Choose whom to fund places for from the list"},
+    )
     nhs = forms.BooleanField(label="Use NHS-funded fees", required=False)
 
     DEFAULTS = {"level": "1", "budget": "5000", "who": EVERYONE}
