@@ -78,6 +78,14 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text="The level the practitioner aims for; empty = the one their role suggests.",
     )
+    holds_degree_or_registration = models.BooleanField(
+        "I hold a degree or a professional registration",
+        null=True,
+        blank=True,
+        help_text="Some courses ask for a degree (e.g. a 2:1 Honours in a relevant subject) or "
+        "a registered health or social care qualification. No: plans leave those courses out "
+        "and say so; empty: not said, plans show the requirement beside the course.",
+    )
     session_stamp = models.CharField(
         max_length=32,
         blank=True,

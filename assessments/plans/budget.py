@@ -154,7 +154,7 @@ class Funding:
         self._solver: _Solver | None = None
         self._chosen: dict[Decimal, tuple] = {}
         if self.kinds:
-            states = _States(plan_states(self.options, masks), size)
+            states = _States(plan_states(self.options, masks, levels=2), size)
             for kind, bundles in zip(
                 self.kinds, _bundles(states, np.array(list(kinds), float)), strict=True
             ):

@@ -22,6 +22,15 @@ from ..items import FrameworkView, Item
 from ..models import Status
 from ..ratings.progress import status_of
 from .offers import Offers
+from .optimiser import CLOSES, NAMED, OPTIONAL, TAUGHT
+
+# How strongly a link of each grade teaches a gap it does not close (optimiser.STRENGTHS).
+CONTRIBUTION = {
+    Coverage.Grade.CORE: TAUGHT,  # a closing grade pointed at a wider or narrower target
+    Coverage.Grade.OUTCOME: TAUGHT,
+    Coverage.Grade.OPTIONAL: OPTIONAL,
+    Coverage.Grade.TOPIC: NAMED,
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,11 @@ class Match:
     @property
     def effect_label(self) -> str:
         return f"{self.effect} ({self.note})" if self.note else self.effect
+
+    @property
+    def strength(self) -> int:
+        """How strongly this link teaches the gap (optimiser.STRENGTHS)."""
+        return CLOSES if self.closes else CONTRIBUTION.get(self.row.grade, NAMED)
 
 
 WHOLE_DOMAIN = "a link to the whole domain"

@@ -1,17 +1,21 @@
 """What can be bought, read from the catalogue once per page and priced from the
 providers' published figures only:
 - a course with one fee: the course;
-- a course with awards by year (MSc, PGDip, PGCert): the smallest award whose
-  years hold the modules needed, with time in proportion to its years;
+- a course with awards by year (MSc, PGDip, PGCert): each award with the modules
+  of its years, once per choice of optional module (a student takes one option a
+  year), with time in proportion to its years, labelled as worked out by us;
 - a course priced per block of credits: single modules. A module of exactly one
   block is priced at the rate and labelled as worked out by us; for any other size
   the rate does not settle the price, so it is "not published", with the bound the
   rate gives and the assumption it rests on. Time is not published for modules.
+  A module alone never closes a gap: a closing link rests on the programme around
+  the module too (Reach.alone).
 Rows with no module need the whole course (its largest award). Each option says
 which gaps it closes and which it only contributes to (plans.gaps.Match)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING
 from catalogue.labels import pounds
 from catalogue.models import HOURS_PER, Course, Coverage, Fee, Module
 
-from .optimiser import Option
+from .optimiser import CLOSES, NAMED, TAUGHT, Option
 
 if TYPE_CHECKING:
     from .gaps import Gap
@@ -72,12 +76,13 @@ def read_offers() -> Offers:
 
 
 def build_options(gaps: list[Gap], catalogue: Offers, *, nhs: bool) -> list[Option]:
-    """What could be bought to close these gaps, priced from the published fees."""
+    """What could be bought to close these gaps, priced from the published fees. On the
+    NHS-funded scale, a fee whose NHS-funded figure is not published is taken at its
+    standard figure and says so (Option.fee_note): it is never dropped or counted as 0."""
     needs: dict[int, dict[Module | None, Reach]] = defaultdict(lambda: defaultdict(Reach))
     for gap in gaps:
         for match in gap.matches:
-            reach = needs[match.row.course_id][match.row.module]
-            (reach.closes if match.closes else reach.contributes).add(gap.key)
+            needs[match.row.course_id][match.row.module].note(gap.key, match.strength)
     options: list[Option] = []
     for course_id, by_module in needs.items():
         course = catalogue.courses[course_id]
@@ -89,21 +94,58 @@ def build_options(gaps: list[Gap], catalogue: Offers, *, nhs: bool) -> list[Opti
 
 @dataclass
 class Reach:
-    """The gaps one way into a course closes and contributes to."""
+    """The gaps one way into a course closes, and those it contributes to with the
+    strength of its strongest link to each (optimiser.STRENGTHS)."""
 
     closes: set[str] = field(default_factory=set)
-    contributes: set[str] = field(default_factory=set)
+    contributes: dict[str, int] = field(default_factory=dict)
+
+    def note(self, gap: str, strength: int) -> None:
+        if strength >= CLOSES:
+            self.closes.add(gap)
+        else:
+            self.contributes[gap] = max(self.contributes.get(gap, 0), strength)
 
     def add(self, other: Reach) -> None:
         self.closes |= other.closes
-        self.contributes |= other.contributes
+        for gap, strength in other.contributes.items():
+            self.note(gap, strength)
 
-    def frozen(self) -> tuple[frozenset[str], frozenset[str]]:
-        return frozenset(self.closes), frozenset(self.contributes - self.closes)
+    def __bool__(self) -> bool:
+        return bool(self.closes or self.contributes)
+
+    def alone(self) -> Reach:
+        """What one module bought on its own reaches. A closing link rests on the module
+        together with the programme around it (Grade.CORE: a compulsory module and a
+        programme outcome), which a single module does not give: it teaches the gap in
+        part, and never closes it."""
+        reach = Reach(contributes=dict(self.contributes))
+        for gap in self.closes:
+            reach.note(gap, TAUGHT)
+        return reach
+
+    def fields(self) -> dict:
+        """The Option fields: closes, contributes and the stronger contributions."""
+        contributes = {g: s for g, s in self.contributes.items() if g not in self.closes}
+        return {
+            "closes": frozenset(self.closes),
+            "contributes": frozenset(contributes),
+            "strengths": frozenset((g, s) for g, s in contributes.items() if s > NAMED),
+        }
 
 
-def _price(fee: Fee, *, nhs: bool) -> Decimal | None:
-    return fee.nhs_funded if nhs else fee.standard
+AT_STANDARD = "the standard fee, as no NHS-funded fee is published"
+
+
+def _price(fee: Fee, *, nhs: bool) -> tuple[Decimal | None, dict]:
+    """The fee on the chosen scale and the Option fields that say what it rests on: the
+    dated run it was published for, and, on the NHS-funded scale, that the standard
+    figure is used because no NHS-funded one is published."""
+    notes = [fee.run_label] if fee.run_label else []
+    if nhs and fee.nhs_funded is None and fee.standard is not None:
+        notes.append(AT_STANDARD)
+        return fee.standard, {"fee_note": "; ".join(notes), "at_standard": True}
+    return (fee.nhs_funded if nhs else fee.standard), {"fee_note": "; ".join(notes)}
 
 
 def _course_hours(course: Course) -> Decimal | None:
@@ -112,17 +154,22 @@ def _course_hours(course: Course) -> Decimal | None:
     return course.duration_max * HOURS_PER[course.duration_unit]
 
 
+def _entry(course: Course) -> str:
+    """Entry requirements a person may not meet (a degree or a registration)."""
+    return course.entry_requirements if course.requires_degree_or_registration else ""
+
+
 def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
     everything = Reach()
     for reach in by_module.values():
         everything.add(reach)
     hours = _course_hours(course)
-    provider = course.provider.name
+    common = {"provider": course.provider.name, "entry": _entry(course)}
     awards = sorted((f for f in fees if f.credits and not f.per_credits), key=lambda f: f.credits)
     if not awards or not modules:
         # One way in: the course itself at its (first) fee.
         fee = fees[0] if fees else None
-        price = _price(fee, nhs=nhs) if fee else None
+        price, note = _price(fee, nhs=nhs) if fee else (None, {})
         label = fee.label if fee else "Course"
         return [
             Option(
@@ -131,9 +178,10 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
                 label,
                 price,
                 hours,
-                *everything.frozen(),
-                provider=provider,
+                **everything.fields(),
+                **note,
                 whole=True,
+                **common,
             )
         ]
 
@@ -147,27 +195,41 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
     for award in awards:
         # The award covers the years whose credits add up to it (Glasgow: 60 / 120 / 180).
         upto = next((year for total, year in reach_by_year if total >= award.credits), last_year)
-        reach = Reach()
-        for module, keys in by_module.items():
-            if module is not None and (module.year or last_year) <= upto:
-                reach.add(keys)
-        if award is awards[-1]:
-            reach = everything  # the whole course reaches rows with no module too
-        if reach.closes or reach.contributes:
-            share = Decimal(upto) / Decimal(last_year)
+        share = Decimal(upto) / Decimal(last_year)
+        price, note = _price(award, nhs=nhs)
+        for choice in _choices(by_module, upto, last_year):
+            reach = Reach()
+            for module, keys in by_module.items():
+                if module is None:
+                    if award is awards[-1]:
+                        reach.add(keys)  # the whole course reaches rows with no module
+                elif (module.year or last_year) <= upto and (
+                    module.kind != Module.Kind.OPTIONAL or module in choice
+                ):
+                    reach.add(keys)
+            if not reach:
+                continue
+            chosen = f", choosing {' and '.join(m.title for m in choice)}" if choice else ""
             options.append(
                 Option(
-                    f"{course.slug}/{award.label}",
+                    "/".join([course.slug, award.label, *(m.title for m in choice)]),
                     course.title,
-                    f"{award.label} ({award.credits} credits)",
-                    _price(award, nhs=nhs),
+                    f"{award.label} ({award.credits} credits){chosen}",
+                    price,
                     hours * share if hours is not None else None,
-                    *reach.frozen(),
-                    provider=provider,
+                    **reach.fields(),
+                    **note,
+                    time_note=(
+                        f"worked out by us from the {course.duration_label} the provider "
+                        f"publishes for the {awards[-1].label}"
+                        if share != 1 and hours is not None
+                        else ""
+                    ),
+                    **common,
                 )
             )
     for block in (f for f in fees if f.per_credits and f.credits):
-        rate = _price(block, nhs=nhs)
+        rate, note = _price(block, nhs=nhs)
         for module, keys in by_module.items():
             if module is None or not module.credits:
                 continue
@@ -179,12 +241,27 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
                     f"Module {module.title} ({module.credits} credits)",
                     price,
                     None,
-                    *keys.frozen(),
+                    **keys.alone().fields(),
                     fee_assumption=assumption,
-                    provider=provider,
+                    **note,
+                    **common,
                 )
             )
     return options
+
+
+def _choices(by_module, upto: int, last_year: int) -> list[tuple[Module, ...]]:
+    """Which optional modules a student of an award up to year `upto` may take: one per
+    year (Glasgow: one 20-credit option in year 2), so an award is offered once per
+    choice, and never counted as teaching two options at once. Only options that
+    reach a gap are told apart; the others add nothing."""
+    per_year: dict[int, list[Module]] = defaultdict(list)
+    for module in by_module:
+        if module is not None and module.kind == Module.Kind.OPTIONAL:
+            year = module.year or last_year
+            if year <= upto:
+                per_year[year].append(module)
+    return list(itertools.product(*(per_year[year] for year in sorted(per_year))))
 
 
 def _module_price(module: Module, block: Fee, rate: Decimal | None) -> tuple[Decimal | None, str]:

@@ -5,8 +5,12 @@ teams.budget).
 
 An option *closes* a gap when one of its coverage links is graded strong enough
 (catalogue Coverage.closes) and points at that gap; it *contributes to* the gaps
-its weaker links reach. A plan's worth is, in this order: gaps closed, then gaps
-reached (closed or contributed to).
+its weaker links reach, each at a strength (STRENGTHS: taught in part, only in an
+optional module, named as a topic). A plan counts each gap at the strongest link
+any chosen option has to it, and its worth is, strongest first: gaps closed, then
+gaps taught in part or better, then gaps reached through an optional module or
+better, then gaps reached at all (Plan.worth). So among plans that close as many
+gaps, the one with the stronger evidence wins before cost or time is looked at.
 
 - best_plan: the most complete plan (closes every gap any option closes and
   reaches every gap any option reaches); among those, by objective:
@@ -19,18 +23,25 @@ reached (closed or contributed to).
 - frontier / within: exact, over the options with a fee (published or worked out
   from a published rate): the best plans from free to most complete, and the best
   plan inside a budget and a time limit. A dynamic programme over which gaps are
-  closed and reached, keeping for each the plans no other beats on both fee and
-  time (plan_states).
+  reached at each strength, keeping for each state the plans no other beats on both
+  fee and time (plan_states).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from itertools import combinations
 
 from catalogue.labels import elapsed, pounds
 
 EXACT_LIMIT = 12
 OBJECTIVES = ("cost", "time", "count")
+
+# How strongly an option teaches a gap, from the grade of its strongest link
+# (catalogue Grade): only CLOSES closes a gap; the others contribute to it.
+CLOSES, TAUGHT, OPTIONAL, NAMED = 4, 3, 2, 1
+STRENGTHS = (CLOSES, TAUGHT, OPTIONAL, NAMED)  # strongest first
+LEVELS = len(STRENGTHS)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,33 @@ class Option:
     fee_assumption: str = ""
     provider: str = ""
     whole: bool = False  # the course itself at its one fee: its title says what it is
+    # Contributions stronger than a named topic: (gap, TAUGHT or OPTIONAL). Any other
+    # contribution counts as NAMED; closes count as CLOSES.
+    strengths: frozenset[tuple[str, int]] = frozenset()
+    fee_note: str = ""  # said beside the fee: the dated run it was published for, the scale
+    time_note: str = ""  # said beside the time: a length worked out by us
+    entry: str = ""  # the course's entry requirements, where it has some
+    at_standard: bool = False  # an NHS-funded plan took its standard fee: none is published
+
+    def strength(self, gap: str) -> int:
+        """How strongly this option teaches the gap; 0 when it does not reach it."""
+        if gap in self.closes:
+            return CLOSES
+        if gap not in self.contributes:
+            return 0
+        return self._strength.get(gap, NAMED)
+
+    @cached_property
+    def _strength(self) -> dict[str, int]:
+        return dict(self.strengths)
+
+    def at_least(self, strength: int) -> frozenset[str]:
+        """The gaps it reaches at this strength or stronger."""
+        if strength <= NAMED:
+            return self.reaches
+        if strength >= CLOSES:
+            return self.closes
+        return self.closes | frozenset(g for g, s in self.strengths if s >= strength)
 
     @property
     def name(self) -> str:
@@ -85,9 +123,18 @@ class Plan:
     def contributed(self) -> frozenset[str]:
         return self.reached - self.closed
 
+    def strength(self, gap: str) -> int:
+        """The strongest link any chosen option has to the gap (0: none)."""
+        return max((o.strength(gap) for o in self.chosen), default=0)
+
     @property
-    def worth(self) -> tuple[int, int]:
-        return (len(self.closed), len(self.reached))
+    def worth(self) -> tuple[int, ...]:
+        """Gaps reached at each strength or stronger, strongest first (closed first,
+        reached last): compared as a tuple, a plan with stronger evidence is worth more."""
+        return tuple(
+            len(frozenset().union(*(o.at_least(s) for o in self.chosen)) & self.reached)
+            for s in STRENGTHS
+        )
 
     @property
     def total_fee(self) -> Decimal:
@@ -162,19 +209,18 @@ def best_plan(gaps: frozenset[str], options: list[Option], objective: str = "cos
     return _plan(chosen, gaps, gaps - reachable)
 
 
-def cover_sets(options: list[Option]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """For each gap key any option reaches: (keys of options closing it, keys reaching it)."""
-    closing: dict[str, set[str]] = {}
-    reaching: dict[str, set[str]] = {}
+def cover_sets(options: list[Option]) -> dict[str, tuple[frozenset[str], ...]]:
+    """For each gap key any option reaches: the keys of the options reaching it at each
+    strength or stronger (STRENGTHS order: closing it first, reaching it at all last)."""
+    by_gap: dict[str, list[set[str]]] = {}
     for option in options:
         for gap in option.reaches:
-            reaching.setdefault(gap, set()).add(option.key)
-            if gap in option.closes:
-                closing.setdefault(gap, set())
-                closing[gap].add(option.key)
-    return {
-        gap: (frozenset(closing.get(gap, ())), frozenset(keys)) for gap, keys in reaching.items()
-    }
+            sets = by_gap.setdefault(gap, [set() for _ in STRENGTHS])
+            strength = option.strength(gap)
+            for n, level in enumerate(STRENGTHS):
+                if strength >= level:
+                    sets[n].add(option.key)
+    return {gap: tuple(map(frozenset, sets)) for gap, sets in by_gap.items()}
 
 
 class Signatures:
@@ -191,7 +237,7 @@ class Signatures:
         patterns = list(dict.fromkeys(covering.values()))
         number = {pattern: i for i, pattern in enumerate(patterns)}
         self._pattern_of = {gap: number[pattern] for gap, pattern in covering.items()}
-        self._reach = [reach for _, reach in patterns]
+        self._reach = [pattern[-1] for pattern in patterns]  # the options reaching it
         self._reached = frozenset(covering)
         self._exact: dict[frozenset, bool] = {}
 
@@ -211,18 +257,21 @@ class Signatures:
 
 
 def _drop_dominated(options: list[Option], gaps: frozenset[str], objective: str) -> list[Option]:
-    """An option is never needed if another closes and reaches at least the same gaps
-    for no more."""
+    """An option is never needed if another reaches at least the same gaps at least as
+    strongly for no more."""
+    masks = dict(zip((o.key for o in options), _masks(options, gaps), strict=True))
+
+    def covers(other: Option, option: Option) -> bool:
+        return all(a | b == b for a, b in zip(masks[option.key], masks[other.key], strict=True))
+
     kept = []
     for option in options:
-        closes, reaches = option.closes & gaps, option.reaches & gaps
         beaten = any(
             other is not option
-            and closes <= (other.closes & gaps)
-            and reaches <= (other.reaches & gaps)
+            and covers(other, option)
             and _weight(other, objective) <= _weight(option, objective)
             and (
-                (closes, reaches) != (other.closes & gaps, other.reaches & gaps)
+                masks[option.key] != masks[other.key]
                 or _weight(other, objective) < _weight(option, objective)
                 or other.key < option.key
             )
@@ -235,18 +284,12 @@ def _drop_dominated(options: list[Option], gaps: frozenset[str], objective: str)
 
 def _exact(options, gaps, objective) -> tuple[Option, ...]:
     masks = _masks(options, gaps)
-    full = (0, 0)
-    for close, reach in masks:
-        full = (full[0] | close, full[1] | reach)
+    full = _union(masks)
     best: tuple[Option, ...] = ()
     best_rank = None
     for size in range(0, len(options) + 1):
         for combo in combinations(range(len(options)), size):
-            close = reach = 0
-            for i in combo:
-                close |= masks[i][0]
-                reach |= masks[i][1]
-            if (close, reach) != full:
+            if _union(masks[i] for i in combo) != full:
                 continue
             chosen = tuple(options[i] for i in combo)
             rank = _rank(chosen, objective)
@@ -257,17 +300,16 @@ def _exact(options, gaps, objective) -> tuple[Option, ...]:
 
 def _greedy(options, gaps, objective) -> tuple[Option, ...]:
     masks = _masks(options, gaps)
-    width = len(gaps) + 1  # one gap closed is worth more than every gap reached
-    full_close = full_reach = 0
-    for close, reach in masks:
-        full_close |= close
-        full_reach |= reach
-    have_close = have_reach = 0
+    width = len(gaps) + 1  # one gap at a stronger grade is worth more than all at weaker
+    full = _union(masks)
+    have = _union([])
     chosen: list[int] = []
-    while (have_close, have_reach) != (full_close, full_reach):
+    while have != full:
         best_score, pick = None, -1
-        for i, (close, reach) in enumerate(masks):
-            new = (close & ~have_close).bit_count() * width + (reach & ~have_reach).bit_count()
+        for i, mask in enumerate(masks):
+            new = 0
+            for level, have_level in zip(mask, have, strict=True):
+                new = new * width + (level & ~have_level).bit_count()
             if i in chosen or not new:
                 continue
             unknown, amount = _weight(options[i], objective)
@@ -275,29 +317,28 @@ def _greedy(options, gaps, objective) -> tuple[Option, ...]:
             if best_score is None or score < best_score:
                 best_score, pick = score, i
         chosen.append(pick)
-        have_close |= masks[pick][0]
-        have_reach |= masks[pick][1]
+        have = _union([have, masks[pick]])
     # Drop options made redundant by later picks, heaviest first.
     for i in sorted(chosen, key=lambda i: _weight(options[i], objective), reverse=True):
-        rest_close = rest_reach = 0
-        for j in chosen:
-            if j != i:
-                rest_close |= masks[j][0]
-                rest_reach |= masks[j][1]
-        if (rest_close, rest_reach) == (full_close, full_reach):
+        if _union(masks[j] for j in chosen if j != i) == full:
             chosen.remove(i)
     return tuple(options[i] for i in chosen)
 
 
-def _masks(options, gaps) -> list[tuple[int, int]]:
+def _masks(options, gaps) -> list[tuple[int, ...]]:
+    """Per option, a bit mask of the gaps it reaches at each strength or stronger
+    (STRENGTHS order: closes first, reaches last)."""
     index = {gap: bit for bit, gap in enumerate(sorted(gaps))}
     return [
-        (
-            sum(1 << index[g] for g in o.closes & gaps),
-            sum(1 << index[g] for g in o.reaches & gaps),
-        )
-        for o in options
+        tuple(sum(1 << index[g] for g in o.at_least(s) & gaps) for s in STRENGTHS) for o in options
     ]
+
+
+def _union(masks) -> tuple[int, ...]:
+    total = [0] * len(STRENGTHS)
+    for mask in masks:
+        total = [a | b for a, b in zip(total, mask, strict=True)]
+    return tuple(total)
 
 
 # --- the frontier and plans within a budget --------------------------------------
@@ -331,20 +372,20 @@ def priced(options: list[Option], gaps: frozenset[str], hours: Decimal | None = 
     )
 
 
-def plan_states(options: list[Option], masks: list[tuple[int, int]], hours=None):
-    """Every (closed, reached) state the options can reach, each with the entries no
-    other entry of the same state beats on both fee and time. Exact: two entries of one
-    state grow alike, so a beaten entry stays beaten."""
-    states: dict[tuple[int, int], list[_Entry]] = {
-        (0, 0): [_Entry(Decimal(0), (0, Decimal(0)), ())]
-    }
+def plan_states(options: list[Option], masks: list[tuple[int, ...]], hours=None, *, levels=LEVELS):
+    """Every state the options can reach (a tuple of gap masks: which gaps are reached
+    at each strength, or closed and reached), each with the entries no other entry of
+    the same state beats on both fee and time. Exact: two entries of one state grow
+    alike, so a beaten entry stays beaten."""
+    zero = (0,) * levels  # `levels` masks per state: one per strength, or (closed, reached)
+    states: dict[tuple[int, ...], list[_Entry]] = {zero: [_Entry(Decimal(0), (0, Decimal(0)), ())]}
     for i, option in enumerate(options):
         extra = (int(option.hours is None), option.hours or Decimal(0))
-        close, reach = masks[i]
-        grown: dict[tuple[int, int], list[_Entry]] = {k: list(v) for k, v in states.items()}
-        for (have_close, have_reach), entries in states.items():
-            state = (have_close | close, have_reach | reach)
-            if state == (have_close, have_reach):
+        mask = masks[i]
+        grown: dict[tuple[int, ...], list[_Entry]] = {k: list(v) for k, v in states.items()}
+        for have, entries in states.items():
+            state = tuple(a | b for a, b in zip(have, mask, strict=True))
+            if state == have:
                 continue  # adds nothing: never part of a best plan
             for entry in entries:
                 time = (entry.time[0] + extra[0], entry.time[1] + extra[1])
@@ -369,10 +410,9 @@ def _keep(entries: list[_Entry], new: _Entry) -> None:
 
 
 def _order(options, state, entry) -> tuple:
-    """Best first: most closed, most reached, least fee, least time, fewest, keys."""
+    """Best first: most worth (strongest first), least fee, least time, fewest, keys."""
     return (
-        -state[0].bit_count(),
-        -state[1].bit_count(),
+        *(-level.bit_count() for level in state),
         entry.fee,
         entry.time,
         len(entry.chosen),
@@ -384,7 +424,7 @@ def frontier(
     gaps: frozenset[str], options: list[Option], *, hours: Decimal | None = None
 ) -> list[Plan]:
     """The best plans from free to most complete, cheapest first: each step is the
-    cheapest plan that closes or reaches more than every cheaper one. Options without
+    cheapest plan worth more (Plan.worth) than every cheaper one. Options without
     a fee are left out (listed apart by the page); with a time limit, so are options
     whose length is not published or over it."""
     useful = priced(options, gaps, hours)
@@ -400,9 +440,9 @@ def frontier(
         key=lambda c: (c[0], c[1]),
     )
     steps: list[Plan] = []
-    best = (0, 0)  # buying nothing is not a step
+    best = (0,) * len(STRENGTHS)  # buying nothing is not a step
     for _, _, state, entry in candidates:
-        worth = (state[0].bit_count(), state[1].bit_count())
+        worth = tuple(level.bit_count() for level in state)
         if worth > best:
             best = worth
             steps.append(_plan((useful[i] for i in entry.chosen), gaps, gaps - reachable))
@@ -416,8 +456,9 @@ def within(
     budget: Decimal | None = None,
     hours: Decimal | None = None,
 ) -> Plan:
-    """The plan that closes, then reaches, the most gaps with a total fee inside the
-    budget and a total time inside the limit; ties go to the cheaper, quicker, smaller."""
+    """The plan worth the most (Plan.worth: closes, then the strength of the rest) with
+    a total fee inside the budget and a total time inside the limit; ties go to the
+    cheaper, quicker, smaller."""
     useful = priced(options, gaps, hours)
     masks = _masks(useful, gaps)
     states = plan_states(useful, masks, hours)

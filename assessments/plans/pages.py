@@ -9,7 +9,9 @@ from catalogue.labels import pounds
 
 from ..items import load_framework
 from ..models import User
-from ..ratings.progress import Answer, Progress, answers_by_key, progress
+from ..ratings.progress import Answer as Rated
+from ..ratings.progress import Progress, answers_by_key, progress
+from .answers import Answer, Teaching, answer, limits_in_words, teaching
 from .gaps import Gap, GapGroup, find_gaps, group_gaps
 from .offers import CourseOffer, build_options, read_offers
 from .optimiser import Option, Plan, best_plan, frontier, within
@@ -51,6 +53,7 @@ class ChosenOption:
     option: Option
     closes: list[Gap]  # the practitioner's gaps it closes
     contributes: list[Gap]  # and those it only contributes to
+    teaches: list[Teaching]  # all of them by strength, strongest first
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,19 @@ class Step:
     drops: list[Option]
     more_closed: int
     more_reached: int
+    teaching: list[Teaching]  # what the whole step teaches, by strength
 
     @property
     def contributed(self) -> int:
         return len(self.view.plan.contributed)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A course left out of her plans, and why (never silently)."""
+
+    option: Option
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -95,11 +107,18 @@ class PlanPage:
     gap_count: int
     target: int
     progress: Progress
-    highlights: list[Answer]  # up to ten answers with evidence, for the appraisal
+    highlights: list[Rated]  # up to ten answers with evidence, for the appraisal
+    answer: Answer  # what the page opens with
+    left_out: list[LeftOut]  # courses left out of every plan, each with the reason
+
+    @property
+    def any_step_closes(self) -> bool:
+        return any(step.view.plan.closed for step in self.steps)
 
 
-def _totals(plan: Plan, fees: dict[str, dict[str, Decimal | None]]) -> tuple[str, str]:
-    """The plan's total on each fee scale; 'not published' counts are said."""
+def _totals(plan: Plan, fees: dict) -> tuple[str, str]:
+    """The plan's total on each fee scale, saying what is not published and, on the
+    NHS-funded scale, which fees are standard ones because no NHS-funded one is."""
     labels = []
     for scale in ("standard", "nhs"):
         known = [fees[scale].get(o.key) for o in plan.chosen]
@@ -108,7 +127,13 @@ def _totals(plan: Plan, fees: dict[str, dict[str, Decimal | None]]) -> tuple[str
             labels.append("not published")
             continue
         label = pounds(sum((f for f in known if f is not None), Decimal(0)))
-        labels.append(f"{label} + {missing} not published" if missing else label)
+        if missing:
+            label += f" + {missing} not published"
+        standard = sum(o.key in fees["at_standard"] for o in plan.chosen) if scale == "nhs" else 0
+        if standard:
+            fees_word = "fees" if standard > 1 else "fee"
+            label += f" (with {standard} standard {fees_word}: no NHS-funded fee is published)"
+        labels.append(label)
     return labels[0], labels[1]
 
 
@@ -118,6 +143,7 @@ def _view(plan: Plan, by_key: dict[str, Gap], fees) -> PlanView:
             option,
             [by_key[k] for k in sorted(option.closes & plan.closed)],
             [by_key[k] for k in sorted((option.reaches & plan.reached) - option.closes)],
+            teaching(option, option.reaches & plan.reached, by_key),
         )
         for option in plan.chosen
     ]
@@ -141,10 +167,27 @@ def _steps(plans: list[Plan], by_key, fees) -> list[Step]:
                 [o for o in (before.chosen if before else ()) if o not in set(plan.chosen)],
                 len(plan.closed) - (len(before.closed) if before else 0),
                 len(plan.reached) - (len(before.reached) if before else 0),
+                teaching(plan, plan.reached, by_key),
             )
         )
         before = plan
     return steps
+
+
+NO_DEGREE = (
+    "its entry asks for a degree or a professional registration, and your profile says "
+    "you hold neither"
+)
+
+
+def _left_out(options: list[Option], user: User) -> tuple[list[Option], list[LeftOut]]:
+    """The options she can take, and those left out with the reason: entry requirements
+    she said she does not meet."""
+    if user.holds_degree_or_registration is not False:
+        return options, []
+    kept = [o for o in options if not o.entry]
+    out = {o.course_slug: LeftOut(o, NO_DEGREE) for o in options if o.entry}
+    return kept, list(out.values())
 
 
 def practitioner_plan(
@@ -154,6 +197,7 @@ def practitioner_plan(
     nhs: bool,
     budget: Decimal | None = None,
     hours: Decimal | None = None,
+    time_words: str = "",
 ) -> PlanPage:
     framework = load_framework()
     answers = answers_by_key(user)
@@ -161,22 +205,39 @@ def practitioner_plan(
     found = find_gaps(framework, answers, user.target_level, offers)
     standard_options = build_options(found, offers, nhs=False)
     nhs_options = build_options(found, offers, nhs=True)
-    options = nhs_options if nhs else standard_options
+    options, left_out = _left_out(nhs_options if nhs else standard_options, user)
     fees = {
         "standard": {o.key: o.fee for o in standard_options},
         "nhs": {o.key: o.fee for o in nhs_options},
+        "at_standard": {o.key for o in nhs_options if o.at_standard},
     }
     gaps = frozenset(g.key for g in found)
     by_key = {g.key: g for g in found}
     complete = best_plan(gaps, options, objective)
+    steps = frontier(gaps, options, hours=hours)
+    every_step = steps if hours is None else frontier(gaps, options)
     limited = None
     if budget is not None or hours is not None:
-        limited = _view(within(gaps, options, budget=budget, hours=hours), by_key, fees)
+        limited_plan = within(gaps, options, budget=budget, hours=hours)
+        limited = _view(limited_plan, by_key, fees)
+    else:
+        limited_plan = steps[0] if steps else complete
+    opening = answer(
+        plan=limited_plan,
+        every_step=every_step,
+        by_key=by_key,
+        fees=fees,
+        totals=lambda plan: _totals(plan, fees),
+        limits=limits_in_words(budget, hours, time_words, nhs=nhs),
+        limited=limited is not None,
+        nothing_closes=not any(o.closes & gaps for o in options),
+    )
     unpriced = [
         ChosenOption(
             o,
             [by_key[k] for k in sorted(o.closes & gaps)],
             [by_key[k] for k in sorted(o.contributes & gaps)],
+            teaching(o, o.reaches & gaps, by_key),
         )
         for o in options
         if o.fee is None and o.reaches & gaps
@@ -185,7 +246,7 @@ def practitioner_plan(
         objective=objective,
         nhs=nhs,
         complete=_view(complete, by_key, fees),
-        steps=_steps(frontier(gaps, options, hours=hours), by_key, fees),
+        steps=_steps(steps, by_key, fees),
         limited=limited,
         budget=budget,
         hours=hours,
@@ -195,4 +256,6 @@ def practitioner_plan(
         target=user.target_level,
         progress=progress(framework, answers, user.target_level),
         highlights=[a for a in answers.values() if a.evidence][:10],
+        answer=opening,
+        left_out=left_out,
     )

@@ -31,6 +31,7 @@ def _plan_context(request) -> dict:
         nhs=bool(form.cleaned_data.get("nhs")),
         budget=form.cleaned_data.get("budget"),
         hours=form.hours(),
+        time_words=form.time_words(),
     )
     return {
         **vars(page),

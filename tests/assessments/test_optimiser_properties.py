@@ -1,6 +1,6 @@
 """The optimisers against brute force on random small instances (hypothesis): the
 practitioner's frontier and budget plan, and the team budget plan. Budgets, ties,
-unpublished prices and contributes-to links are all drawn."""
+unpublished prices, contributes-to links and their strengths are all drawn."""
 
 import itertools
 from decimal import Decimal
@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments.plans.budget import fund
-from assessments.plans.optimiser import Option, best_plan, frontier, within
+from assessments.plans.optimiser import (
+    NAMED,
+    OPTIONAL,
+    STRENGTHS,
+    TAUGHT,
+    Option,
+    best_plan,
+    frontier,
+    within,
+)
 
 GAPS = [f"g{i}" for i in range(5)]
 FEES = [None, Decimal(0), Decimal(100), Decimal(250), Decimal(400)]  # ties on purpose
@@ -22,6 +31,10 @@ def options(draw, most=5):
     for i in range(draw(st.integers(1, most))):
         reach = draw(st.sets(st.sampled_from(GAPS), min_size=1, max_size=4))
         closes = draw(st.sets(st.sampled_from(sorted(reach))))
+        strengths = frozenset(
+            (gap, draw(st.sampled_from([TAUGHT, OPTIONAL, NAMED])))
+            for gap in sorted(reach - closes)
+        )
         drawn.append(
             Option(
                 f"o{i}",
@@ -31,6 +44,7 @@ def options(draw, most=5):
                 draw(st.sampled_from(HOURS)),
                 frozenset(closes),
                 frozenset(reach - closes),
+                strengths=strengths,
             )
         )
     return drawn
@@ -41,9 +55,17 @@ def subsets(items):
 
 
 def worth(chosen, gaps):
+    """(closed, reached): what the team budget plan weighs."""
     closed = set().union(*(o.closes for o in chosen)) & gaps if chosen else set()
     reached = set().union(*(o.reaches for o in chosen)) & gaps if chosen else set()
     return len(closed), len(reached)
+
+
+def graded(chosen, gaps):
+    """Each gap at the strongest link any chosen option has to it; then, strongest
+    first, how many gaps are reached at that strength or stronger."""
+    best = {gap: max((o.strength(gap) for o in chosen), default=0) for gap in gaps}
+    return tuple(sum(s >= level for s in best.values()) for level in STRENGTHS)
 
 
 def fee(chosen):
@@ -67,9 +89,9 @@ def brute_within(gaps, opts, budget, limit):
             continue
         if limit is not None and hours(chosen) > limit:
             continue
-        key = (*(-v for v in worth(chosen, gaps)), fee(chosen))
+        key = (tuple(-v for v in graded(chosen, gaps)), fee(chosen))
         best = key if best is None or key < best else best
-    return (-best[0], -best[1], best[2])
+    return (*(-v for v in best[0]), best[1])
 
 
 @settings(max_examples=150, deadline=None)
@@ -93,9 +115,9 @@ def test_each_frontier_step_is_the_cheapest_way_to_be_worth_more(opts, gaps):
     gaps = frozenset(gaps)
     steps = frontier(gaps, opts)
     priced = [o for o in opts if o.fee is not None]
-    every = [(fee(c), worth(c, gaps)) for c in subsets(priced)]
-    expected, best = [], (0, 0)
-    for cost, value in sorted(every, key=lambda e: (e[0], (-e[1][0], -e[1][1]))):
+    every = [(fee(c), graded(c, gaps)) for c in subsets(priced)]
+    expected, best = [], (0,) * len(STRENGTHS)
+    for cost, value in sorted(every, key=lambda e: (e[0], tuple(-v for v in e[1]))):
         if value > best:
             best = value
             expected.append((cost, value))
@@ -107,12 +129,12 @@ def test_each_frontier_step_is_the_cheapest_way_to_be_worth_more(opts, gaps):
 def test_the_most_complete_plan_reaches_all_it_can_at_the_least_cost(opts, gaps):
     gaps = frozenset(gaps)
     plan = best_plan(gaps, opts, "cost")
-    full = worth(opts, gaps)
+    full = graded(opts, gaps)
     assert plan.worth == full
     cheapest = min(
         (sum(o.fee is None for o in c), fee([o for o in c if o.fee is not None]), len(c))
         for c in subsets(opts)
-        if worth(c, gaps) == full
+        if graded(c, gaps) == full
     )
     assert (plan.unknown_fees, plan.total_fee, len(plan.chosen)) == cheapest
 
@@ -147,3 +169,26 @@ def test_the_team_budget_plan_agrees_with_brute_force(opts, members, budget):
     # What each member is given adds up to the totals.
     for funded in result.funded:
         assert (funded.closes, funded.reaches) == worth(funded.options, team[funded.member][1])
+
+
+def test_among_plans_closing_as_many_the_stronger_evidence_wins_before_the_price():
+    """Two courses reach the same gap for the same fee: one teaches it in part, the other
+    names it as a topic. The frontier, the budget plan and the most complete plan take
+    the one that teaches it, although the topic one is listed first and is cheaper."""
+    gaps = frozenset({"g1"})
+    topic = Option("a-topic", "A", "course", Decimal(0), Decimal(2), frozenset(), frozenset(gaps))
+    taught = Option(
+        "b-taught",
+        "B",
+        "course",
+        Decimal(100),
+        Decimal(2),
+        frozenset(),
+        frozenset(gaps),
+        strengths=frozenset({("g1", TAUGHT)}),
+    )
+    assert [p.chosen for p in frontier(gaps, [topic, taught])] == [(topic,), (taught,)]
+    assert within(gaps, [topic, taught], budget=Decimal(100)).chosen == (taught,)
+    assert within(gaps, [topic, taught], budget=Decimal(50)).chosen == (topic,)
+    assert best_plan(gaps, [topic, taught]).chosen == (taught,)
+    assert within(gaps, [topic, taught], budget=Decimal(100)).strength("g1") == TAUGHT
