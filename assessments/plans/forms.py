@@ -65,3 +65,12 @@ class PlanForm(forms.Form):
         if limit is None:
             return None
         return limit * HOURS_PER[self.cleaned_data.get("time_unit") or "months"]
+
+    def time_words(self) -> str:
+        """The time limit as she typed it, e.g. "12 months"; empty when none."""
+        limit = self.cleaned_data.get("time_limit")
+        if limit is None:
+            return ""
+        unit = self.cleaned_data.get("time_unit") or "months"
+        number = f"{limit.normalize():f}"
+        return f"{number} {unit.rstrip('s') if number == '1' else unit}"
