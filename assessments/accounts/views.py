@@ -23,6 +23,7 @@ from ..teams import services as team_services
 from . import audit, reauth, services
 from .export import own_data_rows
 from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SignUpForm
+from .middleware import MANAGES
 from .reauth import ConfirmIdentityForm
 
 
@@ -81,6 +82,8 @@ def join(request, token):
         except team_services.InviteProblem as problem:
             messages.error(request, str(problem))
             return redirect("assessments:profile")
+        if membership.role == Membership.Role.MANAGER:
+            request.session[MANAGES] = True  # the menu shows the team from now on
         messages.success(
             request,
             f"You joined {membership.team.name}."

@@ -61,6 +61,7 @@ def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
             {
                 "id": r.pk,
                 "course": r.course.slug if r.course_id else None,
+                "course_title": r.course.title if r.course_id else None,
                 "module": r.module.title if r.module_id else None,
                 **{name: _plain(getattr(r, name)) for name in RECORD_FIELDS},
             }
@@ -164,7 +165,7 @@ def whole_record_zip(data: dict, ratings_csv: str, files: list[EvidenceFile]) ->
             _csv(
                 ["Record", "Catalogue course", "Module", *_header(TrainingRecord, RECORD_FIELDS)],
                 (
-                    [r["id"], r["course"], r["module"]]
+                    [r["id"], r["course_title"], r["module"]]
                     + [_readable(n, r[n]) for n in RECORD_FIELDS]
                     for r in data["training_records"]
                 ),

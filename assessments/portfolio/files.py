@@ -41,6 +41,11 @@ def quota_bytes() -> int:
 
 
 def megabytes(size: int) -> str:
+    """A size as people read it: "0.6 MB"; a small file never reads as "0.0 MB"."""
+    if size == 0:
+        return "0 MB"
+    if size < 1024 * 1024 // 10:
+        return f"{max(1, round(size / 1024))} kB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 

@@ -24,6 +24,7 @@ def build(request, user) -> dict:
     records = pages.records_of(user, files=True)
     reflections = pages.reflections_of(user, files=True)
     rule, progress = pages.standing(registration, records, reflections, timezone.localdate())
+    _code_themes(records, reflections)
     if progress is not None:  # the pack covers the cycle; the portfolio page shows all
         records = [r for r in records if progress.start < r.finished <= progress.end]
         reflections = [w for w in reflections if progress.start < w.happened_on <= progress.end]
@@ -46,6 +47,22 @@ def build(request, user) -> dict:
             + [f for w in reflections for f in w.files.all()]
         ),
     }
+
+
+def _code_themes(records: list, reflections: list) -> None:
+    """Each record's part of the NMC Code (`code_labels`): the one chosen on it, else
+    the themes of the reflections written about it (`code_from_reflections`); none
+    only when neither names one. No query."""
+    from_reflections: dict[int, list[str]] = {}
+    for reflection in reflections:
+        if reflection.record_id:
+            found = from_reflections.setdefault(reflection.record_id, [])
+            found += [t for t in reflection.code_themes if t not in found]
+    for record in records:
+        own = [record.code_theme] if record.code_theme else []
+        themes = own or from_reflections.get(record.pk, [])
+        record.code_labels = [THEMES.get(t, t) for t in themes]
+        record.code_from_reflections = bool(themes) and not own
 
 
 def pdf(request, built: dict) -> bytes:

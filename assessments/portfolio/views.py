@@ -135,7 +135,7 @@ def record(request, pk):
     return _record_page(request, found, form, UploadForm(used=used))
 
 
-def _record_page(request, found, form: RecordForm, upload: UploadForm, status: int = 200):
+def _record_page(request, found, form: RecordForm, upload: UploadForm):
     """The record page, with its form and its upload form as they stand."""
     context = {
         "form": form,
@@ -146,7 +146,7 @@ def _record_page(request, found, form: RecordForm, upload: UploadForm, status: i
         "reflections": list(found.reflections.all()),
         "new": False,
     }
-    return render(request, "assessments/portfolio/record_form.html", context, status=status)
+    return render(request, "assessments/portfolio/record_form.html", context)
 
 
 @require_POST
@@ -184,7 +184,7 @@ def record_file(request, pk):
 
     def refused(upload):
         used = upload.used
-        return _record_page(request, found, RecordForm(used=used, instance=found), upload, 400)
+        return _record_page(request, found, RecordForm(used=used, instance=found), upload)
 
     return _upload(request, found, refused, record=found)
 
@@ -239,7 +239,7 @@ def reflection(request, pk):
     return _reflection_page(request, found, form, UploadForm(used=used))
 
 
-def _reflection_page(request, found, form: ReflectionForm, upload: UploadForm, status=200):
+def _reflection_page(request, found, form: ReflectionForm, upload: UploadForm):
     """The reflection page, with its form and its upload form as they stand."""
     context = {
         "form": form,
@@ -249,7 +249,7 @@ def _reflection_page(request, found, form: ReflectionForm, upload: UploadForm, s
         "upload": upload,
         "new": False,
     }
-    return render(request, "assessments/portfolio/reflection_form.html", context, status=status)
+    return render(request, "assessments/portfolio/reflection_form.html", context)
 
 
 @require_POST
@@ -269,7 +269,7 @@ def reflection_file(request, pk):
 
     def refused(upload):
         form = ReflectionForm(user=request.user, kind=found.kind, used=upload.used, instance=found)
-        return _reflection_page(request, found, form, upload, 400)
+        return _reflection_page(request, found, form, upload)
 
     return _upload(request, found, refused, reflection=found)
 

@@ -46,10 +46,15 @@ def teams(request):
 @require_GET
 def start(request):
     """Where signing in lands: a training lead on their organisation, a manager on
-    their team (or their list of teams), anyone else on their own progress."""
+    their team (or their list of teams), a site admin on the admin, anyone else on
+    their own progress."""
     if request.session.get(LEADS) and not request.user.is_staff:
         return redirect("assessments:organisations")
     if not request.session.get(MANAGES):
+        # A site admin who manages no team comes to keep the catalogue and the teams
+        # right, not to assess herself: she lands on the admin.
+        if access.organisation_admin(request.user):
+            return redirect("admin:index")
         return redirect("assessments:dashboard")
     managed = access.managed_teams(request)
     if len(managed) == 1:

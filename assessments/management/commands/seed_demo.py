@@ -27,7 +27,12 @@ from ...ratings.services import Entry, fingerprint, save_domain
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
 A, W = Status.ACHIEVED, Status.WORKING_TOWARDS
 DEMO_USERS = [
-    ("lead", "Training lead (admin)", {"is_staff": True, "is_superuser": True}, {}),
+    (
+        "lead",
+        "Site admin (courses, every organisation)",
+        {"first_name": "Lee", "last_name": "Adams", "is_staff": True, "is_superuser": True},
+        {},
+    ),
     (
         "alice",
         "Practitioner: health visitor, Level 2",
@@ -64,7 +69,20 @@ DEMO_USERS = [
             (1, 2): (A, "Room observations each week."),
         },
     ),
+    (
+        "cara",
+        "Practitioner: midwife, Level 2",
+        {"first_name": "Cara", "last_name": "Jones", "job_role": JobRole.MIDWIFE},
+        {
+            (1, 1): (A, "Antenatal contacts: asked each mother about her feelings for her baby."),
+            (1, 2): (W, ""),
+            (2, 1): (W, "Supporting newly qualified midwives on the postnatal ward."),
+        },
+    ),
 ]
+# The demo trust's team: three members, so its training lead sees figures on the
+# organisation overview (groups under three are hidden).
+TEAM = [("alice", "member"), ("bob", "member"), ("cara", "member"), ("mina", "manager")]
 
 
 def _in_days(days: int) -> datetime.date:
@@ -142,11 +160,11 @@ class Command(BaseCommand):
                         for item in framework.items[(level, domain)]
                     ]
                     save_domain(user=user, editor=user, level=level, domain=domain, entries=entries)
-            lines.append(f"  {role:<38} username {username:<6} password {DEMO_PASSWORD}")
+            lines.append(f"  {role:<40} username {username:<6} password {DEMO_PASSWORD}")
         team, _ = Team.objects.get_or_create(
             name="North locality", organisation=Organisation.named("Demo NHS Trust")
         )
-        for username, role in [("alice", "member"), ("bob", "member"), ("mina", "manager")]:
+        for username, role in TEAM:
             Membership.objects.get_or_create(
                 team=team, user=User.objects.get(username=username), defaults={"role": role}
             )
