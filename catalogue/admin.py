@@ -71,7 +71,7 @@ class DomainAdmin(admin.ModelAdmin):
 class WordingInline(admin.StackedInline):
     model = Wording
     extra = 0
-    fields = ["level", "knowledge", "ability", "source"]
+    fields = ["level", "knowledge", "ability", "source", "is_summary"]
 
 
 class ImportForm(forms.Form):
@@ -211,7 +211,16 @@ class LabelledInline(admin.TabularInline):
 class FeeInline(LabelledInline):
     model = Fee
     extra = 0
-    fields = ["label", "credits", "per_credits", "standard", "nhs_funded", "position"]
+    fields = [
+        "label",
+        "credits",
+        "per_credits",
+        "standard",
+        "nhs_funded",
+        "run_starts",
+        "run_ends",
+        "position",
+    ]
 
 
 class ModuleInline(LabelledInline):
@@ -291,7 +300,18 @@ class CourseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Who and how", {"fields": ["audience", "entry_requirements", "assessment"]}),
+        (
+            "Who and how",
+            {
+                "fields": [
+                    "audience",
+                    "entry_requirements",
+                    "requires_degree_or_registration",
+                    "assessment",
+                    "outcomes_heading",
+                ]
+            },
+        ),
         ("Endorsement and links", {"fields": ["endorser", "endorsement", "link_text", "url"]}),
     ]
 
@@ -304,7 +324,11 @@ class CourseAdmin(admin.ModelAdmin):
 
     @admin.display(description="Fees (standard)")
     def fee_column(self, course):
-        return "; ".join(f"{fee.label} {fee.standard_label}" for fee in course.fees.all()) or "–"
+        fees = [
+            f"{fee.label} {fee.standard_label}" + (f" ({fee.run_label})" if fee.run_label else "")
+            for fee in course.fees.all()
+        ]
+        return "; ".join(fees) or "–"
 
     @admin.display(description="Public page")
     def page(self, course):

@@ -44,8 +44,9 @@ class CourseFilterForm(forms.Form):
         decimal_places=2,
         # A text box, not type=number: a mistyped value stays on screen beside its message.
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text="Compared with the cheapest published way in, e.g. 3000. "
-        "Courses without a published fee are left out.",
+        help_text="Compared with each course's cheapest award or course fee, e.g. 3000. A rate "
+        "per block of credits does not count: the provider publishing one does not say single "
+        "modules are sold. Courses without a published fee are left out.",
     )
     max_months = forms.DecimalField(
         label="Maximum length (months)",
@@ -77,7 +78,7 @@ class CourseFilterForm(forms.Form):
         required=False,
         choices=[
             ("", "Title"),
-            ("cost", "Cost, lowest first"),
+            ("cost", "Cost (cheapest award or course fee), lowest first"),
             ("duration", "Length, shortest first"),
         ],
     )

@@ -315,6 +315,7 @@ def _write(name: str, rows: list[Row]) -> ImportResult:
             result.wordings_created += 1
         else:
             wording.knowledge, wording.ability, wording.source = row.knowledge, row.ability, source
+            wording.is_summary = False  # the official words replace our summary
             wording.save()
             result.wordings_updated += 1
     for number in result.domains:

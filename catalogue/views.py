@@ -146,7 +146,13 @@ def domain_detail(request, number):
         "domain": domain,
         "competencies": competencies,
         "levels": [
-            (level, domain.is_complete_at(level), domain.worded_at(level)) for level in LEVELS
+            (
+                level,
+                domain.is_complete_at(level),
+                domain.quoted_at(level),
+                domain.summarised_at(level),
+            )
+            for level in LEVELS
         ],
         "coverage_by_level": _coverage_by_level(coverage),
     }

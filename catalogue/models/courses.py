@@ -3,6 +3,7 @@
 A figure a source does not publish is NULL and shows "not published"; 0 means free.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from ..labels import HOURS_PER_MONTH, pounds
 from .coverage import Coverage
@@ -42,11 +44,14 @@ HOURS_PER = {"hours": Decimal(1), "weeks": Decimal(24 * 7), "months": HOURS_PER_
 
 class CourseQuerySet(models.QuerySet):
     def with_sort_keys(self):
-        """Annotate `lowest_fee`, `lowest_nhs_fee` (cheapest published way in) and
-        `longest_hours` (elapsed time on one scale). Adds no query of its own."""
+        """Annotate `lowest_fee`, `lowest_nhs_fee` (the cheapest price a person can pay:
+        an award or a course fee, never a rate per block of credits, which the providers
+        do not say buys anything alone) and `longest_hours` (elapsed time on one scale).
+        Adds no query of its own."""
+        payable = Q(fees__per_credits=False)
         return self.annotate(
-            lowest_fee=Min("fees__standard"),
-            lowest_nhs_fee=Min("fees__nhs_funded"),
+            lowest_fee=Min("fees__standard", filter=payable),
+            lowest_nhs_fee=Min("fees__nhs_funded", filter=payable),
             longest_hours=Case(
                 *(
                     When(duration_unit=unit, then=F("duration_max") * Value(factor))
@@ -146,7 +151,7 @@ class Course(models.Model):
 
     class Endorser(models.TextChoices):
         AIMH = "aimh", "AIMH UK"
-        NES = "nes", "NHS Education for Scotland"
+        NES = "nes", "NHS Education for Scotland, which also wrote it"
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(max_length=200, help_text="e.g. Infant Mental Health (MSc)")
@@ -194,7 +199,22 @@ class Course(models.Model):
     )
     audience = models.TextField(blank=True, help_text="Who it is for, as the source says.")
     entry_requirements = models.TextField(blank=True, help_text="Empty: none published.")
+    requires_degree_or_registration = models.BooleanField(
+        "Entry needs a degree or a professional registration",
+        default=False,
+        help_text="Tick when the published entry requirements ask for a degree (e.g. a 2:1 "
+        "Honours in a relevant subject) or a registered health or social care professional "
+        "qualification. Leave it clear when the provider publishes no such requirement.",
+    )
     assessment = models.TextField(blank=True, help_text="How learners are assessed.")
+    outcomes_heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Heading over the course's outcomes when the record words them otherwise, "
+        "e.g. Topics the university names, or the condition the record sets: What learners "
+        "should be able to do after the module and the further learning it signposts. "
+        "Empty: What learners should be able to do.",
+    )
     endorser = models.CharField(
         max_length=10,
         choices=Endorser,
@@ -266,6 +286,20 @@ class Course(models.Model):
         return f"{span} {unit} {self.duration_note}".strip()
 
     @property
+    def outcomes_title(self) -> str:
+        return self.outcomes_heading or "What learners should be able to do"
+
+    @property
+    def lowest_fee_label(self) -> str:
+        """Needs `with_sort_keys()`."""
+        return pounds(self.lowest_fee)
+
+    @property
+    def lowest_nhs_fee_label(self) -> str:
+        """Needs `with_sort_keys()`."""
+        return pounds(self.lowest_nhs_fee)
+
+    @property
     def mode_label(self) -> str:
         return self.get_mode_display() if self.mode else "not published"
 
@@ -288,19 +322,23 @@ class FeeManager(NaturalCourseChildManager):
 
 
 class Fee(models.Model):
-    """One way to pay for a course: the whole award, an exit award, or a block of credits."""
+    """One price a course publishes: the whole award, an exit award, the course fee, or a
+    rate per block of credits. A fee published for one dated run carries that run's dates."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="fees")
     label = models.CharField(
-        max_length=100, help_text="What this buys, e.g. MSc, PGCert, 20 credits, Course fee."
+        max_length=100,
+        help_text="What the price is for, e.g. MSc, PGCert, Course fee, or per 20 credits "
+        "for a rate.",
     )
     credits = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Credits this buys, e.g. 60 for a PGCert. Empty: none."
     )
     per_credits = models.BooleanField(
         default=False,
-        help_text="Tick when the price is for each block of that many credits "
-        "(e.g. £1,667 per 20 credits), so single modules can be bought.",
+        help_text="Tick when the price is a rate for each block of that many credits "
+        "(e.g. £1,667 per 20 credits). It is a rate, not a purchase: unless the provider says "
+        "single modules are sold, it is not a price anyone can pay on its own.",
     )
     standard = models.DecimalField(
         max_digits=9,
@@ -319,6 +357,19 @@ class Fee(models.Model):
         validators=[not_negative],
         help_text="Fee for NHS-funded learners, e.g. 3710. Empty = not published.",
     )
+    run_starts = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the fee is published for one dated run only: the day that run starts, "
+        "e.g. 2023-01-01 (the first of the month when only the month is given). Empty: the "
+        "fee is not tied to a run.",
+    )
+    run_ends = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day that run ends, e.g. 2023-09-30 (the last of the month when only the "
+        "month is given). Once it is past, pages say the run has ended.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the course page.")
 
     objects = FeeManager()
@@ -327,6 +378,12 @@ class Fee(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["course", "label"], name="fee_label_unique_per_course"),
+            models.CheckConstraint(
+                condition=Q(run_starts__isnull=True)
+                | Q(run_ends__isnull=True)
+                | Q(run_starts__lte=F("run_ends")),
+                name="fee_run_starts_not_after_it_ends",
+            ),
             models.CheckConstraint(
                 condition=Q(standard__isnull=True) | Q(standard__gte=0),
                 name="fee_standard_not_negative",
@@ -345,6 +402,12 @@ class Fee(models.Model):
 
     natural_key.dependencies = ["catalogue.course"]
 
+    def clean(self):
+        if self.run_starts and self.run_ends and self.run_starts > self.run_ends:
+            raise ValidationError(
+                {"run_ends": "The run cannot end before it starts."}, code="run_ends_early"
+            )
+
     @property
     def standard_label(self) -> str:
         return pounds(self.standard)
@@ -352,6 +415,37 @@ class Fee(models.Model):
     @property
     def nhs_funded_label(self) -> str:
         return pounds(self.nhs_funded)
+
+    @property
+    def run_ended(self) -> bool:
+        return self.run_ends is not None and self.run_ends < timezone.localdate()
+
+    @property
+    def run_label(self) -> str:
+        """Empty when the fee is not tied to a run; otherwise which run it is for, e.g.
+        "for the January–September 2023 run only; that run has ended and no later run is
+        published" ("has ended" once `run_ends` is past). Said beside the fee wherever it
+        is shown or used."""
+        if self.run_starts is None and self.run_ends is None:
+            return ""
+        run = _run_name(self.run_starts, self.run_ends)
+        if self.run_ended:
+            return f"for {run} only; that run has ended and no later run is published"
+        return f"for {run}"
+
+
+def _run_name(starts: date | None, ends: date | None) -> str:
+    """the January–September 2023 run / the September 2023–June 2024 run / the run
+    starting January 2023 / the run ending September 2023."""
+    if ends is None:
+        return f"the run starting {starts:%B %Y}"
+    if starts is None:
+        return f"the run ending {ends:%B %Y}"
+    if (starts.year, starts.month) == (ends.year, ends.month):
+        return f"the {starts:%B %Y} run"
+    if starts.year == ends.year:
+        return f"the {starts:%B}–{ends:%B %Y} run"
+    return f"the {starts:%B %Y}–{ends:%B %Y} run"
 
 
 class ModuleManager(NaturalCourseChildManager):
@@ -364,6 +458,9 @@ class Module(models.Model):
     class Kind(models.TextChoices):
         CORE = "core", "Core"
         OPTIONAL = "optional", "Optional"
+        # The record labels neither, but the year's modules add up to exactly the credits
+        # of the award that year leads to, so every learner of that year takes them all.
+        WHOLE_YEAR = "whole_year", "Taken by every learner of the year (our reading)"
         NOT_STATED = "", "Not stated"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
@@ -377,7 +474,14 @@ class Module(models.Model):
     stage = models.CharField(
         max_length=100, blank=True, help_text="The award this year leads to, e.g. PGDip."
     )
-    kind = models.CharField(max_length=10, choices=Kind, blank=True)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind,
+        blank=True,
+        help_text="Core or optional as the record labels it. Taken by every learner of the "
+        "year: the record labels neither, but the year's modules add up to exactly the credits "
+        "of its award (e.g. four Year 1 modules making the 60-credit PGCert). Empty: not stated.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the course page.")
 
     objects = ModuleManager()
@@ -401,6 +505,18 @@ class Module(models.Model):
     @property
     def credits_label(self) -> str:
         return "not published" if self.credits is None else f"{self.credits} credits"
+
+    @property
+    def kind_label(self) -> str:
+        """How the course page says it: our reading is said to be ours."""
+        if self.kind == self.Kind.WHOLE_YEAR:
+            stage = f" the {self.stage}" if self.stage else " that year's award"
+            return (
+                "Taken by every learner of the year: the record labels it neither core nor "
+                f"optional, but the year's modules make up all the credits of{stage} "
+                "(our reading of the credits)"
+            )
+        return self.get_kind_display()
 
 
 class OutcomeManager(NaturalCourseChildManager):

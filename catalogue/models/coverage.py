@@ -26,7 +26,11 @@ GRADE_DEFINITIONS = {
         "Every learner takes a compulsory module, named in the provider's record with its "
         "credits, which together with a learning outcome of the programme teaches the whole of "
         "what the target describes. For a whole domain that means the domain's whole "
-        "description, not one topic in it. This is the only grade that closes a gap."
+        "description, not one topic in it. Where the record does not label the module "
+        "compulsory, the reason says why we read it so (for example, the year's modules make "
+        "up all the credits of its award). It closes a gap for those who take the award the "
+        "module belongs to, not for the module taken alone. This is the only grade that "
+        "closes a gap."
     ),
     Grade.OUTCOME: (
         "A learning outcome of the programme, or a compulsory module, that every learner "
@@ -43,9 +47,10 @@ GRADE_DEFINITIONS = {
         "taught or how it is assessed. It contributes to a gap."
     ),
     Grade.NOT_OFFERED: (
-        "The provider's record, or its learners, say the course does not teach this or not "
-        "enough: it is marked not included, or learners asked for more training in it. Never "
-        "matched to a gap; shown so nobody assumes the course covers it."
+        "Nothing in the provider's record says the course teaches this, and the record marks "
+        "it not included in training (which may mean not assessed rather than not taught), "
+        "or learners who completed the course reported needing further training in it. "
+        "Never matched to a gap; shown so nobody assumes the course covers it."
     ),
 }
 
@@ -105,8 +110,8 @@ class Coverage(models.Model):
             "a gap, and it needs a module not marked optional. Part of the core programme: "
             "an outcome or compulsory module teaches part of it. Only in an optional module "
             "or route: needs the optional module where one is named. A topic the provider "
-            "names: depth not stated. Not offered as cover: marked not included, or learners "
-            "asked for more."
+            "names: depth not stated. Not offered as cover: nothing says it is taught, and the "
+            "record marks it not included, or learners reported needing further training."
         ),
     )
     reason = models.TextField(

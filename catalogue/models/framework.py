@@ -88,16 +88,22 @@ class Level(models.Model):
 
 class DomainQuerySet(models.QuerySet):
     def with_counts(self):
-        """Each domain with `competency_count` and `worded_1`..`worded_3` (how many of
-        its competencies have wording at that level). One query."""
+        """Each domain with `competency_count`; `worded_1`..`worded_3`, how many of its
+        competencies have wording at that level, our summaries included (what the
+        assessment can show); and `quoted_1`..`quoted_3` and `summarised_1`..
+        `summarised_3`, how many of those are the framework's own words and how many our
+        summary. One query."""
+        wording = "competencies__wordings"
+
+        def count(level: int, **summary) -> Count:
+            extra = {f"{wording}__is_summary": summary["is_summary"]} if summary else {}
+            return Count(wording, filter=Q(**{f"{wording}__level": level}, **extra))
+
         return self.annotate(
             competency_count=Count("competencies", distinct=True),
-            **{
-                f"worded_{n}": Count(
-                    "competencies__wordings", filter=Q(competencies__wordings__level=n)
-                )
-                for n in LEVELS
-            },
+            **{f"worded_{n}": count(n) for n in LEVELS},
+            **{f"quoted_{n}": count(n, is_summary=False) for n in LEVELS},
+            **{f"summarised_{n}": count(n, is_summary=True) for n in LEVELS},
         )
 
 
@@ -133,6 +139,14 @@ class Domain(models.Model):
     def worded_at(self, level: int) -> int:
         """Needs `with_counts()`."""
         return getattr(self, f"worded_{level}")
+
+    def summarised_at(self, level: int) -> int:
+        """How many of `worded_at(level)` are our summary. Needs `with_counts()`."""
+        return getattr(self, f"summarised_{level}")
+
+    def quoted_at(self, level: int) -> int:
+        """Competencies with the framework's own wording at `level`. Needs `with_counts()`."""
+        return getattr(self, f"quoted_{level}")
 
     def is_complete_at(self, level: int) -> bool:
         """Every competency of the domain is known and worded at `level`, so it can be
@@ -204,7 +218,9 @@ class WordingManager(models.Manager):
 
 
 class Wording(models.Model):
-    """What a competency asks at one level: a knowledge part and an ability part."""
+    """What a competency asks at one level: a knowledge part and an ability part. Either
+    the framework's own words, or (`is_summary`) our summary of them, which every page
+    marks as ours and the completeness line does not count."""
 
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="wordings")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="wordings")
@@ -218,6 +234,13 @@ class Wording(models.Model):
         max_length=300,
         blank=True,
         help_text="Where this wording comes from, e.g. Imported from imhcf-2019.xlsx.",
+    )
+    is_summary = models.BooleanField(
+        "our summary",
+        default=False,
+        help_text="Tick when this is our own summary, not the framework's words (e.g. the gist "
+        'of a public grid). Pages mark it "our summary" and it does not count as the '
+        "framework's wording. Importing the official wording clears it.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -30,19 +30,20 @@ def test_course_list_shows_every_course_by_title(client, catalogue):
     [
         ({"price": "free"}, ["nes-imh-elearning"]),
         ({"price": "paid"}, ["glasgow-imh-msc", "northampton-pgcert"]),
-        ({"max_cost": "2000"}, ["glasgow-imh-msc", "nes-imh-elearning"]),  # MSc: £1,667 per 20
-        ({"max_cost": "1500", "nhs": "on"}, ["glasgow-imh-msc", "nes-imh-elearning"]),  # £1,237
-        ({"max_cost": "1500"}, ["nes-imh-elearning"]),
+        # Seed audit 3, H1: a rate per 20 credits is not a price anyone can pay; Glasgow's
+        # cheapest award is the £5,000 PGCert (£3,710 NHS-funded).
+        ({"max_cost": "2000"}, ["nes-imh-elearning"]),
+        ({"max_cost": "1500", "nhs": "on"}, ["nes-imh-elearning"]),
+        ({"max_cost": "3000"}, ["nes-imh-elearning", "northampton-pgcert"]),
+        ({"max_cost": "3710", "nhs": "on"}, ["glasgow-imh-msc", "nes-imh-elearning"]),
+        ({"max_cost": "5000"}, ["glasgow-imh-msc", "nes-imh-elearning", "northampton-pgcert"]),
         ({"max_months": "6"}, ["nes-imh-elearning"]),
         ({"max_months": "12"}, ["nes-imh-elearning", "northampton-pgcert"]),
         ({"level": "2"}, ["glasgow-imh-msc", "northampton-pgcert"]),
         ({"level": "3"}, []),  # Glasgow's only Level 3 row says it does NOT cover
         ({"mode": "elearning"}, ["nes-imh-elearning"]),
         ({"endorser": "aimh"}, ["glasgow-imh-msc", "northampton-pgcert"]),
-        (
-            {"level": "1", "endorser": "aimh", "max_cost": "3000"},
-            ["glasgow-imh-msc", "northampton-pgcert"],
-        ),
+        ({"level": "1", "endorser": "aimh", "max_cost": "3000"}, ["northampton-pgcert"]),
     ],
 )
 def test_filters_narrow_the_list(client, catalogue, params, expected):
@@ -50,12 +51,40 @@ def test_filters_narrow_the_list(client, catalogue, params, expected):
 
 
 def test_sorting_by_cost_puts_free_first_and_unpublished_last(client, catalogue):
+    """By the cheapest award or course fee: Northampton's £2,550 before Glasgow's £5,000
+    PGCert, whose £1,667 per 20 credits is a rate, not a price (seed audit 3, H1)."""
     assert listed(client, sort="cost") == [
         "nes-imh-elearning",
-        "glasgow-imh-msc",
         "northampton-pgcert",
+        "glasgow-imh-msc",
         "warwick-imhol",
     ]
+    assert listed(client, sort="cost", nhs="on") == [
+        "nes-imh-elearning",
+        "glasgow-imh-msc",  # £3,710; neither of the others publishes an NHS-funded fee
+        "warwick-imhol",
+        "northampton-pgcert",
+    ]
+
+
+def test_the_list_says_which_price_it_compares_and_that_a_rate_is_not_one(client, catalogue):
+    page = client.get(reverse("catalogue:course_list")).content.decode()
+    assert "Cheapest award or course fee: £5,000" in page
+    assert "£1,667 per 20 credits" in page
+    assert "a rate: the provider does not say single modules are sold" in page
+    assert "cheapest award or course fee" in page  # the filter's help text
+    nhs = client.get(reverse("catalogue:course_list"), {"nhs": "on"}).content.decode()
+    assert "Cheapest award or course fee: £3,710" in nhs
+
+
+def test_a_fee_for_one_dated_run_says_so_on_the_list_and_the_course_page(client, catalogue):
+    """Seed 001:32: the £2,550 is for the January–September 2023 run, the only one
+    announced."""
+    said = "or the January–September 2023 run only; that run has ended and no later run is"
+    listing = client.get(reverse("catalogue:course_list")).content.decode()
+    detail = client.get(reverse("catalogue:course_detail", args=["northampton-pgcert"]))
+    assert "PGCert: £2,550" in listing and said in listing
+    assert said in detail.content.decode()
 
 
 def test_sorting_by_length_puts_hours_before_months_and_unpublished_last(client, catalogue):
@@ -99,7 +128,8 @@ def test_course_detail_shows_fees_side_by_side_modules_and_coverage(client, cata
         page.index('data-testid="fees"') : page.index("</table>", page.index('data-testid="fees"'))
     ]
     assert re.search(r"MSc.*?<td>£15,000</td><td>£11,130</td>", fees, re.S)
-    assert re.search(r"20 credits</th>\s*<td>£1,667</td><td>£1,237</td>", fees)
+    assert re.search(r"per 20 credits<span[^>]*>A rate[^<]*</span></th>\s*<td>£1,667</td>", fees)
+    assert "<td>£1,667</td><td>£1,237</td>" in fees
     assert "Infant Observation" in page and "Year 2 (PGDip)" in page
     assert "Core module Reflective Practice (10 credits, year 2)" in page
     assert "Not offered as cover" in page

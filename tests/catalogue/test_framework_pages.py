@@ -17,7 +17,8 @@ def text(response) -> str:
 def test_home_says_how_complete_the_framework_is(client, catalogue):
     response = client.get(reverse("catalogue:home"))
     assert response.status_code == 200
-    assert "the wording of 2 of 63 competencies" in text(response)
+    assert "the wording of 1 of 63 competencies" in text(response)  # 1.07; 1.01 is ours
+    assert "For 1 more competency we show our own summary instead" in text(response)
     assert "<title>Infant mental health competencies – IMHCF self-assessment</title>" in text(
         response
     )
@@ -25,7 +26,9 @@ def test_home_says_how_complete_the_framework_is(client, catalogue):
 
 def test_framework_page_shows_levels_domains_and_the_known_competencies(client, catalogue):
     page = text(client.get(reverse("catalogue:framework")))
-    assert "the wording of 2 of 63 competencies" in page
+    assert "the wording of 1 of 63 competencies" in page
+    assert "Level 1 (our summary, not the framework's words): Knowledge of why" in page
+    assert "the framework's wording at Level 1 for 1, and our summary for 1 more" in page
     assert "Level 3: Supervising, managing and shaping services" in page
     assert "Domain 7: Working within relevant legal and professional frameworks" in page
     assert "Knowledge of the importance of recognizing infant verbal" in page
@@ -72,12 +75,23 @@ def test_competency_page_shows_wording_per_level_and_who_covers_it(client, catal
     assert page.count("No wording for this level here yet.") == 2
     assert "Infant Mental Health (MSc)" in page
     assert "Core module Infant Observation (10 credits, year 2)" in page
-    assert "Learners who finished IMHOL asked for more training in observational skills" in page
+    assert "Learners who completed IMHOL reported needing further training in observational" in page
+    assert 'data-testid="our-summary"' not in page  # 1.07 is quoted
+
+
+def test_our_summary_of_1_01_is_marked_as_ours_wherever_it_is_shown(client, catalogue):
+    """Seed audit 3, D: 1.01's wording is our summary of a public grid, not a quotation."""
+    for url in ("/framework/1.01/", "/framework/domain/1/"):
+        page = text(client.get(url))
+        assert 'data-testid="our-summary"' in page and "<strong>Our summary</strong>" in page
 
 
 def test_domain_page_says_how_it_is_assessed(client, catalogue):
     page = text(client.get(reverse("catalogue:domain_detail", args=[1])))
-    assert "as a whole: wording here for 2 of 10 competencies" in page
+    assert (
+        "as a whole: the framework's wording here for 1 of 10 competencies, "
+        "and our summary for 1 more" in page
+    )
     page = text(client.get(reverse("catalogue:domain_detail", args=[6])))
     assert "an unpublished number of" in page
     assert "Reflective Practice (10 credits, year 2)" in page
