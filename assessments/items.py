@@ -28,7 +28,7 @@ NO_HEADING = "(heading not published)"
 
 def whole_domain_title(number: int, name: str) -> str:
     """What a person reads for a domain rated as a whole."""
-    return f"Domain {number} as a whole: {name}"
+    return f"Domain {number}: {name}"
 
 
 def answer_label(code: str | None, heading: str | None, domain: int, domain_name: str) -> str:
@@ -59,7 +59,7 @@ class Item:
     domain: int
     competency_id: int | None  # None: the domain as a whole
     code: str  # "1.07", or "D3" for domain 3 as a whole
-    title: str  # the competency's heading, or "Domain 3 as a whole: <name>"
+    title: str  # the competency's heading, or "Domain 3: <name>"
 
     @property
     def key(self) -> tuple[int, int, int | None]:
@@ -82,7 +82,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        """What a person reads: "1.07 Heading", or "Domain 3 as a whole: <name>"."""
+        """What a person reads: "1.07 Heading", or "Domain 3: <name>"."""
         return self.title if self.is_whole_domain else f"{self.code} {self.title}"
 
 

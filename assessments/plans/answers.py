@@ -60,6 +60,20 @@ class Take:
     def closes(self) -> bool:
         return any(t.strength == CLOSES for t in self.teaches)
 
+    @property
+    def fee_words(self) -> str:
+        """ "Free (standard and NHS-funded)", "£5,000 standard, £3,710 NHS-funded",
+        "£2,550 standard; no NHS-funded fee is published"."""
+        return fee_words(self.standard, self.nhs)
+
+
+def fee_words(standard: str, nhs: str) -> str:
+    if standard == nhs:
+        return f"{standard[0].upper()}{standard[1:]} (standard and NHS-funded)"
+    if nhs == "not published":
+        return f"{standard} standard; no NHS-funded fee is published"
+    return f"{standard} standard, {nhs} NHS-funded"
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -75,6 +89,22 @@ class Offer:
     @property
     def names(self) -> str:
         return "; ".join(t.option.name for t in self.takes)
+
+    @property
+    def notes(self) -> list[str]:
+        """What its fees, times and entry rest on, each said once."""
+        notes = []
+        for t in self.takes:
+            o = t.option
+            if o.fee_notes:
+                notes.append(f"{o.name}: fee {o.fee_notes}")
+            if o.fee_assumption:
+                notes.append(f"{o.name}: {o.fee_assumption}")
+            if o.time_note:
+                notes.append(f"{o.name}: time {o.time_note}")
+            if o.entry:
+                notes.append(f"{o.course_title}: entry: {o.entry}")
+        return list(dict.fromkeys(notes))
 
 
 @dataclass(frozen=True)
@@ -121,11 +151,12 @@ def teaching(plan_or_option, keys, by_key) -> list[Teaching]:
 
 def take(option: Option, plan: Plan, by_key, fees) -> Take:
     """One chosen course, with the gaps of the plan it teaches at its own strength."""
+    at_standard = option.key in fees["at_standard"]
     return Take(
         option,
         teaching(option, option.reaches & plan.reached, by_key),
         pounds(fees["standard"].get(option.key)),
-        pounds(fees["nhs"].get(option.key)),
+        "not published" if at_standard else pounds(fees["nhs"].get(option.key)),
     )
 
 

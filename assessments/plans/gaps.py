@@ -21,6 +21,7 @@ from catalogue.models import Coverage
 from ..items import FrameworkView, Item
 from ..models import Status
 from ..ratings.progress import status_of
+from .answers import STRENGTH_WORDS
 from .offers import Offers
 from .optimiser import CLOSES, NAMED, OPTIONAL, TAUGHT
 
@@ -54,6 +55,11 @@ class Match:
         """How strongly this link teaches the gap (optimiser.STRENGTHS)."""
         return CLOSES if self.closes else CONTRIBUTION.get(self.row.grade, NAMED)
 
+    @property
+    def strength_words(self) -> str:
+        """e.g. "Taught in part", "Named as a topic" (answers.STRENGTH_WORDS)."""
+        return STRENGTH_WORDS[self.strength]
+
 
 WHOLE_DOMAIN = "a link to the whole domain"
 ONE_COMPETENCY = "covers one competency of it"
@@ -79,9 +85,13 @@ class Gap:
 
     @property
     def covered_by(self) -> str:
-        """The courses that reach this gap, in one line, each saying whether it closes it
-        or contributes to it."""
-        return "; ".join(dict.fromkeys(f"{m.row.course.title} ({m.effect})" for m in self.matches))
+        """The courses that reach this gap, in one line, strongest first, each saying how
+        strongly it teaches it ("taught in part", "named as a topic")."""
+        ranked = sorted(self.matches, key=lambda m: (-m.strength, m.row.course.title))
+        best: dict[str, str] = {}
+        for m in ranked:
+            best.setdefault(m.row.course.title, m.strength_words.lower())
+        return "; ".join(f"{title} ({words})" for title, words in best.items())
 
 
 def attach_matches(gaps: list[Gap], framework: FrameworkView, catalogue: Offers) -> None:

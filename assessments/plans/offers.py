@@ -78,7 +78,7 @@ def read_offers() -> Offers:
 def build_options(gaps: list[Gap], catalogue: Offers, *, nhs: bool) -> list[Option]:
     """What could be bought to close these gaps, priced from the published fees. On the
     NHS-funded scale, a fee whose NHS-funded figure is not published is taken at its
-    standard figure and says so (Option.fee_note): it is never dropped or counted as 0."""
+    standard figure and says so (Option.at_standard): it is never dropped or counted as 0."""
     needs: dict[int, dict[Module | None, Reach]] = defaultdict(lambda: defaultdict(Reach))
     for gap in gaps:
         for match in gap.matches:
@@ -134,18 +134,14 @@ class Reach:
         }
 
 
-AT_STANDARD = "the standard fee, as no NHS-funded fee is published"
-
-
 def _price(fee: Fee, *, nhs: bool) -> tuple[Decimal | None, dict]:
     """The fee on the chosen scale and the Option fields that say what it rests on: the
     dated run it was published for, and, on the NHS-funded scale, that the standard
     figure is used because no NHS-funded one is published."""
-    notes = [fee.run_label] if fee.run_label else []
+    said = {"fee_note": fee.run_label}
     if nhs and fee.nhs_funded is None and fee.standard is not None:
-        notes.append(AT_STANDARD)
-        return fee.standard, {"fee_note": "; ".join(notes), "at_standard": True}
-    return (fee.nhs_funded if nhs else fee.standard), {"fee_note": "; ".join(notes)}
+        return fee.standard, {**said, "at_standard": True}
+    return (fee.nhs_funded if nhs else fee.standard), said
 
 
 def _course_hours(course: Course) -> Decimal | None:
@@ -154,9 +150,15 @@ def _course_hours(course: Course) -> Decimal | None:
     return course.duration_max * HOURS_PER[course.duration_unit]
 
 
+ENTRY = "a degree or a registered professional qualification (the course page has the detail)"
+
+
 def _entry(course: Course) -> str:
-    """Entry requirements a person may not meet (a degree or a registration)."""
-    return course.entry_requirements if course.requires_degree_or_registration else ""
+    """Entry requirements a person may not meet (a degree or a registration), in short:
+    the course page has the provider's whole text."""
+    if not course.requires_degree_or_registration:
+        return ""
+    return f"{course.provider.name} asks for {ENTRY}"
 
 
 def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:

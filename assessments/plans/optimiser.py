@@ -43,6 +43,8 @@ CLOSES, TAUGHT, OPTIONAL, NAMED = 4, 3, 2, 1
 STRENGTHS = (CLOSES, TAUGHT, OPTIONAL, NAMED)  # strongest first
 LEVELS = len(STRENGTHS)
 
+AT_STANDARD = "the standard fee, as no NHS-funded fee is published"
+
 
 @dataclass(frozen=True)
 class Option:
@@ -64,7 +66,7 @@ class Option:
     # Contributions stronger than a named topic: (gap, TAUGHT or OPTIONAL). Any other
     # contribution counts as NAMED; closes count as CLOSES.
     strengths: frozenset[tuple[str, int]] = frozenset()
-    fee_note: str = ""  # said beside the fee: the dated run it was published for, the scale
+    fee_note: str = ""  # said beside the fee: the dated run it was published for
     time_note: str = ""  # said beside the time: a length worked out by us
     entry: str = ""  # the course's entry requirements, where it has some
     at_standard: bool = False  # an NHS-funded plan took its standard fee: none is published
@@ -106,6 +108,14 @@ class Option:
     @property
     def fee_label(self) -> str:
         return pounds(self.fee)
+
+    @property
+    def fee_notes(self) -> str:
+        """Everything said beside the fee: its dated run, and the standard fee used."""
+        notes = [self.fee_note] if self.fee_note else []
+        if self.at_standard:
+            notes.append(AT_STANDARD)
+        return "; ".join(notes)
 
     @property
     def time_label(self) -> str:

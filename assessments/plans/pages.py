@@ -24,6 +24,7 @@ class GapsPage:
     courses: list[CourseOffer]  # every course covering one or more gaps, by title
     uncovered: list[Gap]  # gaps no listed course covers: shown, never hidden
     target: int
+    answer: Answer  # where to start: the cheapest step, whether anything closes a gap
 
     @property
     def closable(self) -> int:
@@ -45,7 +46,45 @@ def practitioner_gaps(user: User) -> GapsPage:
         if pk in covering
     ]
     uncovered = [g for g in found if not g.matches]
-    return GapsPage(found, group_gaps(found, framework), courses, uncovered, user.target_level)
+    return GapsPage(
+        found,
+        group_gaps(found, framework),
+        courses,
+        uncovered,
+        user.target_level,
+        _where_to_start(user, found, offers),
+    )
+
+
+def _where_to_start(user: User, found: list[Gap], offers) -> Answer:
+    """The gaps page's answer: the cheapest step of her plan, what it teaches, and
+    whether any listed course closes one of her gaps (the plan page has the rest)."""
+    standard = build_options(found, offers, nhs=False)
+    nhs = build_options(found, offers, nhs=True)
+    options, _ = _left_out(standard, user)
+    fees = _fees(standard, nhs)
+    gaps = frozenset(g.key for g in found)
+    steps = frontier(gaps, options)
+    by_key = {g.key: g for g in found}
+    return answer(
+        plan=steps[0] if steps else best_plan(gaps, options),
+        every_step=steps,
+        by_key=by_key,
+        fees=fees,
+        totals=lambda plan: _totals(plan, fees),
+        limits=limits_in_words(None, None, "", nhs=False),
+        limited=False,
+        nothing_closes=not any(o.closes & gaps for o in options),
+    )
+
+
+def _fees(standard: list[Option], nhs: list[Option]) -> dict:
+    """Each option's fee on both scales, and which NHS-funded ones are standard fees."""
+    return {
+        "standard": {o.key: o.fee for o in standard},
+        "nhs": {o.key: o.fee for o in nhs},
+        "at_standard": {o.key for o in nhs if o.at_standard},
+    }
 
 
 @dataclass(frozen=True)
@@ -206,11 +245,7 @@ def practitioner_plan(
     standard_options = build_options(found, offers, nhs=False)
     nhs_options = build_options(found, offers, nhs=True)
     options, left_out = _left_out(nhs_options if nhs else standard_options, user)
-    fees = {
-        "standard": {o.key: o.fee for o in standard_options},
-        "nhs": {o.key: o.fee for o in nhs_options},
-        "at_standard": {o.key for o in nhs_options if o.at_standard},
-    }
+    fees = _fees(standard_options, nhs_options)
     gaps = frozenset(g.key for g in found)
     by_key = {g.key: g for g in found}
     complete = best_plan(gaps, options, objective)

@@ -77,10 +77,15 @@ def _total_label(total: Decimal, unpublished: int, count: int) -> str:
 
 
 def option_fees(items, catalogue) -> tuple[list[Option], dict[bool, dict[str, Decimal | None]]]:
-    """The standard-fee options for these items, and every option's fee on both scales."""
+    """The standard-fee options for these items, and every option's published fee on
+    both scales (an NHS-funded fee that is not published is None here, and counted apart,
+    never as 0)."""
     standard = build_options(items, catalogue, nhs=False)
     nhs = build_options(items, catalogue, nhs=True)
-    fees = {False: {o.key: o.fee for o in standard}, True: {o.key: o.fee for o in nhs}}
+    fees = {
+        False: {o.key: o.fee for o in standard},
+        True: {o.key: None if o.at_standard else o.fee for o in nhs},
+    }
     return standard, fees
 
 

@@ -42,7 +42,7 @@ def test_dashboard_shows_progress_as_text_and_picture(client, alice):
     assert "up to <strong>Level 2</strong> (your role: health visitor)" in page
     assert 'role="img" aria-label="1 of 1 achieved, 0 working towards"' in page
     assert "Level 1 counts as complete when every item at Level 1 is achieved. 6 items" in page
-    assert "Level 1 · Domain 2 as a whole: Normal and atypical development" in page
+    assert "Level 1 · Domain 2: Normal and atypical development" in page
 
 
 def test_a_level_counts_only_when_it_and_every_lower_level_are_achieved(client, alice):
@@ -71,19 +71,29 @@ def test_gaps_list_matched_courses_with_reasons_and_what_none_covers(client, ali
     all_achieved_except(alice, (1, 4), (2, 7))
     client.force_login(alice)
     page = text(client.get(reverse("assessments:gaps")))
-    assert "2 items below <em>achieved</em>" in page
+    assert "You have 2 gaps up to Level 2" in page
     assert (
-        "One of the course&#x27;s stated objectives: begin developing the skills to identify "
+        "One of the course&#x27;s stated objectives: be developing the skills to identify "
         "infant mental health problems." in page
     )
-    # No shipped link closes Level 1 Domain 4: every course only contributes to it.
-    assert "A listed course <strong>closes</strong> 0 of them" in page
-    assert "courses <strong>contribute to</strong> 1 more" in page
-    assert "No listed course closes it; contributing:" in page
-    assert "<strong>Contributes to</strong>" in page and "<strong>Closes</strong>" not in page
+    # No shipped link closes Level 1 Domain 4: said once, with the reason, and no "0".
+    assert "No listed course closes any of your gaps." in page
+    assert "a gap closes when you can show the competence in your practice" in page.lower()
+    assert "closes</strong> 0" not in page and "Closes 0" not in page
+    assert "Courses teach 1 of them in part or name them as a topic" in page
+    # Each course is worded by how strongly it teaches the gap, strongest first.
+    assert (
+        "Infant Mental Health (MSc) (taught in part); Infant Mental Health: Developing "
+        "Positive Early Attachments (taught in part); Infant Mental Health Online (IMHOL) "
+        "(named as a topic)" in page
+    )
     assert "PGCert: £2,550 / not published" not in page  # Northampton does not cover D4
     assert "MSc: £15,000 / £11,130" in page
-    assert "Level 2: Domain 7 as a whole" in page  # nothing covers it
+    assert "Level 2: Domain 7: Working within" in page  # nothing covers it
+    # Where to start: the free module, and what it teaches.
+    start = page[page.index('data-testid="answer"') :]
+    assert "Where to start" in start
+    assert "Taught in part:</span> Level 1, Domain 4: Assessment of caregiving" in start
 
 
 def test_plan_buys_one_module_rather_than_a_degree(client, alice):
@@ -102,7 +112,12 @@ def test_plan_buys_one_module_rather_than_a_degree(client, alice):
     assert "published rate of £1,237 per 20 credits" in nhs
     quick = text(client.get(reverse("assessments:plan"), {"objective": "time"}))
     complete = quick[quick.index('data-testid="plan"') :]
-    assert "University of Northampton" in complete  # a module's time is not published
+    complete = complete[: complete.index("</table>")]
+    # The most complete plan teaches Level 2 Domain 5 as strongly as any course does (in
+    # an optional module, not only as a named topic); a module's time is not published,
+    # so the quickest such plan is the PGDip with that option.
+    assert "PGDip (120 credits), choosing Infant Mental Health Intervention Training" in complete
+    assert "University of Northampton" not in complete
 
 
 def test_a_module_the_rate_does_not_price_is_not_published(client, alice):
@@ -124,7 +139,7 @@ def test_plan_prefers_the_free_course(client, alice):
     client.force_login(alice)
     page = text(client.get(reverse("assessments:plan")))
     assert "Infant Mental Health: Developing Positive Early Attachments" in page
-    assert '<td data-testid="plan-total">free<span' in page
+    assert '<td data-testid="plan-total" data-label="Fee">Free<span' in page
 
 
 def test_plan_pdf_has_the_plan_in_it(client, alice):
@@ -141,7 +156,7 @@ def test_plan_pdf_has_the_plan_in_it(client, alice):
     assert "Worked out from the published rate of £1,667 per 20 credits" in flat
     assert "Ran joint visits." in flat
     # The appraiser reads names, not codes.
-    assert "Level 1 · Domain 1 as a whole: Relationship-based practice (Achieved)" in flat
+    assert "Level 1 · Domain 1: Relationship-based practice (Achieved)" in flat
     # Tagged for screen readers, in British English.
     root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
@@ -171,14 +186,14 @@ def test_exports_hold_everything_and_neutralise_formulas(client, alice):
     assert data["profile"]["job_role"] == "health_visitor"
     assert data["ratings"][0]["evidence"] == '=HYPERLINK("x")'
     assert data["history"][0]["new_status"] == "achieved"
-    assert data["ratings"][0]["item_name"] == "Domain 1 as a whole: Relationship-based practice"
+    assert data["ratings"][0]["item_name"] == "Domain 1: Relationship-based practice"
     rows = list(csv.reader(io.StringIO(text(client.get(reverse("assessments:export_csv"))))))
     assert rows[1][4] == '\'=HYPERLINK("x")'
     # Labels a person reads, as in the managers' exports.
     assert rows[1][:4] == [
         "Rating",
         "1",
-        "Domain 1 as a whole: Relationship-based practice",
+        "Domain 1: Relationship-based practice",
         "Achieved",
     ]
 

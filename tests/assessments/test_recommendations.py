@@ -1,6 +1,7 @@
 """Recommendations on the shipped fixtures, worked by hand: what a health visitor and a
 small team are told, now that coverage is graded and only strong links close gaps."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,10 +9,13 @@ from django.urls import reverse
 
 from assessments.items import load_framework
 from assessments.models import Membership, Organisation, Team
-from assessments.plans.offers import read_offers
+from assessments.plans.gaps import find_gaps
+from assessments.plans.offers import build_options, read_offers
+from assessments.plans.optimiser import TAUGHT
 from assessments.plans.pages import practitioner_plan
 from assessments.teams.budget_plan import team_budget
 from assessments.teams.team_plan import team_plan
+from catalogue.models import Coverage, Module
 from tests.assessments.helpers import rate
 from tests.assessments.test_pages import all_achieved_except
 from tests.factories import build_full_framework
@@ -33,44 +37,83 @@ def test_the_health_visitor_starts_free_and_meets_the_msc_only_where_nothing_che
     all_achieved_except(alice, *HEALTH_VISITOR_GAPS)
     page = practitioner_plan(alice, objective="cost", nhs=False)
     steps = [step.view.plan for step in page.steps]
-    # Step 1 is free: the NES module, which contributes to Level 1 domains 2 and 4.
+    # Step 1 is free: the NES module, which teaches Level 1 domains 2 and 4 in part.
     assert keys(steps[0]) == ["nes-imh-elearning/Course fee"] and steps[0].total_fee == 0
     assert steps[0].reached == {"1:D2", "1:D4"} and not steps[0].closed
+    assert steps[0].strength("1:D2") == TAUGHT
     # Then the cheapest paid steps, each dearer than the last and worth more.
     fees = [plan.total_fee for plan in steps]
     assert fees == sorted(fees) and len(set(fees)) == len(fees)
-    assert steps[1].total_fee == Decimal("1667")  # a 20-credit Glasgow module
-    assert steps[2].total_fee == Decimal("2550")  # Northampton's PGCert with NES
-    assert "northampton-pgcert/PGCert" in keys(steps[2])
-    # Closing a gap needs a core module: only Glasgow's year-1 modules close Level 1
-    # Domain 2, through the PGCert (its 10-credit modules have no published price).
+    assert all(later.worth > before.worth for before, later in zip(steps, steps[1:], strict=False))
+    # Closing a gap needs a core module and the programme around it: only the Glasgow
+    # PGCert (its year-1 modules together) closes Level 1 Domain 2; no module alone does.
     first_close = next(plan for plan in steps if plan.closed)
     assert first_close.closed == {"1:D2"} and "glasgow-imh-msc/PGCert" in keys(first_close)
-    # The MSc comes last, and only because nothing cheaper reaches Level 2 Domain 4.
-    msc = [plan for plan in steps if "glasgow-imh-msc/MSc" in keys(plan)]
-    assert msc == [steps[-1]]
+    assert first_close.total_fee == Decimal("5000")
+    assert all(not o.closes for plan in steps for o in plan.chosen if "/module/" in o.key)
+    # The MSc comes last: the only listed way to Level 2 Domain 4.
     assert "2:D4" in steps[-1].reached and all("2:D4" not in p.reached for p in steps[:-1])
+    assert any(k.startswith("glasgow-imh-msc/MSc") for k in keys(steps[-1]))
     # Level 2 Domain 7 is reached by no listed course: said, not hidden.
     assert [gap.key for gap in page.uncovered] == ["2:D7"]
 
 
-def test_a_3000_budget_buys_nes_and_northampton_and_says_what_stays_open(client, alice):
+def answer_text(response) -> str:
+    page = response.content.decode()
+    section = page[page.index('data-testid="answer">') + len('data-testid="answer">') :]
+    return " ".join(re.sub(r"<[^>]+>", " ", section[: section.index("</section>")]).split())
+
+
+def test_within_3000_and_12_months_she_reads_what_to_take_that_it_closes_nothing_and_what_would(
+    client, alice
+):
+    """The issue's health visitor: her limits in words, what the plan teaches by gap name
+    and strength, that it closes no gap, and the cheapest plan that would, with its price."""
     all_achieved_except(alice, *HEALTH_VISITOR_GAPS)
     client.force_login(alice)
-    response = client.get(reverse("assessments:plan"), {"budget": "3000"})
+    response = client.get(
+        reverse("assessments:plan"), {"budget": "3000", "time_limit": "12", "time_unit": "months"}
+    )
     limited = response.context["limited"]
     assert keys(limited.plan) == ["nes-imh-elearning/Course fee", "northampton-pgcert/PGCert"]
-    assert limited.plan.total_fee == Decimal("2550") and not limited.plan.closed
-    assert limited.nhs == "free + 1 not published"  # Northampton publishes no NHS fee
-    page = response.content.decode()
-    section = page[page.index('data-testid="within"') : page.index('id="steps-heading"')]
-    assert "The best plan within £3,000" in section
+    answer = answer_text(response)
+    assert answer.startswith("Your plan within £3,000 and 12 months, at standard fees")
     assert (
-        "Level 1, Domain 6 as a whole: Reflective practice and supervision: not reached" in section
+        "Taught in part: Level 1, Domain 2: Normal and atypical development; Level 1, "
+        "Domain 4: Assessment of caregiving" in answer
     )
+    assert "Named as a topic: Level 1, Domain 2: Normal and atypical development" in answer
+    # Northampton's fee is for one dated run, which has ended: said beside it.
+    assert "£2,550 standard; no NHS-funded fee is published" in answer
+    assert "for the January–September 2023 run only; that run has ended" in answer
+    assert "This plan closes none of your gaps" in answer
+    assert "a gap closes when you can show the competence in your practice" in answer.lower()
     assert (
-        "Level 1, Domain 2 as a whole: Normal and atypical development: contributed to" in section
+        "The cheapest plan that would close a gap: Infant Mental Health (MSc): PGCert (60 "
+        "credits); Infant Mental Health: Developing Positive Early Attachments: £5,000 "
+        "standard, £3,710 NHS-funded; about 12 months. It would close Level 1, Domain 2: "
+        "Normal and atypical development." in answer
     )
+    assert "time worked out by us from the 36 months" in answer  # PGCert length is ours
+    assert "entry: University of Glasgow asks for a degree" in answer
+    # Nowhere a column of 0 closes or the old repeated phrase.
+    body = response.content.decode()
+    assert "contributed to, not closed" not in body and "Closes 0" not in body
+    assert ">0 gaps<" not in body and "Solved exactly" not in body
+
+
+def test_nhs_funded_keeps_a_course_without_a_published_nhs_fee_at_its_standard_fee(client, alice):
+    all_achieved_except(alice, *HEALTH_VISITOR_GAPS)
+    client.force_login(alice)
+    response = client.get(
+        reverse("assessments:plan"),
+        {"budget": "3000", "time_limit": "12", "time_unit": "months", "nhs": "on"},
+    )
+    limited = response.context["limited"]
+    assert "northampton-pgcert/PGCert" in keys(limited.plan)  # not silently dropped
+    assert limited.nhs == "£2,550 (with 1 standard fee: no NHS-funded fee is published)"
+    assert "at NHS-funded fees" in answer_text(response)
+    assert "the standard fee, as no NHS-funded fee is published" in response.content.decode()
 
 
 def test_a_time_limit_leaves_out_what_takes_longer_or_has_no_published_length(alice):
@@ -78,6 +121,8 @@ def test_a_time_limit_leaves_out_what_takes_longer_or_has_no_published_length(al
     page = practitioner_plan(alice, objective="cost", nhs=False, hours=Decimal(24))
     assert keys(page.limited.plan) == ["nes-imh-elearning/Course fee"]  # 2 to 4 hours
     assert all(keys(step.view.plan) == ["nes-imh-elearning/Course fee"] for step in page.steps)
+    # What more time would add is still said, from the plans without the limit.
+    assert page.answer.more is not None and page.answer.more.adds
 
 
 def test_a_bad_budget_is_reported_beside_its_field_and_the_plan_still_shows(client, alice):
@@ -86,9 +131,61 @@ def test_a_bad_budget_is_reported_beside_its_field_and_the_plan_still_shows(clie
     page = client.get(reverse("assessments:plan"), {"budget": "-5", "time_limit": "lots"})
     body = page.content.decode()
     assert page.status_code == 200
-    assert "Ensure this value is greater than or equal to 0." in body
-    assert "Enter a number." in body
+    assert "Enter a budget of £0 or more, like 3000" in body
+    assert "Enter the time limit as a number, like 12" in body
     assert page.context["limited"] is None and page.context["complete"].chosen
+
+
+def test_no_option_built_from_one_module_closes_a_gap_on_the_shipped_catalogue(alice):
+    """Every item of every level is a gap: whatever links the catalogue holds, a single
+    module never closes one (a closing link rests on the programme around it too), and
+    the PGCert, which holds all of year 1, still closes Level 1 Domain 2."""
+    alice.chosen_level = 3
+    alice.save()
+    framework, catalogue = load_framework(), read_offers()
+    found = find_gaps(framework, {}, 3, catalogue)
+    for nhs in (False, True):
+        options = build_options(found, catalogue, nhs=nhs)
+        modules = [o for o in options if "/module/" in o.key]
+        assert modules and all(not o.closes for o in modules)
+        pgcert = next(o for o in options if o.key == "glasgow-imh-msc/PGCert")
+        assert pgcert.closes == {"1:D2"}
+        assert "worked out by us" in pgcert.time_note and pgcert.entry
+
+
+def test_an_award_counts_one_optional_module_a_year_not_both(alice):
+    """Glasgow's year 2 has two 20-credit options and a student takes one: with a link
+    on each, the PGDip is offered once per choice, each reaching only its own option."""
+    clinical = Module.objects.get(title="Clinical Skills in Infant Mental Health")
+    Coverage.objects.filter(course__slug="glasgow-imh-msc", level=2, domain=1).update(
+        module=clinical
+    )
+    framework, catalogue = load_framework(), read_offers()
+    found = find_gaps(framework, {}, 2, catalogue)
+    pgdips = [o for o in build_options(found, catalogue, nhs=False) if "/PGDip" in o.key]
+    reach = {o.label: {"2:D1", "2:D5"} & o.reaches for o in pgdips}
+    assert reach == {
+        "PGDip (120 credits), choosing Clinical Skills in Infant Mental Health": {"2:D1"},
+        "PGDip (120 credits), choosing Infant Mental Health Intervention Training": {"2:D5"},
+    }
+
+
+def test_she_can_say_she_holds_no_degree_and_those_courses_leave_her_plan_with_the_reason(
+    client, alice
+):
+    all_achieved_except(alice, *HEALTH_VISITOR_GAPS)
+    client.force_login(alice)
+    before = client.get(reverse("assessments:plan"))
+    assert "Entry: University of Glasgow asks for a degree" in before.content.decode()
+    alice.holds_degree_or_registration = False
+    alice.save()
+    after = client.get(reverse("assessments:plan"))
+    page = after.context["page"]
+    assert all(not o.key.startswith("glasgow") for s in page.steps for o in s.view.plan.chosen)
+    left = after.content.decode()
+    left = left[left.index('data-testid="left-out"') :]
+    assert "Infant Mental Health (MSc)" in left[:600]
+    assert "its entry asks for a degree or a professional registration" in left[:600]
 
 
 def small_team(manager, django_user_model):
@@ -220,7 +317,7 @@ def test_once_a_domain_is_worded_its_whole_domain_link_only_contributes(client, 
     page = client.get(reverse("assessments:gaps"))
     body = page.content.decode()
     assert page.context["page"].closable == 0  # nothing closes 2.01 ... 2.NN one by one
-    assert "Contributes to (a link to the whole domain)" in body  # Glasgow's core modules
+    assert "Taught in part</strong> (a link to the whole domain)" in body  # Glasgow year 1
 
 
 def test_the_team_plan_and_the_funded_places_download_as_pdf(client, manager, django_user_model):
