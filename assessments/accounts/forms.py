@@ -34,10 +34,30 @@ class ProfileForm(forms.ModelForm):
             ("3", "Level 3: supervising, managing and shaping services"),
         ],
     )
+    holds_degree_or_registration = forms.TypedChoiceField(
+        label="Do you hold a degree or a professional registration?",
+        required=False,
+        coerce=lambda value: {"True": True, "False": False}.get(value),
+        empty_value=None,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", "Not said: show each course's entry requirements beside it"),
+            ("True", "Yes"),
+            ("False", "No: leave out courses that ask for one, and say which"),
+        ],
+        help_text="Some courses ask for a degree in a relevant subject or a registered "
+        "professional qualification (the University of Glasgow's MSc, for one).",
+    )
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "job_role", "chosen_level"]
+        fields = [
+            "first_name",
+            "last_name",
+            "job_role",
+            "chosen_level",
+            "holds_degree_or_registration",
+        ]
         labels = {"job_role": "Job role"}
 
     def __init__(self, *args, **kwargs):

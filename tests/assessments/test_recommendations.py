@@ -177,8 +177,13 @@ def test_she_can_say_she_holds_no_degree_and_those_courses_leave_her_plan_with_t
     client.force_login(alice)
     before = client.get(reverse("assessments:plan"))
     assert "Entry: University of Glasgow asks for a degree" in before.content.decode()
-    alice.holds_degree_or_registration = False
-    alice.save()
+    profile = {"first_name": "Alice", "last_name": "Ames", "job_role": "health_visitor"}
+    saved = client.post(
+        reverse("assessments:profile"), {**profile, "holds_degree_or_registration": "False"}
+    )
+    assert saved.status_code == 302
+    alice.refresh_from_db()
+    assert alice.holds_degree_or_registration is False
     after = client.get(reverse("assessments:plan"))
     page = after.context["page"]
     assert all(not o.key.startswith("glasgow") for s in page.steps for o in s.view.plan.chosen)
