@@ -124,6 +124,12 @@ MIN_GROUP = 3  # aggregates over fewer people than this could single someone out
 class TeamRow:
     team: object  # with member_count
     percents: list[int | None]  # per domain; None when the team is too small to show
+    domains: tuple[int, ...] = ()  # the numbers of the domains `percents` are for
+
+    @property
+    def by_domain(self) -> list[tuple[int, int | None]]:
+        """(domain number, percent) pairs: each cell knows its column (phone layout)."""
+        return list(zip(self.domains, self.percents, strict=True))
 
     @property
     def members(self) -> int:
@@ -219,6 +225,6 @@ def organisation_overview(
                 percents.append(None)
             else:
                 percents.append(round(100 * achieved.get(domain.number, 0) / possible))
-        rows.append(TeamRow(team, percents))
+        rows.append(TeamRow(team, percents, tuple(d.number for d in framework.domains)))
     current.object_list = rows
     return Overview(organisation, level, current, paginator.count, tallies.member_places(teams))

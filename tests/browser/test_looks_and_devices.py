@@ -2,12 +2,14 @@
 width (375 px) nothing scrolls sideways and the header keeps the page's margin, on the
 pages people use most, with the full wording imported (the widest case)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Organisation, Team, User
+from assessments.models import Membership, Organisation, Team, TrainingLead, User
 from tests.assessments.helpers import rate
-from tests.browser.helpers import PASSWORD, sign_in
+from tests.browser.helpers import PASSWORD, phone_problems, sign_in
 from tests.factories import build_full_framework, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,3 +93,88 @@ def test_nothing_scrolls_sideways_on_a_phone(page, site, team_with_wording):
         page.goto(site + path)
         expect(page.locator("h1")).to_be_visible()
         assert wider_than_screen(page) == [], path
+
+
+# The pages the lead engineer is rewriting for issue 20 (plan, gaps, team plan and
+# budget): they are left out of the touch-target walk until his rewrite lands; remove
+# each path from this list as it passes.
+LEAD_REWRITING = ["/me/gaps/", "/me/plan/", "/me/teams/{team}/plan/", "/me/teams/{team}/budget/"]
+# The course list's table scrolls sideways at 375 px (716 px wide); its template is being
+# reworked for the catalogue audit. It can use .table-stack with data-label cells;
+# remove it from this list once it fits.
+CATALOGUE_REWRITING = ["/courses/"]
+
+
+def test_every_signed_in_page_fits_a_phone_and_is_easy_to_touch(
+    page, site, team_with_wording, settings
+):
+    """At 375 px: nothing wider than its box, no target under 24 px, and radios,
+    checkboxes and standalone links 44 px tall (see helpers.PHONE_PROBLEMS)."""
+    settings.IMHCF_SIGNUP_OPEN = True
+    team, device = team_with_wording
+    organisation = team.organisation
+    TrainingLead.objects.create(organisation=organisation, user=User.objects.get(username="mina"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    found = {}
+    for path in ["/accounts/signup/", "/accounts/login/"]:
+        page.goto(site + path)
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("Create my account|Sign in")).click()
+        if problems := phone_problems(page):  # refused: with its error summary
+            found[path + " (sent)"] = problems
+    sign_in(page, site, "mina", device=device)
+    paths = [
+        "/me/",
+        "/me/gaps/",
+        "/me/plan/",
+        "/me/level/1/domain/1/",
+        "/me/history/",
+        "/me/profile/",
+        f"/me/teams/{team.pk}/",
+        f"/me/teams/{team.pk}/plan/",
+        f"/me/teams/{team.pk}/budget/",
+        f"/me/teams/{team.pk}/training/",
+        f"/me/teams/{team.pk}/people/",
+        f"/me/organisations/{organisation.pk}/",
+        f"/me/organisations/{organisation.pk}/import/",
+        "/me/portfolio/",
+        "/me/portfolio/registration/",
+        "/me/portfolio/records/new/?course=glasgow-imh-msc",
+        "/me/portfolio/reflections/new/discussion/",
+        "/",
+        "/framework/",
+        "/courses/",
+        "/glossary/",
+    ]
+    skipped = {p.format(team=team.pk) for p in LEAD_REWRITING + CATALOGUE_REWRITING}
+    for path in paths:
+        if path in skipped:
+            continue
+        page.goto(site + path)
+        expect(page.locator("h1")).to_be_visible()
+        if problems := phone_problems(page):
+            found[path] = problems
+        form = page.locator("main form[method=post]:not([data-signs-out])").last
+        if path.endswith(("/profile/", "/registration/", "/new/discussion/", "/import/")):
+            with page.expect_navigation():  # refused, or saved: either must fit
+                form.locator("[type=submit]").last.click()
+            if problems := phone_problems(page):
+                found[path + " (sent)"] = problems
+    assert found == {}, "\n".join(f"{p}: {x}" for p, xs in found.items() for x in xs)
+
+
+def test_a_refused_form_puts_its_error_summary_in_focus(page, site, catalogue, settings):
+    """GOV.UK: after a refused submit the summary has the focus (a screen reader reads
+    it out); its links move the focus to their field; what was typed stays."""
+    settings.IMHCF_SIGNUP_OPEN = True
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/accounts/signup/")
+    page.get_by_label("First name").fill("Hana")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create my account").click()
+    focused = page.locator(":focus")
+    expect(focused).to_have_class(re.compile("error-summary"))
+    expect(focused).to_contain_text("There is a problem")
+    expect(page.get_by_label("First name")).to_have_value("Hana")
+    focused.get_by_role("link", name="Last name: This field is required.").click()
+    expect(page.locator(":focus")).to_have_id("id_last_name")
