@@ -29,9 +29,9 @@ STRENGTH_WORDS = {
 
 # Why a course can close so few gaps: said once, wherever nothing closes one.
 WHY_NOTHING_CLOSES = (
-    "Course records say what a course teaches. A gap closes when you can show the "
-    "competence in your practice, so a course only counts as closing a gap where its "
-    "record shows a core module that teaches all of it."
+    "Course records say what is taught, and a gap closes when you can show the competence "
+    "in your practice: a course counts as closing one only where a core module teaches all "
+    "of it."
 )
 
 
