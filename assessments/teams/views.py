@@ -23,7 +23,7 @@ from ..plans.offers import read_offers
 from ..portfolio import pages as portfolio_pages
 from ..ratings.progress import answers_by_key
 from . import exports, heatmap, reports, services
-from .budget_plan import team_budget
+from .budget_plan import answered_team_plan, team_budget
 from .forms import (
     InviteForm,
     OverviewForm,
@@ -32,7 +32,6 @@ from .forms import (
     TeamNameForm,
     TeamReportForm,
 )
-from .team_plan import team_plan as build_team_plan
 
 
 @require_GET
@@ -222,20 +221,27 @@ def _team_plan(request, pk):
     framework = load_framework()
     form, _, level, _ = _report_filters(request, framework)
     with replica_reads():
-        plan = build_team_plan(team, framework, read_offers(), level=level)
-    return team, form, plan
+        plan, answer = answered_team_plan(team, framework, read_offers(), level=level)
+    return team, form, plan, answer
 
 
 @require_GET
 def team_plan(request, pk):
-    """Which courses close the most member-gaps, for whom, at what total cost and time."""
-    team, form, plan = _team_plan(request, pk)
-    context = {"team": team, "form": form, "plan": plan, "query": request.GET.urlencode()}
-    template = (
-        "assessments/team_plan_print.html"
-        if request.GET.get("print")
-        else ("assessments/team_plan.html")
-    )
+    """What to fund first, then which courses close or teach the most member-gaps, for
+    whom, at what total cost and time; printable with ?print=1."""
+    team, form, plan, answer = _team_plan(request, pk)
+    printing = bool(request.GET.get("print"))
+    query = request.GET.copy()
+    query.pop("print", None)
+    context = {
+        "team": team,
+        "form": form,
+        "plan": plan,
+        "answer": answer,
+        "query": query.urlencode(),
+        "printing": printing,
+    }
+    template = "assessments/team_plan_print.html" if printing else "assessments/team_plan.html"
     return render(request, template, context)
 
 
@@ -251,8 +257,15 @@ def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
 @require_GET
 def team_plan_pdf(request, pk):
     """The team plan as a PDF, laid out as its printable page."""
-    team, form, plan = _team_plan(request, pk)
-    context = {"team": team, "form": form, "plan": plan, "query": ""}
+    team, form, plan, answer = _team_plan(request, pk)
+    context = {
+        "team": team,
+        "form": form,
+        "plan": plan,
+        "answer": answer,
+        "query": "",
+        "printing": True,
+    }
     name = f"{slugify(team.name) or 'team'}-level-{plan.level}-training-plan.pdf"
     return _pdf(request, "assessments/team_plan_print.html", context, name)
 
@@ -261,7 +274,7 @@ def team_plan_pdf(request, pk):
 def team_budget_pdf(request, pk):
     """The funded places as a PDF, laid out as the printable page."""
     team, form, plan = _team_budget(request, pk)
-    context = {"team": team, "form": form, "plan": plan, "query": ""}
+    context = {"team": team, "form": form, "plan": plan, "query": "", "printing": True}
     return _pdf(
         request, "assessments/team_budget_print.html", context, _budget_filename(team, plan, "pdf")
     )
@@ -270,14 +283,14 @@ def team_budget_pdf(request, pk):
 @require_GET
 def team_plan_csv(request, pk):
     """The team plan as CSV."""
-    team, _, plan = _team_plan(request, pk)
+    team, _, plan, _ = _team_plan(request, pk)
     return downloads.csv_response(exports.plan_rows(plan), f"team-{team.pk}-plan.csv")
 
 
 @require_GET
 def team_plan_xlsx(request, pk):
     """The team plan as an Excel workbook."""
-    team, _, plan = _team_plan(request, pk)
+    team, _, plan, _ = _team_plan(request, pk)
     return downloads.xlsx_response(
         exports.plan_rows(plan), "Team plan", f"team-{team.pk}-plan.xlsx"
     )
@@ -296,14 +309,17 @@ def team_budget_plan(request, pk):
     """The funded places that close the most member-gaps within a budget (exact), and
     what other budgets would buy; printable with ?print=1."""
     team, form, plan = _team_budget(request, pk)
+    printing = bool(request.GET.get("print"))
     query = request.GET.copy()
     query.pop("print", None)
-    context = {"team": team, "form": form, "plan": plan, "query": query.urlencode()}
-    template = (
-        "assessments/team_budget_print.html"
-        if request.GET.get("print")
-        else "assessments/team_budget.html"
-    )
+    context = {
+        "team": team,
+        "form": form,
+        "plan": plan,
+        "query": query.urlencode(),
+        "printing": printing,
+    }
+    template = "assessments/team_budget_print.html" if printing else "assessments/team_budget.html"
     return render(request, template, context)
 
 
