@@ -21,7 +21,7 @@ def test_visitor_browses_the_framework_and_finds_a_competency_by_searching(
         "Infant Mental Health Competencies"
     )
     expect(page.get_by_test_id("completeness")).to_contain_text(
-        "the wording of 2 of 63 competencies"
+        "the wording of 1 of 63 competencies"
     )
     assert_accessible(page)
 

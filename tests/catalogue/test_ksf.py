@@ -56,6 +56,9 @@ def test_the_course_page_summarises_the_mapping_with_its_caveat(client, catalogu
     page = client.get(reverse("catalogue:course_detail", args=["nes-imh-elearning"]))
     body = page.content.decode()
     assert "at the <strong>informed</strong> level" in body
+    # 002:40: "informed level" describes the resource, in its Evidence base section.
+    assert 'its "Evidence base" section says the resource itself works at the' in body
+    assert "the record says the mapping is at" not in body
     assert "1. Child development and attachment</th>\n      <td>13 of 28</td>" in body
     assert "Play: 2 of 3" in body  # a group, in our words
     assert "not to the Infant Mental Health Competencies Framework" in body
