@@ -294,25 +294,32 @@ def test_a_bad_team_budget_is_reported_and_the_default_applies(client, manager, 
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a number." in body and "Select a valid choice." in body
+    assert "Enter the budget as an amount in pounds, like 3000" in body
+    assert "Choose Level 1, 2 or 3" in body
     assert response.context["plan"].budget == Decimal(5000)
 
 
 def test_the_team_plan_does_not_count_an_unpublished_nhs_fee_as_nothing(
     client, manager, django_user_model
 ):
-    """Northampton publishes no NHS-funded fee: the total must say so, not add £0."""
+    """Northampton publishes no NHS-funded fee: the total must say so, not add £0. Its
+    links only name topics, so a member's most complete plan now prefers Glasgow's
+    stronger ones; a £5,100 budget on standard fees funds it for two."""
     team, members = small_team(manager, django_user_model)
     for member in members[:2]:
         rate(member, {(2, d): ("achieved", "") for d in range(1, 8) if d != 3})
+    rate(members[2], {(2, d): ("achieved", "") for d in range(1, 8)})
     client.force_login(manager)
-    page = client.get(reverse("assessments:team_plan", args=[team.pk]), {"level": "2"})
-    body = page.content.decode()
-    northampton = next(
-        c for c in page.context["plan"].courses if c.option.key == "northampton-pgcert/PGCert"
+    page = client.get(
+        reverse("assessments:team_budget", args=[team.pk]), {"level": "2", "budget": "5100"}
     )
+    body = page.content.decode()
+    [northampton] = page.context["plan"].places
+    assert northampton.option.key == "northampton-pgcert/PGCert"
     assert northampton.members == ["w0", "w1"] and northampton.nhs_label == "not published"
-    assert "plus 2 NHS-funded fees not published" in body
+    assert "£5,100 standard; no NHS-funded fee is published" in body
+    places = body[body.index('data-testid="funded-places"') :].split("</table>")[0]
+    assert '<td data-label="NHS-funded">not published' in places and "£0" not in places
 
 
 def test_once_a_domain_is_worded_its_whole_domain_link_only_contributes(client, alice):
