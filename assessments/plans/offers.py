@@ -41,9 +41,11 @@ class Offers:
     courses: dict[int, Course]
 
     def fee_summary(self, course_id: int) -> str:
-        """Every published fee of the course in one line: shown beside its gaps."""
+        """Every published fee of the course in one line, with the dated run a fee was
+        published for: shown beside its gaps."""
         return "; ".join(
             f"{fee.label}: {fee.standard_label} / {fee.nhs_funded_label}"
+            + (f" ({fee.run_label})" if fee.run_label else "")
             for fee in self.fees[course_id]
         )
 

@@ -263,9 +263,6 @@ def test_the_team_budget_says_each_bad_value_plainly(data, field, message):
     assert links(include_with(form)) == {f"#id_{field}": message}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the lead adds includes/_error_summary.html to plan.html: then drop this"
-)
 def test_the_plan_page_shows_the_summary_itself(client, alice):
     client.force_login(alice)
     html = client.get(reverse("assessments:plan"), {"budget": "-5"}).content.decode()
