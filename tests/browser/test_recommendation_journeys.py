@@ -5,6 +5,7 @@ downloads the funded places."""
 
 import csv
 import io
+import os
 
 import pytest
 from playwright.sync_api import expect
@@ -95,13 +96,32 @@ def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
     page.get_by_role("link", name="Plan within a budget").click()
     page.get_by_label("Budget (£)").fill("5000")
     page.get_by_role("button", name="Work out the places").click()
+    # The answer first: the limits in words, what to fund first, for whom, what it teaches.
+    answer = page.get_by_test_id("team-answer")
+    expect(answer.get_by_test_id("limits")).to_have_text(
+        "Places within £5,000, at standard fees, for Level 1."
+    )
+    first = answer.get_by_test_id("first")
+    expect(first).to_contain_text("Infant Mental Health (MSc): PGCert (60 credits)")
+    expect(first).to_contain_text("1 place, for Ann")
+    expect(first).to_contain_text("£5,000 standard, £3,710 NHS-funded")
+    expect(first).to_contain_text(
+        "Taught in a core module: Level 1, Domain 2: Normal and atypical development"
+    )
+    expect(answer.get_by_test_id("closes")).to_contain_text("This plan closes 1 of the members")
+    if shots := os.environ.get("IMHCF_SHOTS"):
+        page.screenshot(path=f"{shots}/team-budget-{width}.png", full_page=True)
     summary = page.get_by_test_id("budget-summary")
     expect(summary).to_contain_text("Spent: £5,000 of £5,000")
     expect(summary).to_contain_text("Member-gaps closed: 1 of 3")
+    page.get_by_text("Every place (2), for whom and what it costs").click()
     places = page.get_by_test_id("funded-places")
     expect(places).to_contain_text("PGCert (60 credits)")
     expect(places).to_contain_text("1: Ann")
+    page.get_by_text("The best places at each budget").click()
     expect(page.get_by_test_id("team-frontier")).to_contain_text("£0")
+    if shots := os.environ.get("IMHCF_SHOTS"):
+        page.screenshot(path=f"{shots}/team-budget-open-{width}.png", full_page=True)
     assert_accessible(page)
     with page.expect_download() as got:
         page.get_by_role("link", name="Download CSV").click()

@@ -5,6 +5,7 @@ report, downloads both exports and signs off; axe on each page."""
 import base64
 import csv
 import io
+import os
 import re
 
 import pytest
@@ -97,8 +98,19 @@ def test_manager_filters_the_report_downloads_exports_and_signs_off(
     assert sheet["A3"].value == "Member" and sheet.max_row == 5
 
     page.get_by_role("link", name="Training plan for the team").click()
+    # The answer first; the full table behind a disclosure.
+    expect(page.get_by_test_id("team-answer")).to_contain_text("What to fund first")
+    expect(page.get_by_test_id("team-plan")).not_to_be_visible()
+    page.get_by_text("Every course in the plan").click()
     expect(page.get_by_test_id("team-plan")).to_be_visible()
     assert_accessible(page)
+    if shots := os.environ.get("IMHCF_SHOTS"):
+        page.screenshot(path=f"{shots}/team-plan-1280.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: rows stack, no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if shots := os.environ.get("IMHCF_SHOTS"):
+        page.screenshot(path=f"{shots}/team-plan-375.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     page.go_back()
     page.get_by_role("link", name="Alice").click()
