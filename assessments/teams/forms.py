@@ -90,7 +90,11 @@ class TeamBudgetForm(forms.Form):
         choices=list(WHO.items()),
         error_messages={"invalid_choice": "Choose whom to fund places for from the list"},
     )
-    nhs = forms.BooleanField(label="Use NHS-funded fees", required=False)
+    nhs = forms.BooleanField(
+        label="Use NHS-funded fees",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     DEFAULTS = {"level": "1", "budget": "5000", "who": EVERYONE}
 

@@ -53,7 +53,8 @@ PHONE_PROBLEMS = """() => {
     const s = getComputedStyle(e);
     return r.width > 1 && r.height > 1 && s.visibility !== "hidden" && s.display !== "none" &&
       !e.closest("[hidden], .visually-hidden, .visually-hidden-focusable:not(:focus)") &&
-      !e.closest("details:not([open]) > :not(summary)");
+      !e.closest("details:not([open]) > :not(summary)") &&
+      !(narrow && e.closest(".table-stack > thead"));  // clipped: read by screen readers only
   };
   const block = (e) => {
     let p = e.parentElement;
