@@ -75,6 +75,9 @@ def test_importing_domain_one_switches_it_to_per_competency(catalogue, tmp_path,
     )
     assert framework_completeness().line == "the wording of 10 of 63 competencies"
     assert "2 updated" in capsys.readouterr().out  # 1.01 and 1.07 were already worded
+    # The official words replace our summary of 1.01: it is no longer marked as ours.
+    assert not Wording.objects.filter(is_summary=True).exists()
+    assert framework_completeness().summarised == 0
 
 
 def test_importing_a_new_domain_creates_its_codes_and_records_its_size(catalogue, tmp_path):
