@@ -35,8 +35,9 @@ GRADE_DEFINITIONS = {
     Grade.OUTCOME: (
         "A learning outcome of the programme, or a compulsory module, that every learner "
         "meets teaches part of what the target describes; or it matches the whole but the "
-        "record does not say which module teaches it. It contributes to a gap; it does not "
-        "close it."
+        "record does not say which module teaches it. Where the record sets a condition on "
+        "reaching its outcomes (such as further learning it signposts), the reason says so. "
+        "It contributes to a gap; it does not close it."
     ),
     Grade.OPTIONAL: (
         "Taught only in a module or route that learners may choose not to take. It "
