@@ -21,7 +21,15 @@ from ..models import TrainingRecord
 from ..plans.answers import STRENGTH_WORDS, WHY_NOTHING_CLOSES, fee_words
 from ..plans.gaps import Gap
 from ..plans.offers import build_options
-from ..plans.optimiser import STRENGTHS, Option, Plan, Signatures, best_plan, cover_sets
+from ..plans.optimiser import (
+    AT_STANDARD,
+    STRENGTHS,
+    Option,
+    Plan,
+    Signatures,
+    best_plan,
+    cover_sets,
+)
 from .team_plan import Member, Place, TeamGaps, TeamPlan, option_fees, team_gaps
 
 if TYPE_CHECKING:
@@ -139,7 +147,8 @@ class TeamAnswer:
     total_nhs: str = ""  # "not published" (every fee of it unknown: never £0 or free)
 
     why_nothing_closes = WHY_NOTHING_CLOSES
-    at_standard_mark = AT_STANDARD_MARK
+    at_standard_mark = AT_STANDARD_MARK  # beside a fee
+    at_standard_words = AT_STANDARD  # in a sentence: "the standard fee, as no NHS-funded …"
 
 
 def _teaching(option: Option, reached: Counter, by_key: dict[str, Gap]) -> list[TeamTeaching]:

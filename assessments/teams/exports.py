@@ -8,6 +8,7 @@ from catalogue.labels import pounds
 
 from ..items import Item, item_ref
 from ..models import MEMBER_ORDER, JobRole, Membership, Rating, Status, display_name
+from ..plans.optimiser import AT_STANDARD
 
 STATUS_LABEL = dict(Status.choices)  # Status(x).label, without an enum lookup per cell
 ROLE_LABEL = dict(JobRole.choices)
@@ -151,7 +152,7 @@ def budget_rows(team, plan) -> Iterator[list]:
     yield []
     at_standard = ""
     if plan.at_standard_spent:
-        at_standard = f"{pounds(plan.at_standard_spent)} of it at the {AT_STANDARD_MARK}"
+        at_standard = f"{pounds(plan.at_standard_spent)} of it at {AT_STANDARD}"
     yield ["Total spent (£)", plan.result.fee, at_standard]
     yield from _total_rows(plan.places)
     yield ["Member-gaps closed", plan.result.closed]
