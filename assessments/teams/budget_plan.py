@@ -206,14 +206,20 @@ def answered_team_plan(
             takers[option.key].extend(members)
     order = {member.user_id: i for i, member in enumerate(found.members)}
     chosen: dict[str, Place] = {}
-    reached: dict[str, Counter] = {}
     for key, members in takers.items():
         members.sort(key=lambda member: order[member.user_id])
         chosen[key] = Place(chosen_options[key])
         chosen[key].add_all(members, fees)
-        option = chosen_options[key]
-        reached[key] = Counter(g for m in members for g in option.reaches & m.gaps)
     courses = sorted(chosen.values(), key=lambda c: (-c.closes, -c.contributes, c.option.key))
+    # Only the first place is named gap by gap. Members with the same achievements share
+    # one gaps set (team_gaps), so this is counted once per set, not once per member.
+    reached: dict[str, Counter] = {}
+    if courses:
+        first = courses[0].option
+        reached[first.key] = Counter()
+        for gaps, count in Counter(m.gaps for m in takers[first.key]).items():
+            for key in first.reaches & gaps:
+                reached[first.key][key] += count
     plan = TeamPlan(level, len(found.members), courses, found.unmet())
     by_key = found.by_key
     every_gap = frozenset().union(*(m.gaps for m in found.members))
