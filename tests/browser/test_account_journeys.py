@@ -26,7 +26,11 @@ def test_changing_email_and_password_needs_the_current_password(
     page.get_by_label("New e-mail address").fill("alice@nhs.example")
     page.get_by_label("Your current password").fill("not-my-password")
     page.get_by_role("button", name="Change e-mail address").click()
-    expect(page.get_by_text("That password is not right.")).to_be_visible()
+    # Said in the summary at the top (a link to the field) and beside the field.
+    expect(page.get_by_role("link", name="That password is not right.")).to_be_visible()
+    expect(
+        page.locator(".invalid-feedback", has_text="That password is not right.")
+    ).to_be_visible()
     expect(page.get_by_label("New e-mail address")).to_have_value("alice@nhs.example")
     assert_accessible(page)
     page.get_by_label("Your current password").fill("x-pass-12345")

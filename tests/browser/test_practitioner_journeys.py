@@ -56,13 +56,17 @@ def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings,
     assert_accessible(page)
 
     page.get_by_role("link", name="Gaps and courses").click()
-    expect(page.get_by_text("20 items below")).to_be_visible()
+    expect(page.get_by_test_id("gap-count")).to_contain_text("You have 20 gaps up to Level")
+    expect(page.get_by_test_id("answer")).to_contain_text("Where to start")
     assert_accessible(page)
 
     page.get_by_role("link", name="Development plan").click()
+    expect(page.get_by_test_id("answer")).to_contain_text("Where to start")
     page.get_by_label("the least time").check()
     page.get_by_label("I am NHS-funded (use NHS-funded fees)").check()
     page.get_by_role("button", name="Update plan").click()
+    expect(page.get_by_test_id("answer")).to_contain_text("at NHS-funded fees")
+    page.get_by_test_id("plan-detail").locator("summary").click()
     expect(page.get_by_test_id("plan")).to_be_visible()
     assert_accessible(page)
 

@@ -90,7 +90,7 @@ def test_manager_filters_the_report_downloads_exports_and_signs_off(
         page.get_by_role("link", name="Download heat map (CSV)").click()
     rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
     assert rows[0] == ["Heat map for North locality (Trust A), Level 1"]
-    assert rows[2][2] == "Domain 1 as a whole: Relationship-based practice"
+    assert rows[2][2] == "Domain 1: Relationship-based practice"
     assert ["Alice", "Health visitor", "Achieved"] == rows[3][:3]
     with page.expect_download() as got:
         page.get_by_role("link", name="Download heat map (XLSX)").click()
