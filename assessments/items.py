@@ -109,6 +109,7 @@ class CompetencyRef:
 class Text:
     knowledge: str
     ability: str
+    is_summary: bool = False  # our summary of the public grid, not the framework's words
 
 
 @dataclass
@@ -169,9 +170,9 @@ def load_framework() -> FrameworkView:
 def wording_at(domain: int, level: int) -> dict[int, Text]:
     """The wording of one domain's competencies at one level. One query."""
     rows = Wording.objects.filter(competency__domain=domain, level=level).values_list(
-        "competency_id", "knowledge", "ability"
+        "competency_id", "knowledge", "ability", "is_summary"
     )
-    return {pk: Text(knowledge, ability) for pk, knowledge, ability in rows}
+    return {pk: Text(*fields) for pk, *fields in rows}
 
 
 def grid_domain(framework: FrameworkView, level: int, domain: int):

@@ -43,11 +43,21 @@ class Offers:
     def fee_summary(self, course_id: int) -> str:
         """Every published fee of the course in one line, with the dated run a fee was
         published for: shown beside its gaps."""
-        return "; ".join(
-            f"{fee.label}: {fee.standard_label} / {fee.nhs_funded_label}"
-            + (f" ({fee.run_label})" if fee.run_label else "")
-            for fee in self.fees[course_id]
+        return "; ".join(_fee_line(fee) for fee in self.fees[course_id])
+
+
+def _fee_line(fee: Fee) -> str:
+    """ "MSc: £15,000 / £11,130", "£1,667 / £1,237 per 20 credits (a rate: …)", with the
+    dated run a fee was published for."""
+    prices = f"{fee.standard_label} / {fee.nhs_funded_label}"
+    if fee.per_credits and fee.credits:
+        line = (
+            f"{prices} per {fee.credits} credits (a rate: the provider does not say single "
+            "modules are sold)"
         )
+    else:
+        line = f"{fee.label}: {prices}"
+    return f"{line} ({fee.run_label})" if fee.run_label else line
 
 
 @dataclass(frozen=True)

@@ -269,9 +269,6 @@ def test_the_plan_page_shows_the_summary_itself(client, alice):
     assert links(html) == {"#id_budget": "Enter a budget of £0 or more, like 3000"}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the lead adds includes/_error_summary.html to team_budget.html"
-)
 def test_the_team_budget_page_shows_the_summary_itself(client, team, manager):
     client.force_login(manager)
     url = reverse("assessments:team_budget", args=[team.pk])

@@ -24,6 +24,18 @@ def test_a_domain_without_full_wording_is_assessed_as_a_whole(client, alice):
     assert "observe, understand and communicate effectively with infants" in page  # guidance
 
 
+def test_our_summary_of_1_01_is_marked_on_the_grid_and_the_framework_words_are_not(
+    client, alice
+):
+    client.force_login(alice)
+    page = client.get(url(1, 1)).content.decode()
+    line = page[page.index("<strong>1.01</strong>") :]
+    line = line[: line.index("</li>")]
+    assert "our summary, not the framework's words" in line
+    quoted = page[page.index("<strong>1.07</strong>") :]
+    assert "our summary" not in quoted[: quoted.index("</li>")]
+
+
 def test_saving_records_status_evidence_and_who_changed_it(client, alice):
     client.force_login(alice)
     data = grid_post(alice, 1, 3, {"D3": ("achieved", "Talked through a father's history.")})
