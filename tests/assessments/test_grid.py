@@ -24,9 +24,7 @@ def test_a_domain_without_full_wording_is_assessed_as_a_whole(client, alice):
     assert "observe, understand and communicate effectively with infants" in page  # guidance
 
 
-def test_our_summary_of_1_01_is_marked_on_the_grid_and_the_framework_words_are_not(
-    client, alice
-):
+def test_our_summary_of_1_01_is_marked_on_the_grid_and_the_framework_words_are_not(client, alice):
     client.force_login(alice)
     page = client.get(url(1, 1)).content.decode()
     line = page[page.index("<strong>1.01</strong>") :]
