@@ -76,6 +76,11 @@ class Gap:
         return self.item.gap_key
 
     @property
+    def name(self) -> str:
+        """What a person reads: "Level 1, Domain 2: Normal and atypical development"."""
+        return f"Level {self.item.level}, {self.item.label}"
+
+    @property
     def status_label(self) -> str:
         return Status(self.status).label
 

@@ -30,7 +30,6 @@ gaps, the one with the stronger evidence wins before cost or time is looked at.
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from itertools import combinations
 
 from catalogue.labels import elapsed, pounds
 
@@ -89,7 +88,14 @@ class Option:
             return self.reaches
         if strength >= CLOSES:
             return self.closes
-        return self.closes | frozenset(g for g, s in self.strengths if s >= strength)
+        return self._at_least[strength]
+
+    @cached_property
+    def _at_least(self) -> dict[int, frozenset[str]]:
+        return {
+            s: self.closes | frozenset(g for g, at in self.strengths if at >= s)
+            for s in (TAUGHT, OPTIONAL)
+        }
 
     @property
     def name(self) -> str:
@@ -211,9 +217,10 @@ def best_plan(gaps: frozenset[str], options: list[Option], objective: str = "cos
         raise ValueError(f"objective must be one of {OBJECTIVES}")
     useful = sorted((o for o in options if o.reaches & gaps), key=lambda o: o.key)
     reachable = frozenset().union(*(o.reaches & gaps for o in useful)) if useful else frozenset()
-    useful = _drop_dominated(useful, gaps, objective)
+    packed = dict(zip((o.key for o in useful), _packed(useful, gaps), strict=True))
+    useful = _drop_dominated(useful, packed, objective)
     if len(useful) <= EXACT_LIMIT:
-        chosen = _exact(useful, gaps, objective)
+        chosen = _exact(useful, [packed[o.key] for o in useful], objective)
     else:
         chosen = _greedy(useful, gaps, objective)
     return _plan(chosen, gaps, gaps - reachable)
@@ -266,13 +273,12 @@ class Signatures:
         return frozenset(counts.items())
 
 
-def _drop_dominated(options: list[Option], gaps: frozenset[str], objective: str) -> list[Option]:
+def _drop_dominated(options: list[Option], masks: dict[str, int], objective: str) -> list[Option]:
     """An option is never needed if another reaches at least the same gaps at least as
-    strongly for no more."""
-    masks = dict(zip((o.key for o in options), _masks(options, gaps), strict=True))
+    strongly for no more (`masks`: each option's packed masks, by key)."""
 
     def covers(other: Option, option: Option) -> bool:
-        return all(a | b == b for a, b in zip(masks[option.key], masks[other.key], strict=True))
+        return masks[option.key] | masks[other.key] == masks[other.key]
 
     kept = []
     for option in options:
@@ -292,45 +298,62 @@ def _drop_dominated(options: list[Option], gaps: frozenset[str], objective: str)
     return kept
 
 
-def _exact(options, gaps, objective) -> tuple[Option, ...]:
-    masks = _masks(options, gaps)
-    full = _union(masks)
+def _exact(options, packed: list[int], objective) -> tuple[Option, ...]:
+    """Every subset, each union built from a smaller one (one OR per subset); only the
+    subsets that reach everything are ranked."""
+    full = 0
+    for mask in packed:
+        full |= mask
+    if not full:
+        return ()
+    unions = [0] * (1 << len(options))
     best: tuple[Option, ...] = ()
     best_rank = None
-    for size in range(0, len(options) + 1):
-        for combo in combinations(range(len(options)), size):
-            if _union(masks[i] for i in combo) != full:
-                continue
-            chosen = tuple(options[i] for i in combo)
-            rank = _rank(chosen, objective)
-            if best_rank is None or rank < best_rank:
-                best, best_rank = chosen, rank
+    for subset in range(1, 1 << len(options)):
+        low = subset & -subset
+        union = unions[subset ^ low] | packed[low.bit_length() - 1]
+        unions[subset] = union
+        if union != full:
+            continue
+        chosen = tuple(o for i, o in enumerate(options) if subset >> i & 1)
+        rank = _rank(chosen, objective)
+        if best_rank is None or rank < best_rank:
+            best, best_rank = chosen, rank
     return best
 
 
 def _greedy(options, gaps, objective) -> tuple[Option, ...]:
-    masks = _masks(options, gaps)
-    width = len(gaps) + 1  # one gap at a stronger grade is worth more than all at weaker
-    full = _union(masks)
-    have = _union([])
+    packed = _packed(options, gaps)
+    width = len(gaps)
+    block = (1 << width) - 1
+    weight = width + 1  # one gap at a stronger grade is worth more than all at weaker
+    full = 0
+    for mask in packed:
+        full |= mask
+    have = 0
     chosen: list[int] = []
     while have != full:
         best_score, pick = None, -1
-        for i, mask in enumerate(masks):
-            new = 0
-            for level, have_level in zip(mask, have, strict=True):
-                new = new * width + (level & ~have_level).bit_count()
-            if i in chosen or not new:
+        for i, mask in enumerate(packed):
+            fresh = mask & ~have
+            if i in chosen or not fresh:
                 continue
+            new = 0
+            for level in range(LEVELS):  # strongest first
+                new = new * weight + (fresh >> (level * width) & block).bit_count()
             unknown, amount = _weight(options[i], objective)
             score = (unknown, amount / new, -new, options[i].key)
             if best_score is None or score < best_score:
                 best_score, pick = score, i
         chosen.append(pick)
-        have = _union([have, masks[pick]])
+        have |= packed[pick]
     # Drop options made redundant by later picks, heaviest first.
     for i in sorted(chosen, key=lambda i: _weight(options[i], objective), reverse=True):
-        if _union(masks[j] for j in chosen if j != i) == full:
+        rest = 0
+        for j in chosen:
+            if j != i:
+                rest |= packed[j]
+        if rest == full:
             chosen.remove(i)
     return tuple(options[i] for i in chosen)
 
@@ -344,11 +367,17 @@ def _masks(options, gaps) -> list[tuple[int, ...]]:
     ]
 
 
-def _union(masks) -> tuple[int, ...]:
-    total = [0] * len(STRENGTHS)
-    for mask in masks:
-        total = [a | b for a, b in zip(total, mask, strict=True)]
-    return tuple(total)
+def _packed(options, gaps) -> list[int]:
+    """Each option's masks at every strength in one integer (one block of bits per
+    strength): a union or a comparison of whole states is then one operation."""
+    width = len(gaps)
+    packed = []
+    for masks in _masks(options, gaps):
+        value = 0
+        for n, mask in enumerate(masks):
+            value |= mask << (n * width)
+        packed.append(value)
+    return packed
 
 
 # --- the frontier and plans within a budget --------------------------------------

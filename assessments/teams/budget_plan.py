@@ -25,12 +25,8 @@ from ..plans.optimiser import (
     AT_STANDARD,
     STRENGTHS,
     Option,
-    Plan,
-    Signatures,
-    best_plan,
-    cover_sets,
 )
-from .team_plan import Member, Place, TeamGaps, TeamPlan, option_fees, team_gaps
+from .team_plan import Member, Place, TeamGaps, TeamPlan, option_fees, team_gaps, team_plan
 
 if TYPE_CHECKING:
     from ..plans.budget import BudgetResult
@@ -185,57 +181,22 @@ def answered_team_plan(
     team, framework: FrameworkView, catalogue, *, level: int
 ) -> tuple[TeamPlan, TeamAnswer]:
     """team_plan.team_plan (each member's own best plan, added up per option) and the
-    answer its page opens with, which names each place's member-gaps: TeamPlan keeps
-    only their counts, so the sums are repeated here over the same two queries
-    (test_team_answers pins that both agree)."""
-    found = team_gaps(team, framework, catalogue, level=level)
-    options, fees = option_fees(found.items, catalogue)
-    signature_of = Signatures(cover_sets(options))
-    plans: dict[frozenset, Plan] = {}
-    taking: dict[frozenset, list[Member]] = defaultdict(list)
-    for member in found.members:
-        signature = signature_of(member.gaps)
-        if signature not in plans:
-            plans[signature] = best_plan(member.gaps, options, "cost")
-        taking[signature].append(member)
-    takers: dict[str, list[Member]] = defaultdict(list)
-    chosen_options: dict[str, Option] = {}
-    for signature, members in taking.items():
-        for option in plans[signature].chosen:
-            chosen_options[option.key] = option
-            takers[option.key].extend(members)
-    order = {member.user_id: i for i, member in enumerate(found.members)}
-    chosen: dict[str, Place] = {}
-    for key, members in takers.items():
-        members.sort(key=lambda member: order[member.user_id])
-        chosen[key] = Place(chosen_options[key])
-        chosen[key].add_all(members, fees)
-    courses = sorted(chosen.values(), key=lambda c: (-c.closes, -c.contributes, c.option.key))
-    # Only the first place is named gap by gap. Members with the same achievements share
-    # one gaps set (team_gaps), so this is counted once per set, not once per member.
-    reached: dict[str, Counter] = {}
-    if courses:
-        first = courses[0].option
-        reached[first.key] = Counter()
-        for gaps, count in Counter(m.gaps for m in takers[first.key]).items():
-            for key in first.reaches & gaps:
-                reached[first.key][key] += count
-    plan = TeamPlan(level, len(found.members), courses, found.unmet())
-    by_key = found.by_key
-    every_gap = frozenset().union(*(m.gaps for m in found.members))
-    closes = sum(c.closes for c in courses)
-    member_gaps = sum(len(m.gaps) for m in found.members)
+    answer its page opens with. No query of its own."""
+    plan = team_plan(team, framework, catalogue, level=level)
+    courses = plan.courses
+    members = plan.member_count
+    first = courses[0].option.key if courses else ""
     answer = TeamAnswer(
         limits=(
-            f"for Level {level}: each of the {len(found.members)} member"
-            f"{'s' if len(found.members) != 1 else ''}' own most complete plan, cheapest first"
+            f"for Level {level}: each of the {members} member"
+            f"{'s' if members != 1 else ''}' own most complete plan, cheapest first"
         ),
-        first=_first(courses, reached, by_key),
+        first=_first(courses, {first: plan.first_reached}, plan.by_key),
         others=max(len(courses) - 1, 0),
-        closes=closes,
-        member_gaps=member_gaps,
+        closes=sum(c.closes for c in courses),
+        member_gaps=plan.member_gaps,
         reaches=sum(c.closes + c.contributes for c in courses),
-        nothing_closes=not any(o.closes & every_gap for o in options),
+        nothing_closes=not plan.closable,
         total_standard=total_words(courses, nhs=False),
         total_nhs=total_words(courses, nhs=True),
     )

@@ -95,6 +95,13 @@ class TeamPlan:
     member_count: int
     courses: list[Place]
     unmet: list[tuple[Item, int]]  # items no listed course covers, with members missing them
+    # For the answer the page opens with (budget_plan.answered_team_plan): the first
+    # place's member-gaps by key, the members' gaps in all, whether any listed option
+    # closes one of them, and the gaps by key.
+    first_reached: Counter = field(default_factory=Counter)
+    member_gaps: int = 0
+    closable: bool = False
+    by_key: dict[str, Gap] = field(default_factory=dict)
 
     @property
     def total_standard(self) -> Decimal:
@@ -203,8 +210,11 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     signature_of = Signatures(cover_sets(options))
     plans: dict[frozenset, Plan] = {}
     taking: dict[frozenset, list[Member]] = defaultdict(list)  # members, by signature
+    signatures: dict[int, frozenset] = {}  # by gaps set: members share them (team_gaps)
     for member in found.members:
-        signature = signature_of(member.gaps)
+        signature = signatures.get(id(member.gaps))
+        if signature is None:
+            signature = signatures[id(member.gaps)] = signature_of(member.gaps)
         if signature not in plans:
             plans[signature] = best_plan(member.gaps, options, objective)
         taking[signature].append(member)
@@ -221,4 +231,22 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
         chosen[key] = Place(places[key])
         chosen[key].add_all(members, fees)
     courses = sorted(chosen.values(), key=lambda c: (-c.closes, -c.contributes, c.option.key))
-    return TeamPlan(level, len(found.members), courses, found.unmet())
+    # Only the first place is named gap by gap (counted in C, not key by key).
+    first_reached: Counter = Counter()
+    if courses:
+        reaches = courses[0].option.reaches
+        first_reached.update(
+            chain.from_iterable(reaches.intersection(m.gaps) for m in takers[courses[0].option.key])
+        )
+    closing = frozenset().union(*(o.closes for o in options))
+    sets = {id(m.gaps): m.gaps for m in found.members}.values()  # shared, not per member
+    return TeamPlan(
+        level,
+        len(found.members),
+        courses,
+        found.unmet(),
+        first_reached,
+        sum(len(m.gaps) for m in found.members),
+        any(not closing.isdisjoint(gaps) for gaps in sets),
+        found.by_key,
+    )
