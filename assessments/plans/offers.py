@@ -91,10 +91,26 @@ def build_options(gaps: list[Gap], catalogue: Offers, *, nhs: bool) -> list[Opti
     """What could be bought to close these gaps, priced from the published fees. On the
     NHS-funded scale, a fee whose NHS-funded figure is not published is taken at its
     standard figure and says so (Option.at_standard): it is never dropped or counted as 0."""
+    return _priced(_needs(gaps), catalogue, nhs=nhs)
+
+
+def both_scales(gaps: list[Gap], catalogue: Offers) -> tuple[list[Option], list[Option]]:
+    """build_options on the standard and the NHS-funded scale, working out once what
+    each way into a course reaches (the pages show both scales)."""
+    needs = _needs(gaps)
+    return _priced(needs, catalogue, nhs=False), _priced(needs, catalogue, nhs=True)
+
+
+def _needs(gaps: list[Gap]) -> dict[int, dict[Module | None, Reach]]:
+    """By course, then by module (None: the course as a whole), what it reaches."""
     needs: dict[int, dict[Module | None, Reach]] = defaultdict(lambda: defaultdict(Reach))
     for gap in gaps:
         for match in gap.matches:
             needs[match.row.course_id][match.row.module].note(gap.key, match.strength)
+    return needs
+
+
+def _priced(needs, catalogue: Offers, *, nhs: bool) -> list[Option]:
     options: list[Option] = []
     for course_id, by_module in needs.items():
         course = catalogue.courses[course_id]

@@ -193,14 +193,24 @@ def _plan(chosen, gaps: frozenset[str], unreachable=frozenset()) -> Plan:
 
 
 def _rank(chosen: tuple[Option, ...], objective: str) -> tuple:
-    fees = (sum(o.fee is None for o in chosen), sum((o.fee or 0) for o in chosen))
-    hours = (sum(o.hours is None for o in chosen), sum((o.hours or 0) for o in chosen))
-    keys = tuple(sorted(o.key for o in chosen))
+    """Lower is better; `chosen` in key order (the last tie-break)."""
+    unknown_fees = unknown_hours = 0
+    fee = hours = Decimal(0)
+    for o in chosen:
+        if o.fee is None:
+            unknown_fees += 1
+        else:
+            fee += o.fee
+        if o.hours is None:
+            unknown_hours += 1
+        else:
+            hours += o.hours
+    keys = tuple(o.key for o in chosen)
     if objective == "time":
-        return (*hours, len(chosen), *fees, keys)
+        return (unknown_hours, hours, len(chosen), unknown_fees, fee, keys)
     if objective == "count":
-        return (len(chosen), *fees, *hours, keys)
-    return (*fees, len(chosen), *hours, keys)
+        return (len(chosen), unknown_fees, fee, unknown_hours, hours, keys)
+    return (unknown_fees, fee, len(chosen), unknown_hours, hours, keys)
 
 
 def _weight(option: Option, objective: str) -> tuple[int, Decimal]:
@@ -299,8 +309,11 @@ def _drop_dominated(options: list[Option], masks: dict[str, int], objective: str
 
 
 def _exact(options, packed: list[int], objective) -> tuple[Option, ...]:
-    """Every subset, each union built from a smaller one (one OR per subset); only the
-    subsets that reach everything are ranked."""
+    # `options` are in key order (best_plan), so every subset below is too (_rank).
+    """Every subset, each union built from a smaller one (one OR per subset). Only the
+    subsets that reach everything are ranked, and of those only the ones that need
+    their first option: a subset that reaches everything without it is never worse
+    (fees, times and counts only grow), so the bigger one is never the best."""
     full = 0
     for mask in packed:
         full |= mask
@@ -311,9 +324,10 @@ def _exact(options, packed: list[int], objective) -> tuple[Option, ...]:
     best_rank = None
     for subset in range(1, 1 << len(options)):
         low = subset & -subset
-        union = unions[subset ^ low] | packed[low.bit_length() - 1]
+        before = unions[subset ^ low]
+        union = before | packed[low.bit_length() - 1]
         unions[subset] = union
-        if union != full:
+        if union != full or before == full:
             continue
         chosen = tuple(o for i, o in enumerate(options) if subset >> i & 1)
         rank = _rank(chosen, objective)

@@ -13,7 +13,7 @@ from ..ratings.progress import Answer as Rated
 from ..ratings.progress import Progress, answers_by_key, progress
 from .answers import Answer, Teaching, answer, limits_in_words, teaching
 from .gaps import Gap, GapGroup, find_gaps, group_gaps
-from .offers import CourseOffer, build_options, read_offers
+from .offers import CourseOffer, both_scales, read_offers
 from .optimiser import Option, Plan, best_plan, frontier, within
 
 
@@ -59,8 +59,7 @@ def practitioner_gaps(user: User) -> GapsPage:
 def _where_to_start(user: User, found: list[Gap], offers) -> Answer:
     """The gaps page's answer: the cheapest step of her plan, what it teaches, and
     whether any listed course closes one of her gaps (the plan page has the rest)."""
-    standard = build_options(found, offers, nhs=False)
-    nhs = build_options(found, offers, nhs=True)
+    standard, nhs = both_scales(found, offers)
     options, _ = _left_out(standard, user)
     fees = _fees(standard, nhs)
     gaps = frozenset(g.key for g in found)
@@ -92,7 +91,14 @@ class ChosenOption:
     option: Option
     closes: list[Gap]  # the practitioner's gaps it closes
     contributes: list[Gap]  # and those it only contributes to
-    teaches: list[Teaching]  # all of them by strength, strongest first
+    reached: frozenset[str]  # the gaps of its plan it reaches
+    by_key: dict[str, Gap]
+
+    @property
+    def teaches(self) -> list[Teaching]:
+        """All of them by strength, strongest first (worked out only where a page shows
+        it: the frontier's steps list many options and never this)."""
+        return teaching(self.option, self.reached, self.by_key)
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,8 @@ def _view(plan: Plan, by_key: dict[str, Gap], fees) -> PlanView:
             option,
             [by_key[k] for k in sorted(option.closes & plan.closed)],
             [by_key[k] for k in sorted((option.reaches & plan.reached) - option.closes)],
-            teaching(option, option.reaches & plan.reached, by_key),
+            option.reaches & plan.reached,
+            by_key,
         )
         for option in plan.chosen
     ]
@@ -242,8 +249,7 @@ def practitioner_plan(
     answers = answers_by_key(user)
     offers = read_offers()
     found = find_gaps(framework, answers, user.target_level, offers)
-    standard_options = build_options(found, offers, nhs=False)
-    nhs_options = build_options(found, offers, nhs=True)
+    standard_options, nhs_options = both_scales(found, offers)
     options, left_out = _left_out(nhs_options if nhs else standard_options, user)
     fees = _fees(standard_options, nhs_options)
     gaps = frozenset(g.key for g in found)
@@ -272,7 +278,8 @@ def practitioner_plan(
             o,
             [by_key[k] for k in sorted(o.closes & gaps)],
             [by_key[k] for k in sorted(o.contributes & gaps)],
-            teaching(o, o.reaches & gaps, by_key),
+            o.reaches & gaps,
+            by_key,
         )
         for o in options
         if o.fee is None and o.reaches & gaps

@@ -20,7 +20,6 @@ from ..items import FrameworkView, Item
 from ..models import TrainingRecord
 from ..plans.answers import STRENGTH_WORDS, WHY_NOTHING_CLOSES, fee_words
 from ..plans.gaps import Gap
-from ..plans.offers import build_options
 from ..plans.optimiser import (
     AT_STANDARD,
     STRENGTHS,
@@ -289,8 +288,8 @@ def team_budget(
     when it funds any; the rest is the solver."""
     found = team_gaps(team, framework, catalogue, level=level)
     considered: list[Member] = [m for m in found.members if who == EVERYONE or m.target >= level]
-    standard_options, fees = option_fees(found.items, catalogue)
-    options = build_options(found.items, catalogue, nhs=True) if nhs else standard_options
+    standard_options, nhs_options, fees = option_fees(found.items, catalogue)
+    options = nhs_options if nhs else standard_options
     # Imported here: HiGHS takes a noticeable time to load, which every process would
     # otherwise pay at start-up for a page few people open.
     from ..plans.budget import Funding

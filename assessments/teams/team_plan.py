@@ -12,7 +12,7 @@ from catalogue.labels import pounds
 from ..items import FrameworkView, Item
 from ..models import Membership, Status, display_name, target_level
 from ..plans.gaps import Gap, attach_matches
-from ..plans.offers import build_options
+from ..plans.offers import both_scales
 from ..plans.optimiser import Option, Plan, Signatures, best_plan, cover_sets
 
 
@@ -76,17 +76,16 @@ def _total_label(total: Decimal, unpublished: int, count: int) -> str:
     return f"{label} + {unpublished} not published" if unpublished else label
 
 
-def option_fees(items, catalogue) -> tuple[list[Option], dict[bool, dict[str, Decimal | None]]]:
-    """The standard-fee options for these items, and every option's published fee on
-    both scales (an NHS-funded fee that is not published is None here, and counted apart,
-    never as 0)."""
-    standard = build_options(items, catalogue, nhs=False)
-    nhs = build_options(items, catalogue, nhs=True)
-    fees = {
+def option_fees(items, catalogue) -> tuple[list[Option], list[Option], dict]:
+    """The options for these items on the standard and the NHS-funded scale, and every
+    option's published fee on both (an NHS-funded fee that is not published is None
+    here, and counted apart, never as 0)."""
+    standard, nhs = both_scales(items, catalogue)
+    fees: dict[bool, dict[str, Decimal | None]] = {
         False: {o.key: o.fee for o in standard},
         True: {o.key: None if o.at_standard else o.fee for o in nhs},
     }
-    return standard, fees
+    return standard, nhs, fees
 
 
 @dataclass
@@ -206,7 +205,7 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     gaps give the optimiser the same choice (optimiser.Signatures) share one
     computation. Two queries: members, and what they have achieved."""
     found = team_gaps(team, framework, catalogue, level=level)
-    options, fees = option_fees(found.items, catalogue)
+    options, _, fees = option_fees(found.items, catalogue)
     signature_of = Signatures(cover_sets(options))
     plans: dict[frozenset, Plan] = {}
     taking: dict[frozenset, list[Member]] = defaultdict(list)  # members, by signature
