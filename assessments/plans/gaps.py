@@ -13,6 +13,7 @@ points at exactly that gap; otherwise it contributes to it:
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.urls import reverse
 
@@ -88,7 +89,7 @@ class Gap:
     def closed_by(self) -> list[Match]:
         return [m for m in self.matches if m.closes]
 
-    @property
+    @cached_property
     def covered_by(self) -> str:
         """The courses that reach this gap, in one line, strongest first, each saying how
         strongly it teaches it ("taught in part", "named as a topic")."""

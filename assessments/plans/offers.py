@@ -105,8 +105,9 @@ def _needs(gaps: list[Gap]) -> dict[int, dict[Module | None, Reach]]:
     """By course, then by module (None: the course as a whole), what it reaches."""
     needs: dict[int, dict[Module | None, Reach]] = defaultdict(lambda: defaultdict(Reach))
     for gap in gaps:
+        key = gap.key
         for match in gap.matches:
-            needs[match.row.course_id][match.row.module].note(gap.key, match.strength)
+            needs[match.row.course_id][match.row.module].note(key, match.strength)
     return needs
 
 
@@ -131,13 +132,15 @@ class Reach:
     def note(self, gap: str, strength: int) -> None:
         if strength >= CLOSES:
             self.closes.add(gap)
-        else:
-            self.contributes[gap] = max(self.contributes.get(gap, 0), strength)
+        elif strength > self.contributes.get(gap, 0):
+            self.contributes[gap] = strength
 
     def add(self, other: Reach) -> None:
         self.closes |= other.closes
+        mine = self.contributes
         for gap, strength in other.contributes.items():
-            self.note(gap, strength)
+            if strength > mine.get(gap, 0):
+                mine[gap] = strength
 
     def __bool__(self) -> bool:
         return bool(self.closes or self.contributes)

@@ -29,7 +29,9 @@ gaps, the one with the stronger evidence wins before cost or time is looked at.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, reduce
+from itertools import chain
+from operator import or_
 
 from catalogue.labels import elapsed, pounds
 
@@ -429,19 +431,21 @@ def plan_states(options: list[Option], masks: list[tuple[int, ...]], hours=None,
     """Every state the options can reach (a tuple of gap masks: which gaps are reached
     at each strength, or closed and reached), each with the entries no other entry of
     the same state beats on both fee and time. Exact: two entries of one state grow
-    alike, so a beaten entry stays beaten."""
-    zero = (0,) * levels  # `levels` masks per state: one per strength, or (closed, reached)
-    states: dict[tuple[int, ...], list[_Entry]] = {zero: [_Entry(Decimal(0), (0, Decimal(0)), ())]}
+    alike, so a beaten entry stays beaten. A state's masks are packed in one integer
+    while the states grow (one OR, one cheap dictionary key), and unpacked at the end."""
+    width = reduce(or_, chain.from_iterable(masks), 0).bit_length()
+    packed = [sum(m << (n * width) for n, m in enumerate(mask)) for mask in masks]
+    states: dict[int, list[_Entry]] = {0: [_Entry(Decimal(0), (0, Decimal(0)), ())]}
     for i, option in enumerate(options):
-        extra = (int(option.hours is None), option.hours or Decimal(0))
-        mask = masks[i]
-        grown: dict[tuple[int, ...], list[_Entry]] = {k: list(v) for k, v in states.items()}
+        unknown, more = int(option.hours is None), option.hours or Decimal(0)
+        mask = packed[i]
+        grown: dict[int, list[_Entry]] = {k: list(v) for k, v in states.items()}
         for have, entries in states.items():
-            state = tuple(a | b for a, b in zip(have, mask, strict=True))
+            state = have | mask
             if state == have:
                 continue  # adds nothing: never part of a best plan
             for entry in entries:
-                time = (entry.time[0] + extra[0], entry.time[1] + extra[1])
+                time = (entry.time[0] + unknown, entry.time[1] + more)
                 if hours is not None and time[1] > hours:
                     continue
                 _keep(
@@ -449,7 +453,11 @@ def plan_states(options: list[Option], masks: list[tuple[int, ...]], hours=None,
                     _Entry(entry.fee + option.fee, time, (*entry.chosen, i)),
                 )
         states = grown
-    return states
+    block = (1 << width) - 1
+    return {
+        tuple(state >> (n * width) & block for n in range(levels)): entries
+        for state, entries in states.items()
+    }
 
 
 def _keep(entries: list[_Entry], new: _Entry) -> None:
