@@ -6,8 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from catalogue.admin import LabelledInline
 
-from .accounts import audit
 from .models import CycleRule, Membership, Organisation, Team, TrainingLead, User
+from .security import audit
 
 
 class MembershipInline(LabelledInline):

@@ -12,8 +12,8 @@ class AssessmentsConfig(AppConfig):
             user_login_failed,
         )
 
-        from .accounts import audit
-        from .accounts.middleware import mark_signed_in
+        from .security import audit
+        from .security.middleware import mark_signed_in
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="imhcf_mark_signed_in")
         user_logged_in.connect(audit.signed_in, dispatch_uid="imhcf_audit_signed_in")

@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from . import access
-from .accounts.middleware import LEADS
+from .security import access
+from .security.middleware import LEADS
 
 
 def site(request):

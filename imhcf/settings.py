@@ -62,8 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "assessments.accounts.middleware.RefuseTrace",
-    "assessments.accounts.middleware.RefuseNulCharacters",
+    "assessments.security.middleware.RefuseTrace",
+    "assessments.security.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,11 +74,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (it says why someone was signed out); LoginRequiredMiddleware's
     # check runs later, at the view, so a timed-out visitor is sent to sign in.
-    "assessments.accounts.middleware.SessionTimeouts",
-    "assessments.accounts.middleware.TwoFactorGate",
+    "assessments.security.middleware.SessionTimeouts",
+    "assessments.security.middleware.TwoFactorGate",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "assessments.accounts.middleware.PrivatePagesNotStored",
+    "assessments.security.middleware.PrivatePagesNotStored",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,7 +168,7 @@ IMHCF_TRUSTED_PROXIES = [
     for net in os.environ.get("IMHCF_TRUSTED_PROXIES", "").split(",")
     if net.strip()
 ]
-AXES_CLIENT_IP_CALLABLE = "assessments.accounts.audit.client_address"
+AXES_CLIENT_IP_CALLABLE = "assessments.security.audit.client_address"
 # Sessions end after this long without a request, and this long after signing in.
 IMHCF_SESSION_IDLE_MINUTES = int(os.environ.get("IMHCF_SESSION_IDLE_MINUTES", "30"))
 IMHCF_SESSION_MAX_HOURS = int(os.environ.get("IMHCF_SESSION_MAX_HOURS", "10"))

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
 from ..models import JobRole, User
-from .reauth import ConfirmIdentityForm
+from ..security.reauth import ConfirmIdentityForm
 
 
 def printable_only(value: str) -> None:

@@ -33,7 +33,7 @@ def set_sharing(*, membership: Membership, share: bool) -> Membership:
 @transaction.atomic
 def change_email(*, user: User, email: str) -> User:
     """The address password-reset links go to. The caller has had the password (and
-    second factor) given again: see accounts.reauth."""
+    second factor) given again: see security.reauth."""
     user.email = email
     user.save(update_fields=["email"])
     return user

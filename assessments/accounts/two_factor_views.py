@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import audit, reauth, two_factor
+from ..security import audit, reauth, two_factor
 from .forms import CodeForm, SetUpForm
-from .reauth import ConfirmIdentityForm
+from ..security.reauth import ConfirmIdentityForm
 
 NEW_CODES = "imhcf_new_recovery_codes"
 

@@ -15,16 +15,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access, downloads
+from .. import downloads
 from ..models import Membership, Rating, RatingChange
 from ..portfolio import export as portfolio_export
 from ..portfolio import pages as portfolio_pages
+from ..security import access, audit, reauth
 from ..teams import services as team_services
-from . import audit, reauth, services
+from . import services
 from .export import own_data_rows
 from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SignUpForm
-from .middleware import MANAGES
-from .reauth import ConfirmIdentityForm
+from ..security.middleware import MANAGES
+from ..security.reauth import ConfirmIdentityForm
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,17 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalogue.models import Course, Module
 
-from .. import access, downloads
-from ..accounts import audit, kept
+from .. import downloads
 from ..items import grid_domain, load_framework
 from ..models import ReflectionKind, Registration, Template, TrainingRecord, User
+from ..security import access, audit, kept
 from . import files, packs, pages, reminders, services
 from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
 
 
 def _typed(request):
     """What a form is bound to: the POST; on a GET, what was posted here when a time-out
-    ended the session (accounts.kept), offered back unsaved; else None."""
+    ended the session (security.kept), offered back unsaved; else None."""
     if request.method == "POST":
         return request.POST
     typed = kept.take(request, request.path)

@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access
-from ..accounts import kept
 from ..items import LEVELS, grid_domain, load_framework, wording_at
 from ..models import RatingChange, Status
 from ..portfolio.forms import UploadForm
 from ..portfolio.pages import coming_up, item_files, proposed_in_grid
+from ..security import access, kept
 from ..teams.services import latest_reviews
 from .forms import ChangesSinceForm, GridRow, GridSubmission
 from .history import recent_changes

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .. import access
 from ..models import INVITE_DAYS, Invite, Membership, Organisation, Rating, Review, Team, User
 from ..portfolio import reminders
+from ..security import access
 
 
 class NotShared(Exception):

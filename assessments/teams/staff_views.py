@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.importing import ImportProblem
 
-from .. import access
-from ..accounts import audit
 from ..models import INVITE_DAYS, Invite, Membership
+from ..security import access, audit
 from . import importing, services
 from .forms import InviteForm, StaffImportForm, TeamNameForm
 

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from imhcf.routers import replica_reads
 
-from .. import access, downloads
-from ..accounts import audit
-from ..accounts.middleware import LEADS, MANAGES
+from .. import downloads
 from ..items import LEVELS, load_framework
 from ..models import INVITE_DAYS, JobRole, Membership, Review, Status, Team
 from ..plans.offers import read_offers
 from ..portfolio import pages as portfolio_pages
 from ..ratings.progress import answers_by_key
+from ..security import access, audit
+from ..security.middleware import LEADS, MANAGES
 from . import exports, heatmap, reports, services
 from .budget_plan import answered_team_plan, team_budget
 from .forms import (

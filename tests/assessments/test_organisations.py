@@ -73,8 +73,8 @@ def test_the_tally_migration_counts_what_is_already_there(catalogue, team, alice
 
 from django.urls import reverse  # noqa: E402
 
-from assessments.accounts import two_factor  # noqa: E402
 from assessments.models import Membership, Organisation, Team, TrainingLead, User  # noqa: E402
+from assessments.security import two_factor  # noqa: E402
 from tests.assessments.helpers import rate  # noqa: E402
 from tests.factories import with_authenticator  # noqa: E402
 from tests.queries import count_queries  # noqa: E402

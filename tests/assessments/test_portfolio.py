@@ -559,7 +559,7 @@ def test_a_bucket_setting_stores_files_through_django_storages(tmp_path):
 def test_a_reflection_typed_when_the_session_ended_comes_back_after_signing_in(
     client, alice, settings
 ):
-    from assessments.accounts.middleware import LAST_SEEN
+    from assessments.security.middleware import LAST_SEEN
     from tests.security.test_sessions import shift
 
     settings.IMHCF_SESSION_IDLE_MINUTES = 1

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from assessments.accounts.middleware import LAST_SEEN
 from assessments.models import User
+from assessments.security.middleware import LAST_SEEN
 from tests.browser.helpers import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
 
-from assessments.accounts.middleware import LAST_SEEN
 from assessments.models import Membership, Organisation, Team
+from assessments.security.middleware import LAST_SEEN
 from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_a_forwarded_address_is_ignored_unless_it_comes_from_a_trusted_proxy(
 
 
 def test_a_forged_hop_left_of_the_proxys_own_is_never_taken_for_the_client(rf, settings):
-    from assessments.accounts.audit import client_address
+    from assessments.security.audit import client_address
 
     settings.IMHCF_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.0/8")]
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="127.0.0.1")

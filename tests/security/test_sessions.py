@@ -5,7 +5,7 @@ passwords must follow the rules."""
 import pytest
 from django.urls import reverse
 
-from assessments.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
+from assessments.security.middleware import LAST_SEEN, SIGNED_IN_AT
 from tests.assessments.helpers import resubmit
 
 pytestmark = pytest.mark.django_db

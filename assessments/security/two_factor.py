@@ -46,7 +46,7 @@ def has_authenticator(user) -> bool:
 
 class SecondFactorNeeded(Exception):
     """Raised where a page needs the second factor and this sign-in has not given it;
-    the gate (accounts.middleware.TwoFactorGate) sends the person to give it."""
+    the gate (security.middleware.TwoFactorGate) sends the person to give it."""
 
 
 def is_verified(request) -> bool:

@@ -17,8 +17,7 @@ so leads and admins never read it unless they manage that team."""
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from .accounts import audit, two_factor
-from .models import (
+from ..models import (
     EvidenceFile,
     Invite,
     Membership,
@@ -28,6 +27,7 @@ from .models import (
     TrainingRecord,
     User,
 )
+from . import audit, two_factor
 
 
 def _refused(request, what: str, pk) -> Http404:
