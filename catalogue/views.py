@@ -7,11 +7,8 @@ QuerySet methods whose query counts are pinned by tests.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .completeness import framework_completeness
@@ -47,20 +44,6 @@ class DomainSection:
 def accessibility(request):
     """How accessible the site is, how that is checked, and what is not yet right."""
     return render(request, "catalogue/accessibility.html")
-
-
-@require_GET
-@login_not_required
-@never_cache
-def health(request):
-    """For the reverse proxy and monitoring: 200 "ok" when the app answers and reaches
-    its database (one query), 503 when the database does not answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
