@@ -62,6 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The database unreachable is a 503 with Retry-After (assessments/security/unavailable.py).
+    # Its process_exception sees views' errors wherever it sits; errors raised in the
+    # middleware below (the session read, the session write) reach imhcf.urls.handler500.
+    "assessments.security.unavailable.DatabaseUnavailable",
     "assessments.security.middleware.RefuseTrace",
     "assessments.security.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",

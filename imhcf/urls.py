@@ -6,6 +6,9 @@ from assessments.accounts import two_factor_views as two_factor
 from assessments.accounts import views as accounts
 from assessments.portfolio import views as portfolio
 
+# The database unreachable is a 503 even when a middleware (the session) raised it.
+handler500 = "assessments.security.unavailable.server_error"
+
 admin.site.site_header = "imhcf administration"
 admin.site.site_title = "imhcf admin"
 admin.site.index_title = "Framework, courses and people"

@@ -1,0 +1,82 @@
+"""The database down is a 503, not a 500. While PostgreSQL restarts (or SQLite's file
+cannot be opened), connecting or querying raises OperationalError or InterfaceError;
+every page then answers 503 Service Unavailable with Retry-After and a plain page that
+says nothing about the server's insides. Other database errors (an IntegrityError, a
+DataError) are bugs and stay 500s.
+
+Two hooks, because Django hands errors over in two places:
+- `DatabaseUnavailable.process_exception` sees what a view raises: most of them,
+  answered with one warning in the log rather than a traceback per request.
+- `server_error`, the project's handler500, sees the rest: Django turns an exception
+  raised inside any middleware (the session read by AuthenticationMiddleware,
+  SessionTimeouts or TwoFactorGate, the session write on the way out) into a response
+  at that layer, by calling handler500, so no middleware further out ever sees it
+  raised, wherever it sits in MIDDLEWARE.
+
+Neither touches the database: the page is rendered without the request (no context
+processors, no user, no session)."""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
+
+# Errors that mean "the database cannot be reached now", not "this request is wrong".
+DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+# A PostgreSQL restart takes seconds; a minute is what the page tells people.
+RETRY_AFTER_SECONDS = 60
+TEMPLATE = "503.html"
+
+logger = logging.getLogger("imhcf.unavailable")
+
+
+def database_down(exception: BaseException | None) -> bool:
+    """Whether this exception means the database is unreachable for now."""
+    return isinstance(exception, DATABASE_DOWN)
+
+
+def unavailable_response() -> HttpResponse:
+    """The plain 503 page with Retry-After, never stored by a browser or a proxy.
+    No query: rendered without the request."""
+    response = HttpResponse(loader.render_to_string(TEMPLATE), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseUnavailable:
+    """Answers 503 for a view that raised because the database is unreachable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_down(exception):
+            return None
+        first_line = next(iter(str(exception).strip().splitlines()), "")
+        logger.warning(
+            "database unavailable: %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            first_line,
+        )
+        return unavailable_response()
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a 503 when the error being handled is the database being unreachable
+    (raised in a middleware, where process_exception never sees it); Django's own 500
+    page otherwise. Django has already logged the error with its traceback."""
+    if database_down(sys.exc_info()[1]):
+        return unavailable_response()
+    response: HttpResponseServerError = defaults.server_error(request)
+    return response
