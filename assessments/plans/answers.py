@@ -8,9 +8,10 @@ strength are the one definition pages, PDFs and exports share (STRENGTH_WORDS)."
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from catalogue.labels import elapsed, pounds
 
@@ -148,7 +149,21 @@ def limits_in_words(
     return f"within {' and '.join(parts)}, at {scale}"
 
 
-def teaching(plan_or_option, keys, by_key) -> list[Teaching]:
+class Fees(TypedDict):
+    """Each option's fee on both scales (by key; None: not published), and which
+    NHS-funded ones are standard fees."""
+
+    standard: dict[str, Decimal | None]
+    nhs: dict[str, Decimal | None]
+    at_standard: set[str]
+
+
+Totals = Callable[[Plan], tuple[str, str]]  # a plan's total on each fee scale, in words
+
+
+def teaching(
+    plan_or_option: Plan | Option, keys: Iterable[str], by_key: Mapping[str, Gap]
+) -> list[Teaching]:
     """The gaps of `keys` grouped by how strongly the plan or option teaches each,
     strongest first; gaps it does not reach are left out."""
     levels: dict[int, list[Gap]] = {s: [] for s in STRENGTHS}
@@ -159,7 +174,7 @@ def teaching(plan_or_option, keys, by_key) -> list[Teaching]:
     return [Teaching(s, gaps) for s, gaps in levels.items() if gaps]
 
 
-def take(option: Option, plan: Plan, by_key, fees) -> Take:
+def take(option: Option, plan: Plan, by_key: Mapping[str, Gap], fees: Fees) -> Take:
     """One chosen course, with the gaps of the plan it teaches at its own strength."""
     at_standard = option.key in fees["at_standard"]
     return Take(
@@ -170,7 +185,9 @@ def take(option: Option, plan: Plan, by_key, fees) -> Take:
     )
 
 
-def offer(plan: Plan, before: Plan | None, by_key, fees, totals) -> Offer:
+def offer(
+    plan: Plan, before: Plan | None, by_key: Mapping[str, Gap], fees: Fees, totals: Totals
+) -> Offer:
     """A plan, and what it teaches more strongly than `before` (or at all)."""
     better = [k for k in plan.reached if before is None or plan.strength(k) > before.strength(k)]
     standard, nhs = totals(plan)
@@ -192,8 +209,8 @@ def answer(
     plan: Plan,
     every_step: list[Plan],
     by_key: dict[str, Gap],
-    fees,
-    totals,
+    fees: Fees,
+    totals: Totals,
     limits: str,
     limited: bool,
     nothing_closes: bool,

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 import highspy
 import numpy as np
+import numpy.typing as npt
 
 from .optimiser import Option, _Entry, plan_states
 
@@ -41,7 +42,7 @@ class Funded:
 
     @property
     def fee(self) -> Decimal:
-        return sum((o.fee for o in self.options), Decimal(0))
+        return sum((o.fee for o in self.options if o.fee is not None), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,23 @@ class BudgetResult:
     members: int = 0  # members given one place or more
 
 
+Bundle = tuple[Decimal, int, int, _Entry]  # a set worth buying: fee, closes, reaches, entry
+
+
 @dataclass
 class _Kind:
     """Members with the same number of gaps in each pattern."""
 
     counts: tuple[int, ...]
     members: list[Hashable]
-    bundles: list[tuple[Decimal, int, int, _Entry]]  # fee, closes, reaches, entry
+    bundles: list[Bundle]
 
 
-def _patterns(options: list[Option], gaps: set[str]):
+def _patterns(
+    options: list[Option], gaps: set[str]
+) -> tuple[dict[str, int], int, list[tuple[int, int]]]:
     """Group gaps by which options close and reach them; options' masks over patterns."""
-    pattern_of: dict[str, tuple] = {}
+    pattern_of: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
     for gap in gaps:
         pattern_of[gap] = (
             frozenset(i for i, o in enumerate(options) if gap in o.closes),
@@ -88,7 +94,7 @@ class _States:
     """Every state the options reach, at its least fee, cheapest first, with which
     patterns each closes and reaches as 0/1 matrices (states x patterns)."""
 
-    def __init__(self, states, size: int):
+    def __init__(self, states: dict[tuple[int, ...], list[_Entry]], size: int):
         rows = sorted(
             (
                 (min(entries, key=lambda e: (e.fee, len(e.chosen), e.chosen)), close, reach)
@@ -104,7 +110,7 @@ class _States:
         self.run_of = np.searchsorted(self.runs, np.arange(len(fees)), side="right") - 1
 
 
-def _bundles(states: _States, counts: np.ndarray) -> list[list[tuple]]:
+def _bundles(states: _States, counts: npt.NDArray[np.float64]) -> list[list[Bundle]]:
     """For each kind of member (a row of gap counts per pattern), the sets worth buying:
     each state at its least fee, kept only if it is worth more (closes, then reaches)
     than every cheaper state and is the first of the best at its own fee. Exact:
@@ -122,7 +128,7 @@ def _bundles(states: _States, counts: np.ndarray) -> list[list[tuple]]:
     seen = np.cumsum(top, axis=1)
     seen_before_run = np.c_[np.zeros((worth.shape[0], 1)), seen][:, states.runs][:, states.run_of]
     kept = top & (seen - seen_before_run == 1) & (worth > before[:, states.run_of])
-    bundles: list[list[tuple]] = [[] for _ in range(worth.shape[0])]
+    bundles: list[list[Bundle]] = [[] for _ in range(worth.shape[0])]
     for k, j in zip(*np.nonzero(kept), strict=True):
         bundles[k].append(
             (states.entries[j].fee, int(closes[k, j]), int(reaches[k, j]), states.entries[j])
@@ -152,7 +158,7 @@ class Funding:
             kinds.setdefault(tuple(counts), _Kind(tuple(counts), [], [])).members.append(key)
         self.kinds = list(kinds.values())
         self._solver: _Solver | None = None
-        self._chosen: dict[Decimal, tuple] = {}
+        self._chosen: dict[Decimal, tuple[list[list[int]], bool, float]] = {}
         if self.kinds:
             states = _States(plan_states(self.options, masks, levels=2), size)
             for kind, bundles in zip(
@@ -171,7 +177,7 @@ class Funding:
         started = time.perf_counter()
         if self.kinds and self._solver is None:
             self._solver = _Solver(self.kinds)
-        choice, proven = self._solver.solve(budget) if self.kinds else ([], True)
+        choice, proven = self._solver.solve(budget) if self._solver is not None else ([], True)
         self._chosen[budget] = (choice, proven, (time.perf_counter() - started) * 1000)
         return self._chosen[budget]
 
@@ -215,7 +221,7 @@ class Funding:
     def frontier(self) -> list[tuple[Decimal, BudgetResult]]:
         """What round budgets buy, from £0 up to what buys everything, skipping budgets
         that buy no more than the one before."""
-        steps = []
+        steps: list[tuple[Decimal, BudgetResult]] = []
         everything = self.totals(self.enough)
         for budget in frontier_budgets(self.enough):
             # Past what buying everything costs, every budget buys the same.
@@ -229,11 +235,15 @@ class Funding:
         return steps
 
 
-def fund(members, options, budget: Decimal) -> BudgetResult:
+def fund(
+    members: list[tuple[Hashable, frozenset[str]]], options: list[Option], budget: Decimal
+) -> BudgetResult:
     return Funding(members, options).solve(budget)
 
 
-def _rows(rows: list[list[int]], coefficients: list[list[float]] | None = None):
+def _rows(
+    rows: list[list[int]], coefficients: list[list[float]] | None = None
+) -> tuple[int, npt.NDArray[np.int32], int, npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     """Rows in compressed form for Highs.addRows: starts, indexes, values."""
     starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32)
     index = np.array([c for r in rows for c in r], dtype=np.int32)
@@ -244,7 +254,7 @@ def _rows(rows: list[list[int]], coefficients: list[list[float]] | None = None):
     return len(rows), starts, len(index), index, values
 
 
-def _quiet(h: highspy.Highs, **options) -> None:
+def _quiet(h: highspy.Highs, **options: bool | float | str) -> None:
     h.setOptionValue("output_flag", False)
     for name, value in options.items():
         h.setOptionValue(name, value)

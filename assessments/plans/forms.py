@@ -61,7 +61,7 @@ class PlanForm(forms.Form):
 
     def hours(self) -> Decimal | None:
         """The time limit in hours, the scale courses' lengths are compared on."""
-        limit = self.cleaned_data.get("time_limit")
+        limit: Decimal | None = self.cleaned_data.get("time_limit")
         if limit is None:
             return None
         return limit * HOURS_PER[self.cleaned_data.get("time_unit") or "months"]

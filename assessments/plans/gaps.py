@@ -21,13 +21,13 @@ from catalogue.models import Coverage
 
 from ..items import FrameworkView, Item
 from ..models import Status
-from ..ratings.progress import status_of
+from ..ratings.progress import Answer, status_of
 from .answers import STRENGTH_WORDS
 from .offers import Offers
 from .optimiser import CLOSES, NAMED, OPTIONAL, TAUGHT
 
 # How strongly a link of each grade teaches a gap it does not close (optimiser.STRENGTHS).
-CONTRIBUTION = {
+CONTRIBUTION: dict[str, int] = {
     Coverage.Grade.CORE: TAUGHT,  # a closing grade pointed at a wider or narrower target
     Coverage.Grade.OUTCOME: TAUGHT,
     Coverage.Grade.OPTIONAL: OPTIONAL,
@@ -102,7 +102,7 @@ class Gap:
 
 def attach_matches(gaps: list[Gap], framework: FrameworkView, catalogue: Offers) -> None:
     """Set each gap's matches from the offered coverage rows. No queries."""
-    by_target: dict[tuple, list[Match]] = defaultdict(list)
+    by_target: dict[tuple[int, int, int | None], list[Match]] = defaultdict(list)
     for row in catalogue.rows:
         whole = (row.level_id, row.domain_id, None)
         if row.competency_id is None:
@@ -120,7 +120,12 @@ def attach_matches(gaps: list[Gap], framework: FrameworkView, catalogue: Offers)
         gap.matches = by_target[gap.item.key]
 
 
-def find_gaps(framework: FrameworkView, ratings: dict, target: int, catalogue: Offers) -> list[Gap]:
+def find_gaps(
+    framework: FrameworkView,
+    ratings: dict[tuple[int, int, int | None], Answer],
+    target: int,
+    catalogue: Offers,
+) -> list[Gap]:
     """Every item below achieved at or under the target level, with its matches. No queries."""
     gaps = []
     for item in framework.all_items(up_to=target):
@@ -152,7 +157,7 @@ def group_gaps(gaps: list[Gap], framework: FrameworkView) -> list[GapGroup]:
     """No queries."""
     names = {d.number: d.name for d in framework.domains}
     groups: dict[tuple[int, int], GapGroup] = {}
-    listed: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)
+    listed: dict[tuple[int, int], set[tuple[int, bool]]] = defaultdict(set)
     for gap in gaps:
         where = (gap.item.level, gap.item.domain)
         group = groups.get(where)

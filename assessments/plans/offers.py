@@ -20,7 +20,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from catalogue.labels import pounds
 from catalogue.models import HOURS_PER, Course, Coverage, Fee, Module
@@ -111,7 +111,9 @@ def _needs(gaps: list[Gap]) -> dict[int, dict[Module | None, Reach]]:
     return needs
 
 
-def _priced(needs, catalogue: Offers, *, nhs: bool) -> list[Option]:
+def _priced(
+    needs: dict[int, dict[Module | None, Reach]], catalogue: Offers, *, nhs: bool
+) -> list[Option]:
     options: list[Option] = []
     for course_id, by_module in needs.items():
         course = catalogue.courses[course_id]
@@ -119,6 +121,28 @@ def _priced(needs, catalogue: Offers, *, nhs: bool) -> list[Option]:
             course, by_module, catalogue.fees[course_id], catalogue.modules[course_id], nhs=nhs
         )
     return options
+
+
+class ReachFields(TypedDict):
+    """The Option fields a Reach fills."""
+
+    closes: frozenset[str]
+    contributes: frozenset[str]
+    strengths: frozenset[tuple[str, int]]
+
+
+class CourseFields(TypedDict):
+    """The Option fields every way into one course shares."""
+
+    provider: str
+    entry: str
+
+
+class PriceFields(TypedDict, total=False):
+    """The Option fields that say what a price rests on."""
+
+    fee_note: str
+    at_standard: bool
 
 
 @dataclass
@@ -155,7 +179,7 @@ class Reach:
             reach.note(gap, TAUGHT)
         return reach
 
-    def fields(self) -> dict:
+    def fields(self) -> ReachFields:
         """The Option fields: closes, contributes and the stronger contributions."""
         contributes = {g: s for g, s in self.contributes.items() if g not in self.closes}
         return {
@@ -165,11 +189,11 @@ class Reach:
         }
 
 
-def _price(fee: Fee, *, nhs: bool) -> tuple[Decimal | None, dict]:
+def _price(fee: Fee, *, nhs: bool) -> tuple[Decimal | None, PriceFields]:
     """The fee on the chosen scale and the Option fields that say what it rests on: the
     dated run it was published for, and, on the NHS-funded scale, that the standard
     figure is used because no NHS-funded one is published."""
-    said = {"fee_note": fee.run_label}
+    said: PriceFields = {"fee_note": fee.run_label}
     if nhs and fee.nhs_funded is None and fee.standard is not None:
         return fee.standard, {**said, "at_standard": True}
     return (fee.nhs_funded if nhs else fee.standard), said
@@ -192,13 +216,22 @@ def _entry(course: Course) -> str:
     return f"{course.provider.name} asks for {ENTRY}"
 
 
-def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
+def _course_options(
+    course: Course,
+    by_module: dict[Module | None, Reach],
+    fees: list[Fee],
+    modules: list[Module],
+    *,
+    nhs: bool,
+) -> list[Option]:
     everything = Reach()
     for reach in by_module.values():
         everything.add(reach)
     hours = _course_hours(course)
-    common = {"provider": course.provider.name, "entry": _entry(course)}
-    awards = sorted((f for f in fees if f.credits and not f.per_credits), key=lambda f: f.credits)
+    common: CourseFields = {"provider": course.provider.name, "entry": _entry(course)}
+    awards = sorted(
+        (f for f in fees if f.credits and not f.per_credits), key=lambda f: f.credits or 0
+    )
     if not awards or not modules:
         # One way in: the course itself at its (first) fee.
         fee = fees[0] if fees else None
@@ -227,7 +260,8 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
         reach_by_year.append((cumulative, year))
     for award in awards:
         # The award covers the years whose credits add up to it (Glasgow: 60 / 120 / 180).
-        upto = next((year for total, year in reach_by_year if total >= award.credits), last_year)
+        credits = award.credits or 0  # every award has credits (the filter above)
+        upto = next((year for total, year in reach_by_year if total >= credits), last_year)
         share = Decimal(upto) / Decimal(last_year)
         price, note = _price(award, nhs=nhs)
         for choice in _choices(by_module, upto, last_year):
@@ -283,7 +317,9 @@ def _course_options(course, by_module, fees, modules, *, nhs) -> list[Option]:
     return options
 
 
-def _choices(by_module, upto: int, last_year: int) -> list[tuple[Module, ...]]:
+def _choices(
+    by_module: dict[Module | None, Reach], upto: int, last_year: int
+) -> list[tuple[Module, ...]]:
     """Which optional modules a student of an award up to year `upto` may take: one per
     year (Glasgow: one 20-credit option in year 2), so an award is offered once per
     choice, and never counted as teaching two options at once. Only options that
@@ -300,8 +336,8 @@ def _choices(by_module, upto: int, last_year: int) -> list[tuple[Module, ...]]:
 def _module_price(module: Module, block: Fee, rate: Decimal | None) -> tuple[Decimal | None, str]:
     """A single module's price from a per-credit rate, and what it rests on. Only a
     module of exactly one block is priced; otherwise the rate gives a range, not a price."""
-    if rate is None:
-        return None, ""
+    if rate is None or not module.credits or not block.credits:
+        return None, ""  # the callers pass only modules and blocks with credits
     caveat = (
         "The provider does not publish a price for this module alone or say that single "
         "modules are sold."
@@ -321,7 +357,7 @@ def _module_price(module: Module, block: Fee, rate: Decimal | None) -> tuple[Dec
     )
 
 
-def _year_credits(modules, year) -> int:
+def _year_credits(modules: list[Module], year: int) -> int:
     """Credits one student takes in a year: every module not marked optional, plus the
     largest optional one (Glasgow: year 2 is 40 core + one 20-credit option; year 3
     is the dissertation or the practice module, 60 either way)."""

@@ -27,11 +27,13 @@ gaps, the one with the stronger evidence wins before cost or time is looked at.
   fee and time (plan_states).
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, reduce
 from itertools import chain
 from operator import or_
+from typing import Any
 
 from catalogue.labels import elapsed, pounds
 
@@ -184,8 +186,10 @@ class Plan:
         return elapsed(self.total_hours) if self.total_hours else ""
 
 
-def _plan(chosen, gaps: frozenset[str], unreachable=frozenset()) -> Plan:
-    chosen = tuple(sorted(chosen, key=lambda o: o.key))
+def _plan(
+    options: Iterable[Option], gaps: frozenset[str], unreachable: frozenset[str] = frozenset()
+) -> Plan:
+    chosen = tuple(sorted(options, key=lambda o: o.key))
     closed = frozenset().union(*(o.closes & gaps for o in chosen)) if chosen else frozenset()
     reached = frozenset().union(*(o.reaches & gaps for o in chosen)) if chosen else frozenset()
     return Plan(chosen, closed, reached, unreachable)
@@ -194,7 +198,7 @@ def _plan(chosen, gaps: frozenset[str], unreachable=frozenset()) -> Plan:
 # --- the most complete plan ------------------------------------------------------
 
 
-def _rank(chosen: tuple[Option, ...], objective: str) -> tuple:
+def _rank(chosen: tuple[Option, ...], objective: str) -> tuple[Any, ...]:
     """Lower is better; `chosen` in key order (the last tie-break)."""
     unknown_fees = unknown_hours = 0
     fee = hours = Decimal(0)
@@ -262,15 +266,15 @@ class Signatures:
     is numbered, so a signature is built by set operations that run in C: the team plan
     computes one plan per signature rather than one per member."""
 
-    def __init__(self, covering: dict):
+    def __init__(self, covering: dict[str, tuple[frozenset[str], ...]]):
         patterns = list(dict.fromkeys(covering.values()))
         number = {pattern: i for i, pattern in enumerate(patterns)}
         self._pattern_of = {gap: number[pattern] for gap, pattern in covering.items()}
         self._reach = [pattern[-1] for pattern in patterns]  # the options reaching it
         self._reached = frozenset(covering)
-        self._exact: dict[frozenset, bool] = {}
+        self._exact: dict[frozenset[int], bool] = {}
 
-    def __call__(self, gaps: frozenset[str]) -> frozenset:
+    def __call__(self, gaps: frozenset[str]) -> frozenset[int] | frozenset[tuple[int, int]]:
         numbers = list(map(self._pattern_of.__getitem__, self._reached & gaps))
         present = frozenset(numbers)
         exact = self._exact.get(present)
@@ -310,7 +314,7 @@ def _drop_dominated(options: list[Option], masks: dict[str, int], objective: str
     return kept
 
 
-def _exact(options, packed: list[int], objective) -> tuple[Option, ...]:
+def _exact(options: list[Option], packed: list[int], objective: str) -> tuple[Option, ...]:
     # `options` are in key order (best_plan), so every subset below is too (_rank).
     """Every subset, each union built from a smaller one (one OR per subset). Only the
     subsets that reach everything are ranked, and of those only the ones that need
@@ -338,7 +342,7 @@ def _exact(options, packed: list[int], objective) -> tuple[Option, ...]:
     return best
 
 
-def _greedy(options, gaps, objective) -> tuple[Option, ...]:
+def _greedy(options: list[Option], gaps: frozenset[str], objective: str) -> tuple[Option, ...]:
     packed = _packed(options, gaps)
     width = len(gaps)
     block = (1 << width) - 1
@@ -374,7 +378,7 @@ def _greedy(options, gaps, objective) -> tuple[Option, ...]:
     return tuple(options[i] for i in chosen)
 
 
-def _masks(options, gaps) -> list[tuple[int, ...]]:
+def _masks(options: list[Option], gaps: frozenset[str]) -> list[tuple[int, ...]]:
     """Per option, a bit mask of the gaps it reaches at each strength or stronger
     (STRENGTHS order: closes first, reaches last)."""
     index = {gap: bit for bit, gap in enumerate(sorted(gaps))}
@@ -383,7 +387,7 @@ def _masks(options, gaps) -> list[tuple[int, ...]]:
     ]
 
 
-def _packed(options, gaps) -> list[int]:
+def _packed(options: list[Option], gaps: frozenset[str]) -> list[int]:
     """Each option's masks at every strength in one integer (one block of bits per
     strength): a union or a comparison of whole states is then one operation."""
     width = len(gaps)
@@ -412,7 +416,9 @@ class _Entry:
         return self.fee <= other.fee and self.time <= other.time
 
 
-def priced(options: list[Option], gaps: frozenset[str], hours: Decimal | None = None):
+def priced(
+    options: list[Option], gaps: frozenset[str], hours: Decimal | None = None
+) -> list[Option]:
     """The options a budget can be set against: a fee we can add up, something to add
     for these gaps, and, under a time limit, a published length within it."""
     return sorted(
@@ -427,7 +433,13 @@ def priced(options: list[Option], gaps: frozenset[str], hours: Decimal | None = 
     )
 
 
-def plan_states(options: list[Option], masks: list[tuple[int, ...]], hours=None, *, levels=LEVELS):
+def plan_states(
+    options: list[Option],
+    masks: Sequence[tuple[int, ...]],
+    hours: Decimal | None = None,
+    *,
+    levels: int = LEVELS,
+) -> dict[tuple[int, ...], list[_Entry]]:
     """Every state the options can reach (a tuple of gap masks: which gaps are reached
     at each strength, or closed and reached), each with the entries no other entry of
     the same state beats on both fee and time. Exact: two entries of one state grow
@@ -437,6 +449,9 @@ def plan_states(options: list[Option], masks: list[tuple[int, ...]], hours=None,
     packed = [sum(m << (n * width) for n, m in enumerate(mask)) for mask in masks]
     states: dict[int, list[_Entry]] = {0: [_Entry(Decimal(0), (0, Decimal(0)), ())]}
     for i, option in enumerate(options):
+        fee = option.fee
+        if fee is None:
+            raise ValueError(f"{option.key} has no fee: plan_states takes priced() options")
         unknown, more = int(option.hours is None), option.hours or Decimal(0)
         mask = packed[i]
         grown: dict[int, list[_Entry]] = {k: list(v) for k, v in states.items()}
@@ -450,7 +465,7 @@ def plan_states(options: list[Option], masks: list[tuple[int, ...]], hours=None,
                     continue
                 _keep(
                     grown.setdefault(state, []),
-                    _Entry(entry.fee + option.fee, time, (*entry.chosen, i)),
+                    _Entry(entry.fee + fee, time, (*entry.chosen, i)),
                 )
         states = grown
     block = (1 << width) - 1
@@ -470,7 +485,7 @@ def _keep(entries: list[_Entry], new: _Entry) -> None:
     entries.append(new)
 
 
-def _order(options, state, entry) -> tuple:
+def _order(options: list[Option], state: tuple[int, ...], entry: _Entry) -> tuple[Any, ...]:
     """Best first: most worth (strongest first), least fee, least time, fewest, keys."""
     return (
         *(-level.bit_count() for level in state),
@@ -535,5 +550,5 @@ def within(
     return _plan((useful[i] for i in best[-1].chosen), gaps, gaps - _reachable(options, gaps))
 
 
-def _reachable(options, gaps) -> frozenset[str]:
+def _reachable(options: list[Option], gaps: frozenset[str]) -> frozenset[str]:
     return frozenset().union(*(o.reaches & gaps for o in options)) if options else frozenset()

@@ -11,9 +11,9 @@ from ..items import load_framework
 from ..models import User
 from ..ratings.progress import Answer as Rated
 from ..ratings.progress import Progress, answers_by_key, progress
-from .answers import Answer, Teaching, answer, limits_in_words, teaching
+from .answers import Answer, Fees, Teaching, answer, limits_in_words, teaching
 from .gaps import Gap, GapGroup, find_gaps, group_gaps
-from .offers import CourseOffer, both_scales, read_offers
+from .offers import CourseOffer, Offers, both_scales, read_offers
 from .optimiser import Option, Plan, best_plan, frontier, within
 
 
@@ -56,7 +56,7 @@ def practitioner_gaps(user: User) -> GapsPage:
     )
 
 
-def _where_to_start(user: User, found: list[Gap], offers) -> Answer:
+def _where_to_start(user: User, found: list[Gap], offers: Offers) -> Answer:
     """The gaps page's answer: the cheapest step of her plan, what it teaches, and
     whether any listed course closes one of her gaps (the plan page has the rest)."""
     standard, nhs = both_scales(found, offers)
@@ -77,7 +77,7 @@ def _where_to_start(user: User, found: list[Gap], offers) -> Answer:
     )
 
 
-def _fees(standard: list[Option], nhs: list[Option]) -> dict:
+def _fees(standard: list[Option], nhs: list[Option]) -> Fees:
     """Each option's fee on both scales, and which NHS-funded ones are standard fees."""
     return {
         "standard": {o.key: o.fee for o in standard},
@@ -161,12 +161,12 @@ class PlanPage:
         return any(step.view.plan.closed for step in self.steps)
 
 
-def _totals(plan: Plan, fees: dict) -> tuple[str, str]:
+def _totals(plan: Plan, fees: Fees) -> tuple[str, str]:
     """The plan's total on each fee scale, saying what is not published and, on the
     NHS-funded scale, which fees are standard ones because no NHS-funded one is."""
     labels = []
-    for scale in ("standard", "nhs"):
-        known = [fees[scale].get(o.key) for o in plan.chosen]
+    for scale, by_option in (("standard", fees["standard"]), ("nhs", fees["nhs"])):
+        known = [by_option.get(o.key) for o in plan.chosen]
         missing = sum(f is None for f in known)
         if known and missing == len(known):
             labels.append("not published")
@@ -182,7 +182,7 @@ def _totals(plan: Plan, fees: dict) -> tuple[str, str]:
     return labels[0], labels[1]
 
 
-def _view(plan: Plan, by_key: dict[str, Gap], fees) -> PlanView:
+def _view(plan: Plan, by_key: dict[str, Gap], fees: Fees) -> PlanView:
     chosen = [
         ChosenOption(
             option,
@@ -202,8 +202,9 @@ def _view(plan: Plan, by_key: dict[str, Gap], fees) -> PlanView:
     )
 
 
-def _steps(plans: list[Plan], by_key, fees) -> list[Step]:
-    steps, before = [], None
+def _steps(plans: list[Plan], by_key: dict[str, Gap], fees: Fees) -> list[Step]:
+    steps: list[Step] = []
+    before: Plan | None = None
     for plan in plans:
         had = set(before.chosen) if before else set()
         steps.append(
