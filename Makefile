@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint fmt chromium check pytest bench scale loadtest faults backup restore clean
+.PHONY: help run serve test lint types fmt chromium check pytest bench scale loadtest faults backup restore clean
 
 .venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
 	$(PY) -m venv .venv
@@ -36,12 +36,15 @@ restore: .venv/done  ## replace the whole database with FILE, all or nothing (ma
 	@test -n "$(FILE)" || { echo "Say which: make restore FILE=site.backup"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
 
-test: .venv/done chromium lint check pytest  ## lint, Django checks, then every test (browser tests too)
+test: .venv/done chromium lint types check pytest  ## lint, type check, Django checks, then every test (browser tests too)
 
 lint: .venv/done  ## ruff lint and format check; bandit: no medium or high finding
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r catalogue assessments imhcf -ll -x '*/migrations/*'
+
+types: .venv/done  ## mypy with django-stubs: strict on security, services, plans, portfolio (config: pyproject.toml)
+	$(BIN)/mypy
 
 fmt: .venv/done  ## format the code
 	$(BIN)/ruff format .
@@ -77,7 +80,7 @@ chromium:  ## install Debian's Chromium for the browser tests when it is missing
 	fi
 
 clean:  ## remove the virtualenv, local database and collected static files
-	rm -rf .venv db.sqlite3 db.sqlite3-* staticfiles .pytest_cache .secret-key
+	rm -rf .venv db.sqlite3 db.sqlite3-* staticfiles .pytest_cache .mypy_cache .secret-key
 
 help:  ## list the targets
 	@grep -E '^[a-z.\/-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16

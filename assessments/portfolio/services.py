@@ -3,14 +3,24 @@ written to storage before the row that names them commits; if the row fails, the
 removed again, and a deleted row's file is removed only once the delete has committed,
 so storage and database never disagree for long (check_files finds what a crash left)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from ..models import EvidenceFile, Reflection, TrainingRecord, User
 from . import files
 
+if TYPE_CHECKING:
+    from .forms import ReflectionForm
+
 
 def add_file(
-    *, owner: User, checked: files.Checked, record=None, reflection=None, item=None
+    *,
+    owner: User,
+    checked: files.Checked,
+    record: TrainingRecord | None = None,
+    reflection: Reflection | None = None,
+    item: tuple[int, int, int | None] | None = None,  # Item.key
 ) -> EvidenceFile:
     """Store one checked upload for a record, a reflection, or an item of the assessment
     (`item`: level, domain, competency id or None) of `owner`."""
@@ -50,9 +60,11 @@ def save_record(*, record: TrainingRecord, checked: files.Checked | None = None)
 
 
 @transaction.atomic
-def save_reflection(*, form, user: User, checked: files.Checked | None = None) -> Reflection:
+def save_reflection(
+    *, form: "ReflectionForm", user: User, checked: files.Checked | None = None
+) -> Reflection:
     """Save a reflection form (and its tags), with a file when one came with it."""
-    reflection = form.save(commit=False)
+    reflection: Reflection = form.save(commit=False)
     reflection.user = user
     reflection.save()
     form.save_m2m()

@@ -47,7 +47,7 @@ class Conflict:
     """An item someone else saved first: theirs is kept, yours is shown beside it."""
 
     entry: Entry
-    current: Rating
+    current: Rating | None  # None: no row now, though the form saw one
 
 
 @dataclass
@@ -56,7 +56,9 @@ class SaveResult:
     conflicts: list[Conflict]
 
 
-def save_domain(*, user, editor, level: int, domain: int, entries: list[Entry]) -> SaveResult:
+def save_domain(
+    *, user: User, editor: User, level: int, domain: int, entries: list[Entry]
+) -> SaveResult:
     """Save the edited items of one domain at one level for `user`.
 
     `editor` is who is saving (the practitioner themself). Items not edited are
@@ -81,7 +83,9 @@ def save_domain(*, user, editor, level: int, domain: int, entries: list[Entry]) 
 
 
 @transaction.atomic
-def _save_domain(user, editor, level: int, domain: int, entries: list[Entry]) -> SaveResult:
+def _save_domain(
+    user: User, editor: User, level: int, domain: int, entries: list[Entry]
+) -> SaveResult:
     now = timezone.now()
     # One save per person at a time: the database recounts the person's achievements
     # per level as it writes (models.tallies.Achieved), and two saves of different

@@ -8,8 +8,12 @@ Passwords, codes, evidence and session keys are never logged."""
 
 import ipaddress
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 log = logging.getLogger("imhcf.security")
 
@@ -22,7 +26,7 @@ def _trusted(address: str) -> bool:
     return any(ip in network for network in settings.IMHCF_TRUSTED_PROXIES)
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest | None) -> str:
     """The address of the person's browser: the sign-in lockout (django-axes, through
     AXES_CLIENT_IP_CALLABLE) and this log both use it.
 
@@ -33,17 +37,20 @@ def client_address(request) -> str:
     written by the client and may be forged, so it is never used."""
     if request is None:
         return ""
-    address = request.META.get("REMOTE_ADDR", "")
+    address: str = request.META.get("REMOTE_ADDR", "")
     if not _trusted(address):
         return address
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if not _trusted(hop):
             return hop
     return address
 
 
-def event(name: str, request=None, *, level: int = logging.INFO, **fields) -> None:
+def event(
+    name: str, request: HttpRequest | None = None, *, level: int = logging.INFO, **fields: object
+) -> None:
     user = getattr(request, "user", None) if request is not None else None
     if user is not None and getattr(user, "is_authenticated", False):
         fields.setdefault("user_id", user.pk)
@@ -52,14 +59,26 @@ def event(name: str, request=None, *, level: int = logging.INFO, **fields) -> No
     log.log(level, "event=%s %s", name, text)
 
 
-def signed_in(sender, request, user, **kwargs):
+def signed_in(
+    sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: object
+) -> None:
     event("signin.password_ok", request, user_id=user.pk, username=user.get_username())
 
 
-def signed_out(sender, request, user, **kwargs):
+def signed_out(
+    sender: object,
+    request: HttpRequest | None,
+    user: AbstractBaseUser | AnonymousUser | None,
+    **kwargs: object,
+) -> None:
     event("signout", request, user_id=getattr(user, "pk", None))
 
 
-def sign_in_failed(sender, credentials, request=None, **kwargs):
+def sign_in_failed(
+    sender: object,
+    credentials: dict[str, Any] | None,
+    request: HttpRequest | None = None,
+    **kwargs: object,
+) -> None:
     username = credentials.get("username", "") if credentials else ""
     event("signin.failed", request, level=logging.WARNING, username=username)

@@ -7,12 +7,13 @@ it, and it is dropped after the longest a session may last."""
 import time
 
 from django.conf import settings
+from django.http import HttpRequest
 
 KEPT = "imhcf_kept_form"
 SKIP = {"csrfmiddlewaretoken"}
 
 
-def keep(request, user_id: int) -> None:
+def keep(request: HttpRequest, user_id: int) -> None:
     """Call after logout(): the session is then the new, anonymous one."""
     request.session[KEPT] = {
         "user": user_id,
@@ -22,7 +23,7 @@ def keep(request, user_id: int) -> None:
     }
 
 
-def take(request, path: str) -> dict | None:
+def take(request: HttpRequest, path: str) -> dict[str, str] | None:
     """What the signed-in person typed on `path` before a time-out, once; None if
     nothing was kept for them there."""
     kept = request.session.get(KEPT)
@@ -32,4 +33,5 @@ def take(request, path: str) -> dict | None:
     mine = kept["user"] == request.user.pk
     if not (fresh and mine) or kept["path"] == path:
         del request.session[KEPT]
-    return kept["data"] if fresh and mine and kept["path"] == path else None
+    data: dict[str, str] = kept["data"]  # field name to what was typed
+    return data if fresh and mine and kept["path"] == path else None
