@@ -13,13 +13,17 @@ d.01 upwards without gaps, and must not leave out a code already loaded.
 import csv
 import io
 import re
+import zipfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from .models import CODE_PATTERN, LEVELS, Competency, Domain, Framework, Wording
 
@@ -28,7 +32,10 @@ COLUMNS = ("code", "domain", "heading", "level", "knowledge", "ability")
 # larger than this, or with more rows, is refused before it can exhaust memory or time
 # (an XLSX of a few kB can declare a million rows, and openpyxl would read them all).
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2_500
+MAX_ROWS = 2_500  # rows that hold something, the header included; 2,501 are refused
+# An XLSX part (a sheet, the shared strings) unpacked: 2,500 rows of long wording take
+# about 3 MB, and a few kB of zip can unpack to gigabytes.
+MAX_PART_BYTES = 20 * 1024 * 1024
 TOO_MANY_ROWS = f"more than {MAX_ROWS:,} rows; the framework needs at most 2,079 and a header"
 MAX_ERRORS = 25  # enough to fix a file in one pass without drowning the reader
 TEMPLATE_ROWS = [
@@ -93,13 +100,86 @@ def import_wording(name: str, content: bytes) -> ImportResult:
 # Phase 1: read and check ----------------------------------------------------------
 
 
-def _capped(name: str, rows, max_rows: int, too_many: str) -> list[list]:
-    table = []
-    for row in rows:
-        if len(table) > max_rows:
-            raise ImportProblem([f"{name}: {too_many}"])
+def _capped(name: str, rows: Iterable[list[str]], max_rows: int, too_many: str) -> list[list[str]]:
+    """The rows, read one at a time and refused (ImportProblem) at the first row past the
+    cap: at most `max_rows` rows that hold something (the header counts, so the cap is
+    exact) and at most as many empty ones (spreadsheets keep formatted empty rows). So
+    at most 2 * max_rows + 1 rows are ever read, however long the file says it is. A
+    NUL character (which PostgreSQL cannot store) is refused here, by row and column."""
+    table: list[list[str]] = []
+    filled = 0
+    errors: list[str] = []
+    for line, row in enumerate(rows, start=1):
+        if any(cell.strip() for cell in row):
+            filled += 1
+            if filled > max_rows:
+                raise ImportProblem([f"{name}: {too_many}"])
+        elif len(table) - filled >= max_rows:
+            raise ImportProblem(
+                [f"{name}: more than {max_rows:,} rows, most of them empty; delete the empty rows"]
+            )
+        for column, cell in enumerate(row, start=1):
+            if "\x00" in cell and len(errors) < MAX_ERRORS:
+                errors.append(
+                    f"{name}, row {line}, column {column}: holds a NUL character, which "
+                    "cannot be stored; retype the cell"
+                )
         table.append(row)
+    if errors:
+        raise ImportProblem(errors)
     return table
+
+
+class _UnmeasuredSheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, without measuring itself when opened. A sheet part
+    with no <dimension> element is otherwise parsed whole to find its size, when the
+    workbook is opened and before any row can be counted (security review 3, finding 3:
+    a 572 kB file of 4 million rows held a worker past its 30 s). Every read here passes
+    max_row and max_col, so the size is never needed."""
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _CappedReader(ExcelReader):
+    """load_workbook(read_only=True) with worksheets that do not measure themselves."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                ws = _UnmeasuredSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(ws)
+
+
+def _xlsx_rows(
+    name: str, content: bytes, *, max_cols: int, max_rows: int, too_many: str
+) -> list[list[str]]:
+    """The first worksheet's rows as text, reading no row past what _capped accepts."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        # Each part is parsed whole by openpyxl (shared strings) or row by row (sheets):
+        # bound the unpacked size, which zipfile enforces while reading.
+        if any(part.file_size > MAX_PART_BYTES for part in archive.infolist()):
+            raise ImportProblem(
+                [f"{name}: a part of the workbook unpacks to more than "
+                 f"{MAX_PART_BYTES // 1024 // 1024} MB"]
+            )  # fmt: skip
+    reader = _CappedReader(io.BytesIO(content), read_only=True, data_only=True)
+    reader.read()
+    book = reader.wb
+    try:
+        if not book.worksheets:
+            raise ImportProblem([f"{name}: the workbook has no sheet"])
+        rows = book.worksheets[0].iter_rows(
+            min_row=1, max_row=2 * max_rows + 1, max_col=max_cols, values_only=True
+        )
+        return _capped(
+            name,
+            (["" if cell is None else _cell_text(cell) for cell in row] for row in rows),
+            max_rows,
+            too_many,
+        )
+    finally:
+        book.close()
 
 
 def read_table(
@@ -111,7 +191,8 @@ def read_table(
     too_many: str = TOO_MANY_ROWS,
 ) -> list[list[str]]:
     """A CSV (UTF-8) or XLSX file's first sheet as rows of text, refused whole (with
-    ImportProblem) when too large, too long or unreadable. Also reads staff imports."""
+    ImportProblem) when too large, too long or unreadable. `max_rows` counts the rows
+    that hold something, the header included. Also reads staff imports."""
     if len(content) > MAX_BYTES:
         raise ImportProblem([f"{name}: larger than {MAX_BYTES // 1024 // 1024} MB"])
     suffix = Path(name).suffix.lower()
@@ -123,22 +204,13 @@ def read_table(
         return _capped(name, csv.reader(io.StringIO(text)), max_rows, too_many)
     if suffix == ".xlsx":
         try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            # Rows are read lazily and counted: a declared million rows stops at MAX_ROWS.
-            rows = sheet.iter_rows(values_only=True, max_col=max_cols)
-            table = _capped(
-                name,
-                (["" if cell is None else _cell_text(cell) for cell in row] for row in rows),
-                max_rows,
-                too_many,
+            return _xlsx_rows(
+                name, content, max_cols=max_cols, max_rows=max_rows, too_many=too_many
             )
-            book.close()
         except ImportProblem:
             raise
-        except Exception as exc:  # openpyxl raises many types for a broken file
+        except Exception as exc:  # openpyxl and zipfile raise many types for a broken file
             raise ImportProblem([f"{name}: not a readable XLSX workbook ({exc})"]) from exc
-        return table
     raise ImportProblem([f"{name}: use a .csv or .xlsx file"])
 
 
