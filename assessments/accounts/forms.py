@@ -84,6 +84,8 @@ class SignUpForm(UserCreationForm):
         self.fields["job_role"].choices = [("", "Choose your role")] + list(JobRole.choices)
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(printable_only)
 
     def _post_clean(self):
         """Django reports a weak password under the confirmation box; put it under the

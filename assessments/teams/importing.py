@@ -19,17 +19,31 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from catalogue.importing import ImportProblem, read_table, table_csv, table_xlsx
 
+from ..accounts.forms import printable_only
 from ..models import Invite, JobRole, Membership, Team, User
 from . import services
 
 COLUMNS = ("name", "email", "job role", "team", "manager")
-MAX_ROWS = 2_000
+MAX_ROWS = 2_000  # people; 2,001 are refused
+
+
+def _column_length(model: type[models.Model], field: str) -> int:
+    """What the save can store in a column: the preview checks the same, so a confirmed
+    preview never fails on PostgreSQL, which refuses a value too long for its column."""
+    column = model._meta.get_field(field)
+    assert isinstance(column, models.CharField) and column.max_length is not None
+    return column.max_length
+
+
+NAME_MAX = _column_length(Invite, "name")  # 300
+EMAIL_MAX = _column_length(Invite, "email")  # 254, where validate_email allows 320
+TEAM_MAX = _column_length(Team, "name")  # 200
 TOO_MANY = f"more than {MAX_ROWS:,} people; split the file"
 MAX_ERRORS = 25
 YES = {"yes", "y", "true", "1", "manager"}
@@ -91,12 +105,15 @@ def parse(name: str, content: bytes) -> list[StaffRow]:
         problems = []
         if not value["name"]:
             problems.append("name: empty; give the person's name")
-        elif len(value["name"]) > 300:
-            problems.append("name: longer than 300 characters")
-        try:
-            validate_email(value["email"])
-        except ValidationError:
-            problems.append(f"email: “{value['email']}” is not an e-mail address")
+        else:
+            problems += _text_problems("name", value["name"], NAME_MAX)
+        if len(value["email"]) > EMAIL_MAX:
+            problems.append(f"email: longer than {EMAIL_MAX} characters")
+        else:
+            try:
+                validate_email(value["email"])
+            except ValidationError:
+                problems.append(f"email: “{value['email']}” is not an e-mail address")
         job_role = ROLE_BY_TEXT.get(value["job role"].casefold().replace(" ", "_"))
         job_role = ROLE_BY_TEXT.get(value["job role"].casefold(), job_role)
         if job_role is None:
@@ -107,8 +124,8 @@ def parse(name: str, content: bytes) -> list[StaffRow]:
             )
         if not value["team"]:
             problems.append("team: empty; name the team")
-        elif len(value["team"]) > 200:
-            problems.append("team: longer than 200 characters")
+        else:
+            problems += _text_problems("team", value["team"], TEAM_MAX)
         flag = value["manager"].casefold()
         if flag not in YES | NO:
             problems.append(f"manager: “{value['manager']}” is neither yes nor no")
@@ -138,6 +155,18 @@ def parse(name: str, content: bytes) -> list[StaffRow]:
         shown = errors[:MAX_ERRORS] + ([f"… and {more} more problems"] if more > 0 else [])
         raise ImportProblem(shown)
     return rows
+
+
+def _text_problems(column: str, text: str, max_length: int) -> list[str]:
+    """What the save would refuse in a name: too long for its column, or a control
+    character (a NUL, which PostgreSQL cannot store, or a bell or escape from pasting)."""
+    if len(text) > max_length:
+        return [f"{column}: longer than {max_length} characters"]
+    try:
+        printable_only(text)
+    except ValidationError:
+        return [f"{column}: has an invisible control character (often from pasting)"]
+    return []
 
 
 @dataclass(frozen=True)
