@@ -1,9 +1,11 @@
 """Evidence files: what may be uploaded, judged from the content, and where it is kept.
 
 Accepted: PDF, PNG, JPEG and DOCX, recognised by their first bytes (a DOCX is a ZIP
-holding a Word document), never by the name or the type the browser claims. Files are
-stored through Django's storage API under random names (models.evidence_path), so the
-same code serves local disk and an S3-compatible bucket."""
+holding a Word document), never by the name or the type the browser claims; the name a
+person gave is kept to be shown, with the extension of the type found (`named_for`).
+Files are stored through Django's storage API under random names ending in that
+extension (models.evidence_path), so the same code serves local disk and an
+S3-compatible bucket."""
 
 import re
 import zipfile
@@ -22,7 +24,16 @@ KINDS = {
     "image/jpeg": "JPEG image",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
 }
+# The extensions each type may end in; the first is the one given to a name without.
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+}
 ALLOWED = "PDF, PNG, JPEG or Word (.docx)"
+MAX_NAME = 150  # EvidenceFile.name
+EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 # Characters a name may not hold: markup, quotes, and control characters.
 UNSAFE_NAME = re.compile(r"[<>\"'`&\\/\x00-\x1f\x7f]")
 
@@ -82,6 +93,18 @@ def sniff(upload) -> str | None:
     return None
 
 
+def named_for(name: str, content_type: str) -> str:
+    """The name a file is shown, stored and downloaded with: the person's, ending in an
+    extension of the type its content shows. `report.html` holding a PDF becomes
+    `report.pdf`, `scan` a PNG `scan.png`, so no download opens as something else (the
+    security review 3, finding 6). Never longer than MAX_NAME."""
+    suffixes = SUFFIXES[content_type]
+    if name.lower().endswith(suffixes):
+        return name
+    stem = EXTENSION.sub("", name).rstrip(" .") or "file"
+    return stem[: MAX_NAME - len(suffixes[0])] + suffixes[0]
+
+
 @dataclass(frozen=True)
 class Checked:
     upload: object
@@ -100,7 +123,7 @@ def check(upload, *, used: int) -> Checked:
             "rename the file and choose it again.",
             code="unsafe_name",
         )
-    if len(name) > 150:
+    if len(name) > MAX_NAME:
         raise ValidationError(
             "The file name is longer than 150 characters: rename it and choose it again.",
             code="long_name",
@@ -127,7 +150,12 @@ def check(upload, *, used: int) -> Checked:
             "and choose it again.",
             code="wrong_type",
         )
-    return Checked(upload=upload, name=name, content_type=content_type, size=upload.size)
+    return Checked(
+        upload=upload,
+        name=named_for(name, content_type),
+        content_type=content_type,
+        size=upload.size,
+    )
 
 
 def delete_stored(names: list[str]) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import downloads
 from ..models import CodeTheme, FeedbackSource, ReflectionKind
-from . import pages
+from . import files, pages
 
 THEMES = dict(CodeTheme.choices)
 SOURCES = dict(FeedbackSource.choices)
@@ -74,7 +74,8 @@ def number(evidence_files: list) -> list:
     """Give each file its name in a ZIP, `files/003-certificate.pdf`: numbered in the
     order listed, only safe letters (the pack and record.json name them so too)."""
     for index, evidence in enumerate(evidence_files, start=1):
-        safe = re.sub(r"[^A-Za-z0-9._ -]", "_", evidence.name).strip(" .") or "file"
+        shown = files.named_for(evidence.name, evidence.content_type)
+        safe = re.sub(r"[^A-Za-z0-9._ -]", "_", shown).strip(" .") or "file"
         evidence.archive_name = f"files/{index:03d}-{safe}"
     return evidence_files
 

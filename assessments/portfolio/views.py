@@ -309,7 +309,7 @@ def evidence_file(request, pk, name):
     response = FileResponse(
         found.file.open("rb"),
         as_attachment=True,
-        filename=found.name,
+        filename=files.named_for(found.name, found.content_type),  # and files from before
         content_type=found.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
