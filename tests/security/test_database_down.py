@@ -137,3 +137,23 @@ def test_health_answers_503_while_the_database_is_down(visitor, outage):
 def test_other_database_errors_are_not_taken_for_the_database_being_down():
     assert not database_down(IntegrityError("duplicate key"))
     assert database_down(OperationalError("connection refused"))
+
+
+@pytest.mark.postgres
+def test_a_connection_postgresql_ended_mid_session_answers_503(visitor, catalogue):
+    # What a restart does to an open connection: the server ends it, and the next query
+    # on it fails (health checks off, so Django does not quietly reconnect first).
+    real = connections["default"]
+    ended = type(real)({**real.settings_dict, "CONN_HEALTH_CHECKS": False}, alias=real.alias)
+    with ended.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    with real.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connections["default"] = ended
+    try:
+        response = visitor.get(reverse("catalogue:framework"))
+    finally:
+        ended.close()
+        connections["default"] = real
+    assert_briefly_unavailable(response)
