@@ -169,3 +169,19 @@ def test_production_cookies_are_host_only_secure_and_hidden_from_scripts():
         "None",
         "/",
     ], done.stderr
+
+
+def test_the_nginx_example_takes_the_largest_upload_and_its_form():
+    """Security review 3, information 11: nginx allowed 6 MB bodies while evidence files
+    may be 10 MB, so files of 6-10 MB met nginx's 413 page instead of the app's message.
+    The example's limit must hold the largest file (and the imports' 5 MB) plus about a
+    megabyte of form around it."""
+    from django.conf import settings
+
+    from catalogue.importing import MAX_BYTES
+
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    limits = re.findall(r"client_max_body_size\s+(\d+)m;", text)
+    assert limits, "docs/deploy.md has no client_max_body_size"
+    largest = max(settings.IMHCF_UPLOAD_MAX_MB, MAX_BYTES // 1024 // 1024)
+    assert all(int(limit) >= largest + 1 for limit in limits), limits
