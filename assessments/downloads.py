@@ -1,15 +1,21 @@
-"""CSV, XLSX and PDF files for any page: every spreadsheet cell passes one formula
-guard, and PDFs are rendered by WeasyPrint, which may read our own static files from
-disk and nothing else."""
+"""Every download of the site (CSV, XLSX, PDF, ZIP, calendars, JSON and people's own
+files) leaves through `attachment`, which names it, types it and tells browsers and
+proxies neither to keep a copy nor to guess another type. Every spreadsheet cell passes
+one formula guard, and PDFs are rendered by WeasyPrint, which may read our own static
+files from disk and nothing else."""
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpResponse, StreamingHttpResponse
+from django.core.files import File
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -89,27 +95,57 @@ def pdf_bytes(html: str, base_url: str) -> bytes:
     return HTML(string=html, base_url=base_url, url_fetcher=StaticFiles()).write_pdf(pdf_tags=True)
 
 
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+ZIP = "application/zip"
+
+Download = HttpResponse | StreamingHttpResponse  # FileResponse is a StreamingHttpResponse
 
 
-def csv_response(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
-    """Rows streamed as a CSV download (UTF-8, said in the header)."""
-    response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+@overload
+def attachment(body: bytes | str, *, filename: str, content_type: str) -> HttpResponse: ...
+@overload
+def attachment(
+    body: Iterable[str] | File | io.IOBase, *, filename: str, content_type: str
+) -> StreamingHttpResponse: ...
+def attachment(
+    body: bytes | str | Iterable[str] | File | io.IOBase, *, filename: str, content_type: str
+) -> Download:
+    """The one way a download leaves the site. `body` is the whole file (bytes or text),
+    an iterator of text (streamed as it is made) or an open binary file (sent in chunks).
 
-
-def xlsx_response(rows: Iterator[list], sheet: str, filename: str) -> HttpResponse:
-    """Rows as an Excel workbook download with one sheet."""
-    response = HttpResponse(xlsx_bytes(rows, sheet), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def private_download(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    """A person's own file (their pack, calendar or whole record) as a download that no
-    browser or proxy keeps a copy of."""
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    The name is encoded for any browser (RFC 6266: `filename*` when it is not ASCII);
+    `no-store` because every download carries someone's data (a shared PC, a proxy);
+    `nosniff` so a browser never reads a file as another type than the one we say."""
+    response: Download
+    if isinstance(body, (bytes, str)):
+        response = HttpResponse(body, content_type=content_type)
+    elif isinstance(body, (File, io.IOBase)):
+        response = FileResponse(body, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
+    """Rows streamed as a CSV download (UTF-8, said in the header)."""
+    return attachment(csv_stream(rows), filename=filename, content_type=CSV)
+
+
+def xlsx_response(rows: Iterator[list[Any]], sheet: str, filename: str) -> HttpResponse:
+    """Rows as an Excel workbook download with one sheet."""
+    return attachment(xlsx_bytes(rows, sheet), filename=filename, content_type=XLSX)
+
+
+def pdf_response(
+    request: HttpRequest, template: str, context: dict[str, Any], filename: str
+) -> HttpResponse:
+    """A page's printable template as a PDF download (a few hundred ms per page)."""
+    html = render_to_string(template, context, request=request)
+    return attachment(
+        pdf_bytes(html, request.build_absolute_uri("/")), filename=filename, content_type=PDF
+    )

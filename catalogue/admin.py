@@ -5,11 +5,14 @@ filters, and the official-wording import (which shares its code with the
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+
+# The one download helper (name, type, no-store, nosniff); it imports only Django
+# and openpyxl, so the catalogue stays below every feature.
+from assessments import downloads
 
 from .importing import (
     COLUMNS,
@@ -146,16 +149,14 @@ class CompetencyAdmin(admin.ModelAdmin):
     def template_view(self, request, kind):
         """The import template, as CSV or XLSX, with the header and one example row."""
         if kind == "csv":
-            response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+            body, content_type = template_csv(), downloads.CSV
         elif kind == "xlsx":
-            response = HttpResponse(
-                template_xlsx(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+            body, content_type = template_xlsx(), downloads.XLSX
         else:
             return redirect("admin:catalogue_competency_import")
-        response["Content-Disposition"] = f'attachment; filename="imhcf-wording-template.{kind}"'
-        return response
+        return downloads.attachment(
+            body, filename=f"imhcf-wording-template.{kind}", content_type=content_type
+        )
 
 
 @admin.register(Wording)

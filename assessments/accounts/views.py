@@ -1,6 +1,5 @@
 """The practitioner's account: profile, sharing, joining a team, export, deletion, sign-up."""
 
-import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,21 +7,18 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView, redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import downloads
-from ..models import Membership, Rating, RatingChange
-from ..portfolio import export as portfolio_export
+from ..models import Membership
 from ..portfolio import pages as portfolio_pages
 from ..security import access, audit, reauth
 from ..teams import services as team_services
-from . import services
-from .export import own_data_rows
+from . import export, services
 from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SignUpForm
 from ..security.middleware import MANAGES
 from ..security.reauth import ConfirmIdentityForm
@@ -104,94 +100,31 @@ def join(request, token):
     return render(request, "assessments/join.html", context)
 
 
-def _export_rows(user):
-    ratings = (
-        Rating.objects.filter(user=user)
-        .select_related("competency", "domain")
-        .order_by("level", "domain", "competency__code")
-    )
-    changes = RatingChange.objects.filter(rating__user=user).select_related(
-        "rating__competency", "rating__domain", "changed_by"
-    )
-    return ratings, changes
-
-
-def _own_data(user, ratings, changes, files=None) -> dict:
-    """Everything the user owns, as plain data (JSON download and the ZIP's record.json).
-    Their portfolio comes with it: records, reflections and the names of their files."""
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "profile": {
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "job_role": user.job_role,
-            "target_level": user.target_level,
-        },
-        "ratings": [
-            {
-                "level": r.level_id,
-                "item": r.item_key,
-                "item_name": r.item_label,
-                "status": r.status,
-                "evidence": r.evidence,
-                "version": r.version,
-                "updated_at": r.updated_at.isoformat(),
-            }
-            for r in ratings
-        ],
-        "history": [
-            {
-                "item": c.rating.item_key,
-                "item_name": c.rating.item_label,
-                "level": c.rating.level_id,
-                "changed_at": c.changed_at.isoformat(),
-                "changed_by": c.changed_by.username if c.changed_by else None,
-                "old_status": c.old_status,
-                "new_status": c.new_status,
-                "old_evidence": c.old_evidence,
-                "new_evidence": c.new_evidence,
-            }
-            for c in changes
-        ],
-    }
-    data.update(portfolio_export.portfolio_data(user, files))
-    return data
-
-
 @require_GET
 def export_json(request):
     """Everything the user owns, as JSON (files are in export.zip)."""
-    data = _own_data(request.user, *_export_rows(request.user))
-    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.json"'
-    return response
+    return downloads.attachment(
+        export.record_json(request.user),
+        filename="my-imhcf-data.json",
+        content_type="application/json",
+    )
 
 
 @require_GET
 def export_zip(request):
     """Everything the user owns in one download: record.json, CSVs of ratings and
     history, training records and reflections, and every file they uploaded."""
-    user = request.user
-    ratings, changes = (list(rows) for rows in _export_rows(user))  # read once, used twice
-    files = portfolio_export.files_of(user)
-    body = portfolio_export.whole_record_zip(
-        _own_data(user, ratings, changes, files),
-        "".join(downloads.csv_stream(own_data_rows(ratings, changes))),
-        files,
+    return downloads.attachment(
+        export.record_zip(request.user), filename="my-imhcf-record.zip", content_type=downloads.ZIP
     )
-    return downloads.private_download(body, "application/zip", "my-imhcf-record.zip")
 
 
 @require_GET
 def export_csv(request):
     """The user's ratings and their history, as one CSV."""
-    ratings, changes = _export_rows(request.user)
-    text = "".join(downloads.csv_stream(own_data_rows(ratings, changes)))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-imhcf-data.csv"'
-    return response
+    return downloads.attachment(
+        export.record_csv(request.user), filename="my-imhcf-data.csv", content_type=downloads.CSV
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -306,15 +306,13 @@ def evidence_file(request, pk, name):
     found = access.evidence_file(request, pk)
     if found.owner_id != request.user.pk:
         audit.event("evidence.file_read", request, file=pk, owner=found.owner_id)
-    response = FileResponse(
+    response = downloads.attachment(
         found.file.open("rb"),
-        as_attachment=True,
         filename=files.named_for(found.name, found.content_type),  # and files from before
         content_type=found.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
+    # Uploaded content: even opened by hand, it may run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -324,15 +322,17 @@ def dates_ics(request):
     registration = pages.registration_of(request.user)
     stamp = timezone.now().astimezone(datetime.UTC)
     body = reminders.calendar(registration, pages.rule_of(registration), stamp)
-    return downloads.private_download(body, "text/calendar; charset=utf-8", "imhcf-dates.ics")
+    return downloads.attachment(
+        body, filename="imhcf-dates.ics", content_type="text/calendar; charset=utf-8"
+    )
 
 
 @require_GET
 def pack_pdf(request):
     """The regulator's pack as a PDF."""
     built = packs.build(request, request.user)
-    return downloads.private_download(
-        packs.pdf(request, built), "application/pdf", "portfolio-pack.pdf"
+    return downloads.attachment(
+        packs.pdf(request, built), filename="portfolio-pack.pdf", content_type=downloads.PDF
     )
 
 
@@ -340,8 +340,8 @@ def pack_pdf(request):
 def pack_zip(request):
     """The pack PDF and every file it refers to, in one ZIP."""
     built = packs.build(request, request.user)
-    return downloads.private_download(
-        packs.pack_zip(request, built), "application/zip", "portfolio-pack.zip"
+    return downloads.attachment(
+        packs.pack_zip(request, built), filename="portfolio-pack.zip", content_type=downloads.ZIP
     )
 
 

@@ -7,7 +7,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.importing import ImportProblem
 
+from .. import downloads
 from ..models import INVITE_DAYS, Invite, Membership
 from ..security import access, audit
 from . import importing, services
@@ -176,13 +177,11 @@ def staff_import_template(request, pk, kind):
     """The staff list template (header and two example rows), as CSV or XLSX."""
     access.organisation(request, pk)
     if kind == "csv":
-        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+        body, content_type = importing.template_csv(), downloads.CSV
     elif kind == "xlsx":
-        response = HttpResponse(
-            importing.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        body, content_type = importing.template_xlsx(), downloads.XLSX
     else:
         raise Http404("No such template")
-    response["Content-Disposition"] = f'attachment; filename="imhcf-staff-template.{kind}"'
-    return response
+    return downloads.attachment(
+        body, filename=f"imhcf-staff-template.{kind}", content_type=content_type
+    )
