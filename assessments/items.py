@@ -85,6 +85,11 @@ class Item:
         """What a person reads: "1.07 Heading", or "Domain 3: <name>"."""
         return self.title if self.is_whole_domain else f"{self.code} {self.title}"
 
+    @property
+    def short_label(self) -> str:
+        """The label where space is short (a table's column): "1.07", or "Domain 3"."""
+        return f"Domain {self.domain}" if self.is_whole_domain else self.code
+
 
 def achieved_in(items: Iterable[Item], achieved: Mapping[int, int]) -> int:
     """What counts toward "achieved" in a domain (or any set of items): achievements of
