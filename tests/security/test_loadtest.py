@@ -32,4 +32,5 @@ def test_a_short_load_run_passes_with_no_errors():
     out = done.stdout + done.stderr
     assert done.returncode == 0, out[-4000:]
     assert "loadtest: PASS" in out and "missing_after_run=0" in out
+    assert "loadtest: http_500=0 http_503=0 dropped=0 other_errors=0" in out
     assert "loadtest: bare requests=" in out and "page=team_report" in out
