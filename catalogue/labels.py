@@ -1,4 +1,5 @@
-"""How money and time are written on every page, export and PDF. Pure functions."""
+"""How money and time are written on every page, export and PDF (the one home of each
+wording). Pure functions."""
 
 from decimal import Decimal
 
@@ -14,6 +15,22 @@ def pounds(amount: Decimal | None) -> str:
     if amount == amount.to_integral_value():
         return f"£{amount:,.0f}"
     return f"£{amount:,.2f}"
+
+
+def money(amount: Decimal) -> str:
+    """A sum, not a price (a budget, what a plan spends): £0 is nothing spent, where
+    `pounds` says a course at 0 is free."""
+    return "£0" if amount == 0 else pounds(amount)
+
+
+def total(amount: Decimal, unpublished: int, count: int) -> str:
+    """A total over `count` fees of which `unpublished` are not published: "£3,000",
+    "£3,000 + 2 not published", or "not published" when none is (never £0 or "free"
+    for fees nobody published)."""
+    if count and unpublished == count:
+        return "not published"
+    label = pounds(amount)
+    return f"{label} + {unpublished} not published" if unpublished else label
 
 
 def elapsed(hours: Decimal | None) -> str:

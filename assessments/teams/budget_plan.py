@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from catalogue.labels import pounds
+from catalogue.labels import money, total
 
 from ..items import FrameworkView, Item
 from ..models import TrainingRecord
@@ -36,11 +36,6 @@ FEW = 4  # the answer names the members of a place up to this many, else counts 
 EVERYONE = "everyone"
 NEEDING = "needing"  # members whose target level includes this level
 WHO = {EVERYONE: "Everyone in the team", NEEDING: "Only members whose target level includes it"}
-
-
-def money(amount: Decimal) -> str:
-    """A budget or a sum spent: £0 is nothing spent, not a free course."""
-    return "£0" if amount == 0 else pounds(amount)
 
 
 @dataclass(frozen=True)
@@ -163,10 +158,7 @@ def total_words(places: list[Place], *, nhs: bool) -> str:
     "not published" when all are (never £0 or "free" for fees nobody published)."""
     count = sum(len(p.members) for p in places)
     unknown = sum(p.nhs_unpublished if nhs else p.unpublished for p in places)
-    if count and unknown == count:
-        return "not published"
-    total = sum((p.nhs if nhs else p.standard for p in places), Decimal(0))
-    return f"{pounds(total)} + {unknown} not published" if unknown else pounds(total)
+    return total(sum((p.nhs if nhs else p.standard for p in places), Decimal(0)), unknown, count)
 
 
 def _first(places: list[Place], reached: dict[str, Counter], by_key) -> FirstPlace | None:

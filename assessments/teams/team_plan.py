@@ -7,7 +7,7 @@ from itertools import chain
 
 from django.db.models import FilteredRelation, Q
 
-from catalogue.labels import pounds
+from catalogue.labels import pounds, total
 
 from ..items import FrameworkView, Item
 from ..models import Membership, Status, display_name, target_level
@@ -62,18 +62,11 @@ class Place:
 
     @property
     def standard_label(self) -> str:
-        return _total_label(self.standard, self.unpublished, len(self.members))
+        return total(self.standard, self.unpublished, len(self.members))
 
     @property
     def nhs_label(self) -> str:
-        return _total_label(self.nhs, self.nhs_unpublished, len(self.members))
-
-
-def _total_label(total: Decimal, unpublished: int, count: int) -> str:
-    if unpublished == count:
-        return "not published"
-    label = pounds(total)
-    return f"{label} + {unpublished} not published" if unpublished else label
+        return total(self.nhs, self.nhs_unpublished, len(self.members))
 
 
 def option_fees(items, catalogue) -> tuple[list[Option], list[Option], dict]:
