@@ -9,7 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import LEVELS, Course
+from .models import Course, level_choices
 
 
 class FrameworkSearchForm(forms.Form):
@@ -62,7 +62,7 @@ class CourseFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Any level")] + [(str(n), f"Level {n}") for n in LEVELS],
+        choices=[("", "Any level"), *level_choices()],
     )
     mode = forms.ChoiceField(
         label="Delivery", required=False, choices=[("", "Any")] + list(Course.Mode.choices)

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
+from catalogue.models import Level, level_choices
+
 from ..models import JobRole, User
 from ..security.reauth import ConfirmIdentityForm
 
@@ -27,12 +29,7 @@ class ProfileForm(forms.ModelForm):
         coerce=int,
         empty_value=None,
         widget=forms.RadioSelect,
-        choices=[
-            ("", "The level my role suggests"),
-            ("1", "Level 1: knowing the knowledge base"),
-            ("2", "Level 2: applying it in practice"),
-            ("3", "Level 3: supervising, managing and shaping services"),
-        ],
+        choices=[("", "The level my role suggests"), *level_choices()],  # named in __init__
     )
     holds_degree_or_registration = forms.TypedChoiceField(
         label="Do you hold a degree or a professional registration?",
@@ -63,6 +60,12 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job_role"].choices = [("", "Choose your role")] + list(JobRole.choices)
+        # Each level by its name in the framework ("Level 1: Knowing the knowledge
+        # base"): one query, the Level rows being the one home of those names.
+        names = {level.number: str(level) for level in Level.objects.all()}
+        self.fields["chosen_level"].choices = [("", "The level my role suggests")] + [
+            (value, names.get(int(value), label)) for value, label in level_choices()
+        ]
         for name in ("first_name", "last_name"):
             self.fields[name].validators.append(printable_only)
 

@@ -62,7 +62,8 @@ class GridSubmission:
                     "from pasting); it has been taken out. Check the text, then save again."
                 )
             elif status not in Status.values:
-                row.error = "Choose one of: not yet assessed, working towards, achieved."
+                words = ", ".join(label.lower() for label in Status.labels)
+                row.error = f"Choose one of: {words}."
             elif len(evidence) > EVIDENCE_MAX:
                 row.error = (
                     f"Evidence can be up to {EVIDENCE_MAX:,} characters; this has "

@@ -104,8 +104,9 @@ class Cell:
         whole ("achieved"), counts for a domain rated competency by competency."""
         if self.whole:
             if self.achieved:
-                return "achieved"
-            return "working towards" if self.working else "not yet assessed"
+                return Status.ACHIEVED.label.lower()
+            status = Status.WORKING_TOWARDS if self.working else Status.NOT_ASSESSED
+            return status.label.lower()
         text = f"{self.achieved} of {self.total} achieved"
         return f"{text}, {self.working} working towards" if self.working else text
 

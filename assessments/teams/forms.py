@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 
 from catalogue.importing import check_upload
+from catalogue.models import level_choices
 
-from ..items import LEVELS
 from ..models import EVIDENCE_MAX, JobRole
 from .budget_plan import EVERYONE, WHO
 
@@ -28,7 +28,7 @@ class TeamReportForm(FilterForm):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[(str(n), f"Level {n}") for n in LEVELS],
+        choices=level_choices(),
     )
     domain = forms.TypedChoiceField(label="Domain", required=False, coerce=int, empty_value=None)
     job_role = forms.ChoiceField(label="Job role", required=False)
@@ -68,7 +68,7 @@ class TeamBudgetForm(forms.Form):
     level = forms.TypedChoiceField(
         label="Level",
         coerce=int,
-        choices=[(str(n), f"Level {n}") for n in LEVELS],
+        choices=level_choices(),
         error_messages={"invalid_choice": "Choose Level 1, 2 or 3"},
     )
     budget = forms.DecimalField(

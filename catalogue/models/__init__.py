@@ -13,6 +13,7 @@ from .framework import (
     Term,
     Wording,
     code_validator,
+    level_choices,
 )
 from .ksf import SECTIONS as KSF_SECTIONS
 from .ksf import KsfGroup, KsfMapping
@@ -21,6 +22,7 @@ __all__ = [
     "CODE_PATTERN",
     "HOURS_PER",
     "LEVELS",
+    "level_choices",
     "Competency",
     "Course",
     "CLOSING",

@@ -62,6 +62,12 @@ class Framework(models.Model):
 LEVELS = (1, 2, 3)
 
 
+def level_choices() -> list[tuple[str, str]]:
+    """The levels as a form's choices by number ("1", "Level 1"); a level's full name
+    ("Level 1: Knowing the knowledge base") is its row's __str__."""
+    return [(str(n), f"Level {n}") for n in LEVELS]
+
+
 class Level(models.Model):
     """One of the three progressive levels; its number is its key."""
 
