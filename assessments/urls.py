@@ -9,9 +9,10 @@ from .teams import views as teams
 
 app_name = "assessments"
 
-# A practitioner's pages show only their own records and take no object ids;
-# team pages take ids and pass them through access.py. The views live with their
-# concern: accounts/, ratings/, plans/, teams/.
+# Every page that takes an object id (a record, a reflection, a file, a membership,
+# a team, an organisation) fetches it through security/access.py, which answers 404
+# for anyone else's. The views live with their concern: accounts/, ratings/, plans/,
+# portfolio/, teams/.
 urlpatterns = [
     path("", ratings.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),

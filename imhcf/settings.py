@@ -166,7 +166,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy the connection comes from the proxy: list its addresses (or
 # networks) so the client's own address is read from X-Forwarded-For, for the lockout
-# and the security log alike (assessments.audit.client_address). Empty: no proxy.
+# and the security log alike (assessments.security.audit.client_address). Empty: no proxy.
 IMHCF_TRUSTED_PROXIES = [
     ipaddress.ip_network(net.strip())
     for net in os.environ.get("IMHCF_TRUSTED_PROXIES", "").split(",")
@@ -180,7 +180,7 @@ SESSION_COOKIE_AGE = IMHCF_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
-# Two-factor sign-in (assessments/two_factor.py): the name authenticator apps show.
+# Two-factor sign-in (assessments/security/two_factor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "IMHCF self-assessment"
 # Admins may reset a person's two-factor sign-in (delete the device) but never read its
 # secret or recovery codes: that would let them pass as that person.
@@ -285,7 +285,7 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
         "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
-        # Security events (assessments/audit.py): sign-ins, second factors, refusals.
+        # Security events (assessments/security/audit.py): sign-ins, second factors, refusals.
         "imhcf.security": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
