@@ -1,19 +1,20 @@
 from django.conf import settings
 
-from .security import access
-from .security.middleware import LEADS
+from .security import roles
 
 
 def site(request):
-    """Site switches that the shared layout needs (no query: the user row is loaded)."""
-    user = getattr(request, "user", None)
+    """Site switches that the shared layout needs, and who the person is for the menu
+    (security.roles: no query, the roles come with the user row)."""
+    who = roles.who(request)
     return {
         "signup_open": settings.IMHCF_SIGNUP_OPEN,
         # Forms that keep drafts (static/js/drafts.js) say how long a session lasts.
         "idle_minutes": settings.IMHCF_SESSION_IDLE_MINUTES,
         "draft_hours": settings.IMHCF_SESSION_MAX_HOURS,
-        "organisation_admin": user is not None and access.organisation_admin(user),
-        # Leads, as the session recorded at sign-in (or since, on their pages)
-        "sees_organisations": user is not None
-        and (access.organisation_admin(user) or bool(getattr(request, "session", {}).get(LEADS))),
+        "organisation_admin": who.admin,
+        "sees_organisations": who.sees_organisations,
+        "manages_teams": who.manages,
+        # Django admin opens for staff accounts (catalogue editors too), whatever else.
+        "opens_admin": bool(getattr(getattr(request, "user", None), "is_staff", False)),
     }

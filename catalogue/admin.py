@@ -4,6 +4,7 @@ filters, and the official-wording import (which shares its code with the
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -147,7 +148,10 @@ class CompetencyAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/catalogue/competency/import.html", context)
 
     def template_view(self, request, kind):
-        """The import template, as CSV or XLSX, with the header and one example row."""
+        """The import template, as CSV or XLSX, with the header and one example row; for
+        those who may import (a staff account without the permission gets 403)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         if kind == "csv":
             body, content_type = template_csv(), downloads.CSV
         elif kind == "xlsx":

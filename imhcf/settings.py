@@ -154,7 +154,9 @@ IMHCF_SIGNUP_OPEN = env_bool("IMHCF_SIGNUP_OPEN", False)
 LOGOUT_REDIRECT_URL = "catalogue:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the signed-in user with their roles in the same
+    # query (security.roles: who someone is, worked out once per request).
+    "assessments.security.roles.RoleAwareBackend",
 ]
 # Sign-in rate limit: 5 failures for one username from one address lock that pair
 # for 15 minutes; keying on both keeps one address (a shared NHS NAT) from locking

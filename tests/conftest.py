@@ -127,6 +127,18 @@ def manager(team, django_user_model):
 
 
 @pytest.fixture
+def tess(team, django_user_model):
+    """Tess leads Trust A (Alice's team's organisation); signed in with both factors."""
+    from assessments.models import TrainingLead
+
+    user = django_user_model.objects.create_user(
+        "tess", "tess@trust-a.example", password="x-pass-12345"
+    )
+    TrainingLead.objects.create(organisation=team.organisation, user=user)
+    return with_authenticator(user)
+
+
+@pytest.fixture
 def outsider(catalogue, django_user_model):
     """Omar manages another team (South locality, with its member Carol): a manager,
     but of nothing of Alice's."""

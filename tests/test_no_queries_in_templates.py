@@ -5,6 +5,7 @@ that any SQL during it fails the test."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.template.backends.django import Template
 
@@ -120,8 +121,15 @@ def test_team_pages_render_without_touching_the_database(
     rate(alice, {(1, 1): ("working_towards", "some evidence"), (1, 2): ("achieved", "")})
     team.memberships.filter(user=alice).update(shares_evidence=True)
     portfolio(alice)
-    manager.is_staff = True  # sees the organisation overview too
+    # A site admin too (staff with the permission), so she sees the organisation pages;
+    # her permission check runs before the page renders, not in the template.
+    manager.is_staff = True
     manager.save()
+    manager.user_permissions.add(
+        Permission.objects.get(
+            codename="administer_organisations", content_type__app_label="assessments"
+        )
+    )
     client.force_login(manager)
     assert (
         client.get(url.format(team=team.pk, alice=alice.pk, org=team.organisation_id)).status_code

@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..security import audit, reauth, two_factor
-from .forms import CodeForm, SetUpForm
 from ..security.reauth import ConfirmIdentityForm
+from .forms import CodeForm, SetUpForm
 
 NEW_CODES = "imhcf_new_recovery_codes"
 

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import downloads
 from ..models import Membership
 from ..portfolio import pages as portfolio_pages
-from ..security import access, audit, reauth
+from ..security import access, audit, reauth, roles
+from ..security.reauth import ConfirmIdentityForm
 from ..teams import services as team_services
 from . import export, services
 from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SignUpForm
-from ..security.middleware import MANAGES
-from ..security.reauth import ConfirmIdentityForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +79,7 @@ def join(request, token):
             messages.error(request, str(problem))
             return redirect("assessments:profile")
         if membership.role == Membership.Role.MANAGER:
-            request.session[MANAGES] = True  # the menu shows the team from now on
+            roles.forget(request.user)  # the menu shows the team from this page on
         messages.success(
             request,
             f"You joined {membership.team.name}."
@@ -232,7 +231,7 @@ def signup(request):
             )
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="assessments.security.roles.RoleAwareBackend")
         if after:  # an invitation, or the page that asked them to sign in
             messages.success(request, f"Welcome, {user.display_name}. Your account is ready.")
             return redirect(after)

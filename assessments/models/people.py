@@ -127,6 +127,18 @@ class User(AbstractUser):
         return display_name(self.first_name, self.last_name, self.username)
 
     @property
+    def is_site_admin(self) -> bool:
+        """The one definition of a site admin: a superuser, or a staff account given the
+        permission "Administer every organisation" in admin (security.roles). Staff
+        status alone is not enough. No query but for a staff account that is not a
+        superuser (Django's permission check, cached on the user)."""
+        if not self.is_active:
+            return False
+        return self.is_superuser or (
+            self.is_staff and self.has_perm("assessments.administer_organisations")
+        )
+
+    @property
     def suggested_level(self) -> int | None:
         return SUGGESTED_LEVEL.get(self.job_role) if self.job_role else None
 

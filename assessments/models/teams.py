@@ -16,8 +16,9 @@ INVITE_DAYS = 14  # an invitation link works this many days after it is made
 
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Every organisation for the site's admins; the ones they lead for others."""
-        if user.is_staff:
+        """Every organisation for the site's admins (User.is_site_admin); the ones they
+        lead for others."""
+        if user.is_site_admin:
             return self
         return self.filter(leads__user=user)
 
@@ -31,6 +32,12 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            (
+                "administer_organisations",
+                "Administer every organisation (its teams, people, reports and imports)",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -77,10 +84,11 @@ class TeamQuerySet(models.QuerySet):
         evidence and review) and `led` (the user may change who is on it)."""
         managed = Membership.objects.managers().filter(user=user, team=OuterRef("pk"))
         led = TrainingLead.objects.filter(user=user, organisation=OuterRef("organisation"))
+        admin = user.is_site_admin
         teams = self.select_related("organisation").annotate(
-            managed=Exists(managed), led=Exists(led) if not user.is_staff else Value(True)
+            managed=Exists(managed), led=Value(True) if admin else Exists(led)
         )
-        if user.is_staff:
+        if admin:
             return teams
         return teams.filter(Q(Exists(managed)) | Q(Exists(led)))
 
@@ -239,10 +247,17 @@ class Invite(models.Model):
     def problem_for(self, user) -> str:
         """Why `user` may not use this invitation ("" if they may): one sent to an
         address is for the account with that address, so a forwarded link does not
-        let someone else in (or make them a manager)."""
+        let someone else in (or make them a manager). Nobody makes themselves a manager:
+        an invitation to manage a team is for someone other than the person who made it
+        (a training lead asks another lead or a site admin)."""
         if self.email and self.email.casefold() != (user.email or "").casefold():
             return (
                 f"This invitation was sent to {self.email}. Sign in with the account that "
                 "uses that address, or create one with it."
+            )
+        if self.role == Membership.Role.MANAGER and self.created_by_id == user.pk:
+            return (
+                "You made this invitation, so it cannot make you one of the team's managers. "
+                "Ask another training lead or a site admin to invite you."
             )
         return ""

@@ -7,12 +7,15 @@ is logged with who asked and from where (ASVS 16.3.2). Team pages also need the
 second factor of this sign-in, checked on each request (two_factor.is_verified),
 so a person made a manager while signed in gives it before the first team page.
 
-Three roles see teams. A team's managers see its statuses, and the evidence of
-members who share it with them (and review it). An organisation's training leads
-(TrainingLead) see statuses of their organisation's teams, change who is on them and
-invite people, and see nothing of another organisation. Site admins (is_staff) see
-every organisation as a lead does. Evidence is shared with a team's managers only,
-so leads and admins never read it unless they manage that team."""
+Three roles see teams (each defined once, in security.roles). A team's managers see its
+statuses, and the evidence of members who share it with them (and review it). An
+organisation's training leads (TrainingLead) see statuses of their organisation's
+teams, change who is on them and invite people, and see nothing of another
+organisation. Site admins (User.is_site_admin: a superuser, or staff given the
+permission; staff status alone is not enough) see every organisation as a lead does.
+Evidence is one rule (visible_evidence): the member shares it and the viewer manages
+that team, so leads and admins never read it unless they manage that team; and nobody
+makes themselves a manager (teams.services)."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -42,8 +45,8 @@ def _second_factor_given(request) -> None:
 
 
 def organisation_admin(user: User) -> bool:
-    """Who sees every team of every organisation: the site's admins."""
-    return user.is_authenticated and user.is_staff
+    """Who sees every team of every organisation: the site's admins (User.is_site_admin)."""
+    return user.is_authenticated and user.is_site_admin
 
 
 def managed_teams(request) -> list[Team]:
@@ -114,11 +117,21 @@ def team_member(request, team: Team, member_id: int) -> Membership:
     return membership
 
 
-def visible_evidence(membership: Membership) -> bool:
-    """May the team's managers read this member's evidence notes (and review or sign
-    off their assessment)? Only while the member shares it; statuses are always seen.
-    Leads and admins who do not manage the team never do (views check team.managed)."""
-    return membership.shares_evidence
+def visible_evidence(team: Team, membership: Membership, viewer: User | None = None) -> bool:
+    """The one rule for evidence: may the viewer read this member's evidence notes and
+    files (and review or sign off their assessment)? Only while the member shares it
+    with the team, and only if the viewer manages that team. A team from team_in_charge
+    carries `managed` (no query); otherwise `viewer` is checked (one query). Statuses
+    are always seen; leads and admins who do not manage the team never read evidence."""
+    if not membership.shares_evidence:
+        return False
+    managed = getattr(team, "managed", None)
+    if managed is None:
+        managed = (
+            viewer is not None
+            and Membership.objects.managers().filter(team=team, user=viewer).exists()
+        )
+    return bool(managed)
 
 
 def own_membership(request, pk: int) -> Membership:

@@ -14,13 +14,10 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
-from ..models import Team
-from . import audit, kept, two_factor
+from . import audit, kept, roles, two_factor
 from .two_factor import PENDING, SETUP
 
 SIGNED_IN_AT = "imhcf_signed_in_at"
-MANAGES = "imhcf_manages"  # whether the person managed a team at sign-in (the menu)
-LEADS = "imhcf_leads"  # whether they led an organisation at sign-in (the menu)
 LAST_SEEN = "imhcf_last_seen"
 # Activity is written to the session at most once a minute, not on every request.
 SEEN_GRANULARITY = 60
@@ -32,8 +29,6 @@ def mark_signed_in(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    request.session[MANAGES] = Team.objects.managed_by(user).exists()
-    request.session[LEADS] = user.leads.exists()
     two_factor.signed_in(request, user)
 
 
@@ -108,8 +103,9 @@ class TwoFactorGate:
     but those few sends the person to give or set it up, then back.
 
     Checked on every request, so a role given while someone is signed in takes effect
-    at once: an admin (is_staff, read from the user row already loaded) whose sign-in
-    has not given a second factor owes one now; a team manager owes one as soon as a
+    at once: an admin, or any staff account (read from the user row already loaded;
+    a staff account that is not a superuser costs Django's permission check once)
+    whose sign-in has not given a second factor owes one now; a team manager owes one as soon as a
     team page asks for it (access.managed_team raises SecondFactorNeeded). No query
     unless a second factor is owed."""
 
@@ -119,8 +115,11 @@ class TwoFactorGate:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
+            # Who the person is for this request (security.roles) is worked out here,
+            # once, before any view or template asks.
+            who = roles.who(request)
             state = request.session.get(PENDING)
-            if not state and (user.is_staff or user.is_superuser):
+            if not state and (user.is_staff or who.admin):
                 if not two_factor.is_verified(request):
                     state = two_factor.owe(request)
             if state and request.path_info not in _open_while_pending()[state]:

@@ -24,7 +24,7 @@ def review_assessment(
 ) -> Review:
     """Record a manager's comment or sign-off of a shared assessment, with a snapshot
     of every rating as it stands. Refuses (NotShared) an assessment that is not shared."""
-    if not access.visible_evidence(membership):
+    if not access.visible_evidence(team, membership, manager):
         raise NotShared
     snapshot = [
         {
@@ -119,9 +119,21 @@ def create_team(*, organisation: Organisation, name: str) -> Team:
     return Team.objects.create(organisation=organisation, name=name)
 
 
+class SelfPromotion(Exception):
+    """Nobody makes themselves a team's manager; another lead or a site admin must."""
+
+
 @transaction.atomic
-def set_role(*, membership: Membership, role: str) -> Membership:
-    """Make a member one of the team's managers, or a manager a member again."""
+def set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Make a member one of the team's managers, or a manager a member again. Refuses
+    (SelfPromotion) to make `by` a manager: managers read shared evidence, which a
+    training lead never does unless someone else gives her the role."""
+    if (
+        role == Membership.Role.MANAGER
+        and membership.user_id == by.pk
+        and not membership.is_manager
+    ):
+        raise SelfPromotion
     membership.role = role
     membership.save(update_fields=["role"])
     return membership

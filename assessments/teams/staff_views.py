@@ -71,7 +71,15 @@ def change_person(request, pk, member_id):
             request, f"{name} is no longer on {team.name}; their assessment is theirs."
         )
     elif action in Membership.Role.values:
-        services.set_role(membership=membership, role=action)
+        try:
+            services.set_role(membership=membership, role=action, by=request.user)
+        except services.SelfPromotion:
+            messages.error(
+                request,
+                "You cannot make yourself one of the team's managers: ask another training "
+                "lead or a site admin.",
+            )
+            return redirect("assessments:people", pk=team.pk)
         messages.success(request, f"{name} is now a {Membership.Role(action).label.lower()}.")
     else:
         messages.error(request, "Choose what to change.")

@@ -20,8 +20,7 @@ from ..models import INVITE_DAYS, JobRole, Membership, Review, Status, Team
 from ..plans.offers import read_offers
 from ..portfolio import pages as portfolio_pages
 from ..ratings.progress import answers_by_key
-from ..security import access, audit
-from ..security.middleware import LEADS, MANAGES
+from ..security import access, audit, roles
 from . import exports, heatmap, reports, services
 from .budget_plan import answered_team_plan, team_budget
 from .forms import (
@@ -38,7 +37,6 @@ from .forms import (
 def teams(request):
     """The teams the user manages."""
     managed = access.managed_teams(request)
-    request.session[MANAGES] = bool(managed)  # the menu follows a role given since sign-in
     return render(request, "assessments/teams.html", {"teams": managed})
 
 
@@ -47,12 +45,13 @@ def start(request):
     """Where signing in lands: a training lead on their organisation, a manager on
     their team (or their list of teams), a site admin on the admin, anyone else on
     their own progress."""
-    if request.session.get(LEADS) and not request.user.is_staff:
+    who = roles.who(request)
+    if who.leads and not who.admin:
         return redirect("assessments:organisations")
-    if not request.session.get(MANAGES):
+    if not who.manages:
         # A site admin who manages no team comes to keep the catalogue and the teams
         # right, not to assess herself: she lands on the admin.
-        if access.organisation_admin(request.user):
+        if who.admin or request.user.is_staff:
             return redirect("admin:index")
         return redirect("assessments:dashboard")
     managed = access.managed_teams(request)
@@ -139,7 +138,7 @@ def _member_page(request, team, membership, form: ReviewForm):
     framework = load_framework()
     answers = answers_by_key(membership.user)
     # Evidence is shared with the team's managers: a lead or admin sees statuses only.
-    shared = team.managed and access.visible_evidence(membership)
+    shared = access.visible_evidence(team, membership)
     files = portfolio_pages.item_files(membership.user) if shared else {}
     levels = []
     for level in LEVELS:
@@ -380,11 +379,10 @@ def organisations(request):
     """The organisations whose overview the user sees: a lead's own (straight to it
     when there is one), every one for admins."""
     found = access.organisations(request)
-    request.session[LEADS] = bool(found)
     if not found:
         audit.event("access.refused", request, object="organisations")
         raise Http404("Not found")
-    if len(found) == 1 and not request.user.is_staff:
+    if len(found) == 1 and not roles.who(request).admin:
         return redirect("assessments:organisation", found[0].pk)
     counted = {
         row["organisation"]: row
@@ -446,7 +444,7 @@ def team_training(request, pk):
         {
             "membership": m,
             "records": by_user.get(m.user_id, []),
-            "files_shown": team.managed and m.shares_evidence,
+            "files_shown": access.visible_evidence(team, m),
         }
         for m in page.object_list
     ]

@@ -80,14 +80,6 @@ from tests.factories import with_authenticator  # noqa: E402
 from tests.queries import count_queries  # noqa: E402
 
 
-@pytest.fixture
-def tess(team):
-    """Tess leads Trust A (Alice's team's organisation); signed in with both factors."""
-    user = with_authenticator(User.objects.create_user("tess", password="x-pass-12345"))
-    TrainingLead.objects.create(organisation=team.organisation, user=user)
-    return user
-
-
 def make_team(name, size, organisation, achieved_domains=()):
     team = Team.objects.create(name=name, organisation=organisation)
     for i in range(size):
@@ -145,9 +137,6 @@ def test_leads_must_sign_in_with_two_factors_and_land_on_their_organisation(clie
     TrainingLead.objects.create(organisation=team.organisation, user=plain)
     assert two_factor.required(plain)
     client.force_login(tess)
-    session = client.session
-    session["imhcf_leads"] = True
-    session.save()
     start = client.get(reverse("assessments:start"))
     assert start["Location"] == reverse("assessments:organisations")
 

@@ -10,21 +10,11 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments.models import Invite, Membership, Team, TrainingLead, User
+from assessments.models import Invite, Membership, Team, User
 from tests.assessments.helpers import signup_form
-from tests.factories import with_authenticator
 from tests.mail import free_port, loopback_smtp
 
 HEADER = "name,email,job role,team,manager\n"
-
-
-@pytest.fixture
-def tess(team):
-    user = with_authenticator(
-        User.objects.create_user("tess", "tess@trust-a.example", password="x-pass-12345")
-    )
-    TrainingLead.objects.create(organisation=team.organisation, user=user)
-    return user
 
 
 def staff_csv(rows: int, teams=("North locality", "Baby room"), start=0) -> bytes:

@@ -33,11 +33,8 @@ def test_the_header_names_the_person_not_the_username(client, alice, bob):
     assert '<span class="visually-hidden">Signed in as </span>bob</span>' in html
 
 
-def test_a_practitioner_never_sees_teams_i_manage_even_without_the_sign_in_flag(client, alice):
+def test_a_practitioner_never_sees_teams_i_manage(client, alice):
     client.force_login(alice)
-    session = client.session
-    session.pop("imhcf_manages", None)  # a session from before the flag, or another way in
-    session.save()
     assert "Teams I manage" not in client.get(reverse("assessments:dashboard")).content.decode()
 
 
@@ -52,9 +49,6 @@ def test_joining_as_a_manager_shows_the_teams_menu_at_once(client, team, alice):
 
 def test_the_site_admin_lands_on_the_admin(client, admin_user):
     client.force_login(admin_user)
-    session = client.session
-    session["imhcf_manages"] = False
-    session.save()
     assert client.get(reverse("assessments:start"))["Location"] == reverse("admin:index")
 
 

@@ -1,8 +1,10 @@
 """Every URL of the site, found by walking the URL configuration (so a new one is
 picked up without anyone adding it here), tried as anonymous, another practitioner, a
-manager of another team, the training lead of another organisation and an admin, and
-as the ones it is for. Only the allowed
-roles get through; the rest are sent to sign in or told "not found".
+manager of another team, the training lead of another organisation, a staff account
+with no permission at all, a training lead who also manages another team of her own
+organisation, and an admin, and as the ones it is for. Only the allowed roles get
+through; the rest are sent to sign in or told "not found" (Django admin answers a staff
+account without the permission 403).
 
 Each URL must have a rule below (admin URLs default to "staff"); a new one fails
 test_every_url_has_a_rule until it gets one. This is the suite's one access matrix
@@ -33,7 +35,29 @@ from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x-pass-12345"
-ROLES = ["anonymous", "practitioner", "other_manager", "other_lead", "admin"]
+ROLES = [
+    "anonymous",
+    "practitioner",
+    "other_manager",
+    "other_lead",
+    "bare_staff",  # is_staff and no permission: the admin's door, nothing else
+    "lead_manager",  # leads Trust A (North's) and manages South, not North
+    "admin",
+]
+# Django admin pages a staff account opens with no permission: its index (which lists
+# nothing), signing in and out, its password change (sent to ours), and "view on site"
+# (a redirect to a public page). Every other admin page answers it 403 or 404, or sends
+# it back to the index.
+OPEN_TO_ANY_STAFF = {
+    "admin:index",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin_password_change",
+    "admin:jsi18n",
+    "admin:view_on_site",
+}
 
 
 @dataclass(frozen=True)
@@ -237,6 +261,10 @@ def world(catalogue, django_user_model):
     Membership.objects.create(team=south, user=omar, role=Membership.Role.MANAGER)
     Membership.objects.create(team=south, user=bob)
     lead = with_authenticator(User.objects.create_superuser("lead", "l@example.org", PASSWORD))
+    stan = with_authenticator(User.objects.create_user("stan", password=PASSWORD, is_staff=True))
+    lena = with_authenticator(User.objects.create_user("lena", password=PASSWORD))
+    TrainingLead.objects.create(organisation=north.organisation, user=lena)
+    Membership.objects.create(team=south, user=lena, role=Membership.Role.MANAGER)
     tess = with_authenticator(User.objects.create_user("tess", password=PASSWORD))
     TrainingLead.objects.create(organisation=north.organisation, user=tess)
     uma = with_authenticator(User.objects.create_user("uma", password=PASSWORD))
@@ -259,7 +287,14 @@ def world(catalogue, django_user_model):
         "alice": alice,
         "mina": mina,
         "tess": tess,
-        "users": {"practitioner": bob, "other_manager": omar, "other_lead": uma, "admin": lead},
+        "users": {
+            "practitioner": bob,
+            "other_manager": omar,
+            "other_lead": uma,
+            "bare_staff": stan,
+            "lead_manager": lena,
+            "admin": lead,
+        },
         "north": north,
         "membership": membership,
         "invite": invite,
@@ -358,6 +393,16 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
         ).startswith(sign_in_url)
         if rule == "any":
             assert response.status_code == 302, (role, response.status_code)
+        elif role == "bare_staff" and admin_url:
+            # Django admin lets a staff account in and refuses every model page to one
+            # without permissions.
+            if route.name not in OPEN_TO_ANY_STAFF:
+                refused = response.status_code in (403, 404) or (
+                    response.status_code == 302 and response["Location"] == "/admin/"
+                )
+                assert refused, (role, response.status_code, response.get("Location"))
+        elif rule in {"in_charge", "lead", "leads"} and role == "lead_manager":
+            assert through, (role, response.status_code, response.get("Location"))
         elif (
             rule == "public"
             or (rule == "own" and user)

@@ -8,9 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import Invite, Team, TrainingLead, User
+from assessments.models import Invite, Team, User
 from tests.assessments.helpers import signup_form
-from tests.factories import with_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +27,6 @@ def address(length: int) -> str:
     email = f"{local}@{'.'.join(labels)}.org"
     assert len(email) == length, (len(email), length)
     return email
-
-
-@pytest.fixture
-def tess(team):
-    """A training lead of alice's team's organisation, with her authenticator set up."""
-    user = with_authenticator(
-        User.objects.create_user("tess", "tess@trust-a.example", password="x-pass-12345")
-    )
-    TrainingLead.objects.create(organisation=team.organisation, user=user)
-    return user
 
 
 def preview(client, organisation, row: str):
