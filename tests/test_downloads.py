@@ -11,6 +11,7 @@ test checks the headers without the middleware, which would otherwise add `nosni
 import datetime
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,6 +79,20 @@ def download_names() -> set[str]:
 
 def test_every_download_url_is_tried():
     assert download_names() == DOWNLOADS.keys()
+
+
+def test_no_download_is_made_by_hand_outside_the_helper():
+    """The walk below sees headers the middleware may add anyway; this sees the code."""
+    root = Path(__file__).resolve().parent.parent
+    by_hand = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("assessments", "catalogue", "imhcf")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path != root / "assessments" / "downloads.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "Content-Disposition" in line or "FileResponse(" in line
+    ]
+    assert by_hand == []
 
 
 def test_the_helper_names_types_and_forbids_storing_and_sniffing_on_its_own():

@@ -4,9 +4,8 @@ and the admins' organisation view."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -244,15 +243,6 @@ def team_plan(request, pk):
     return render(request, template, context)
 
 
-def _pdf(request, template: str, context: dict, filename: str) -> HttpResponse:
-    html = render_to_string(template, context, request=request)
-    response = HttpResponse(
-        downloads.pdf_bytes(html, request.build_absolute_uri("/")), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 def team_plan_pdf(request, pk):
     """The team plan as a PDF, laid out as its printable page."""
@@ -266,7 +256,7 @@ def team_plan_pdf(request, pk):
         "printing": True,
     }
     name = f"{slugify(team.name) or 'team'}-level-{plan.level}-training-plan.pdf"
-    return _pdf(request, "assessments/team_plan_print.html", context, name)
+    return downloads.pdf_response(request, "assessments/team_plan_print.html", context, name)
 
 
 @require_GET
@@ -274,7 +264,7 @@ def team_budget_pdf(request, pk):
     """The funded places as a PDF, laid out as the printable page."""
     team, form, plan = _team_budget(request, pk)
     context = {"team": team, "form": form, "plan": plan, "query": "", "printing": True}
-    return _pdf(
+    return downloads.pdf_response(
         request, "assessments/team_budget_print.html", context, _budget_filename(team, plan, "pdf")
     )
 
