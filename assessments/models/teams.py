@@ -1,12 +1,13 @@
 """Teams, who is on them (members and managers), managers' reviews and invitations."""
 
 import secrets
+from typing import Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 
-from .people import JobRole
+from .people import JobRole, User
 from .ratings import EVIDENCE_MAX
 
 # How members are listed on every page and export: by surname, first name, username.
@@ -14,8 +15,8 @@ MEMBER_ORDER = ("user__last_name", "user__first_name", "user__username", "user_i
 INVITE_DAYS = 14  # an invitation link works this many days after it is made
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user: User) -> Self:
         """Every organisation for the site's admins (User.is_site_admin); the ones they
         lead for others."""
         if user.is_site_admin:
@@ -69,15 +70,15 @@ class TrainingLead(models.Model):
         return f"{self.user} leads {self.organisation}"
 
 
-class TeamQuerySet(models.QuerySet):
-    def managed_by(self, user):
+class TeamQuerySet(models.QuerySet["Team"]):
+    def managed_by(self, user: User) -> Self:
         """The teams this user manages (Membership.objects.managers()), with their
         organisation (pages name it)."""
         return self.filter(
             pk__in=Membership.objects.managers().filter(user=user).values("team_id")
         ).select_related("organisation")
 
-    def in_charge_of(self, user):
+    def in_charge_of(self, user: User) -> Self:
         """The teams whose reports, plans and invitations this user may see: teams they
         manage, teams of an organisation they lead, every team for the site's admins.
         Each carries `managed` (the user is one of its managers: only they read shared
@@ -93,21 +94,21 @@ class TeamQuerySet(models.QuerySet):
         return teams.filter(Q(Exists(managed)) | Q(Exists(led)))
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     """The one definition of who is a team's member and who its manager."""
 
-    def members(self):
+    def members(self) -> Self:
         return self.filter(role=Membership.Role.MEMBER)
 
-    def managers(self):
+    def managers(self) -> Self:
         return self.filter(role=Membership.Role.MANAGER)
 
-    def members_of(self, team, *, job_role: str = ""):
+    def members_of(self, team: "Team", *, job_role: str = "") -> Self:
         """The team's members (not its managers), optionally of one job role."""
         members = self.members().filter(team=team)
         return members.filter(user__job_role=job_role) if job_role else members
 
-    def in_member_order(self):
+    def in_member_order(self) -> Self:
         return self.order_by(*MEMBER_ORDER)
 
 

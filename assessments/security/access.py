@@ -17,8 +17,10 @@ Evidence is one rule (visible_evidence): the member shares it and the viewer man
 that team, so leads and admins never read it unless they manage that team; and nobody
 makes themselves a manager (teams.services)."""
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from ..models import (
     EvidenceFile,
@@ -31,15 +33,30 @@ from ..models import (
     User,
 )
 from . import audit, two_factor
+from .signed_in import SignedInRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-def _refused(request, what: str, pk) -> Http404:
+class InCharge(TypedDict):
+    """What Team.objects.in_charge_of annotates on each team."""
+
+    managed: bool  # the user is one of its managers
+    led: bool  # the user leads its organisation, or is a site admin
+
+
+if TYPE_CHECKING:
+    TeamInCharge = WithAnnotations[Team, InCharge]
+
+
+def _refused(request: HttpRequest, what: str, pk: object) -> Http404:
     """Log a refused look at an object, then report it as missing."""
     audit.event("access.refused", request, object=f"{what}:{pk}")
     return Http404("Not found")
 
 
-def _second_factor_given(request) -> None:
+def _second_factor_given(request: HttpRequest) -> None:
     if not two_factor.is_verified(request):
         raise two_factor.SecondFactorNeeded
 
@@ -49,7 +66,7 @@ def organisation_admin(user: User) -> bool:
     return user.is_authenticated and user.is_site_admin
 
 
-def managed_teams(request) -> list[Team]:
+def managed_teams(request: SignedInRequest) -> list[Team]:
     """The teams the signed-in person manages (the second factor is needed to list
     them, as to open them). One query."""
     teams = list(Team.objects.managed_by(request.user))
@@ -58,7 +75,7 @@ def managed_teams(request) -> list[Team]:
     return teams
 
 
-def team_in_charge(request, pk: int) -> Team:
+def team_in_charge(request: SignedInRequest, pk: int) -> "TeamInCharge":
     """A team the user manages or leads (Team.objects.in_charge_of), or 404: a manager
     of team A learns nothing of team B, a lead of trust A nothing of trust B. The team
     carries `managed` and `led`."""
@@ -66,10 +83,10 @@ def team_in_charge(request, pk: int) -> Team:
     if team is None:
         raise _refused(request, "team", pk)
     _second_factor_given(request)
-    return team
+    return cast("TeamInCharge", team)  # in_charge_of annotates both
 
 
-def managed_team(request, pk: int) -> Team:
+def managed_team(request: SignedInRequest, pk: int) -> "TeamInCharge":
     """A team the user is one of the managers of, or 404 (reviews: evidence is shared
     with the team's managers only)."""
     team = team_in_charge(request, pk)
@@ -78,7 +95,7 @@ def managed_team(request, pk: int) -> Team:
     return team
 
 
-def led_team(request, pk: int) -> Team:
+def led_team(request: SignedInRequest, pk: int) -> "TeamInCharge":
     """A team of an organisation the user leads (or any, for admins), or 404: who is on
     a team, and its staff, are changed by leads."""
     team = team_in_charge(request, pk)
@@ -87,7 +104,7 @@ def led_team(request, pk: int) -> Team:
     return team
 
 
-def organisations(request) -> list[Organisation]:
+def organisations(request: SignedInRequest) -> list[Organisation]:
     """The organisations whose overview the user may see (all, for admins). One query."""
     found = list(Organisation.objects.visible_to(request.user))
     if found:
@@ -95,7 +112,7 @@ def organisations(request) -> list[Organisation]:
     return found
 
 
-def organisation(request, pk: int) -> Organisation:
+def organisation(request: SignedInRequest, pk: int) -> Organisation:
     """An organisation the user leads (any, for admins), or 404."""
     found = Organisation.objects.visible_to(request.user).filter(pk=pk).first()
     if found is None:
@@ -104,7 +121,7 @@ def organisation(request, pk: int) -> Organisation:
     return found
 
 
-def team_member(request, team: Team, member_id: int) -> Membership:
+def team_member(request: SignedInRequest, team: Team, member_id: int) -> Membership:
     """A member of `team` (which must come from team_in_charge), or 404."""
     membership = (
         Membership.objects.members()
@@ -134,7 +151,7 @@ def visible_evidence(team: Team, membership: Membership, viewer: User | None = N
     return bool(managed)
 
 
-def own_membership(request, pk: int) -> Membership:
+def own_membership(request: SignedInRequest, pk: int) -> Membership:
     """One of the user's own memberships (to share or withdraw evidence), or 404."""
     membership = Membership.objects.select_related("team").filter(pk=pk, user=request.user).first()
     if membership is None:
@@ -142,7 +159,7 @@ def own_membership(request, pk: int) -> Membership:
     return membership
 
 
-def team_invite(request, team: Team, invite_id: int) -> Invite:
+def team_invite(request: SignedInRequest, team: Team, invite_id: int) -> Invite:
     """An invitation to `team` (which must come from team_in_charge), or 404."""
     invite = Invite.objects.select_related("used_by").filter(team=team, pk=invite_id).first()
     if invite is None:
@@ -150,7 +167,7 @@ def team_invite(request, team: Team, invite_id: int) -> Invite:
     return invite
 
 
-def own_record(request, pk: int) -> TrainingRecord:
+def own_record(request: SignedInRequest, pk: int) -> TrainingRecord:
     """One of the user's own training records, or 404."""
     record = (
         TrainingRecord.objects.select_related("course", "module")
@@ -162,7 +179,7 @@ def own_record(request, pk: int) -> TrainingRecord:
     return record
 
 
-def own_reflection(request, pk: int) -> Reflection:
+def own_reflection(request: SignedInRequest, pk: int) -> Reflection:
     """One of the user's own reflections, or 404."""
     reflection = Reflection.objects.filter(pk=pk, user=request.user).first()
     if reflection is None:
@@ -170,7 +187,7 @@ def own_reflection(request, pk: int) -> Reflection:
     return reflection
 
 
-def own_file(request, pk: int) -> EvidenceFile:
+def own_file(request: SignedInRequest, pk: int) -> EvidenceFile:
     """One of the user's own evidence files (to delete it), or 404."""
     found = EvidenceFile.objects.filter(pk=pk, owner=request.user).first()
     if found is None:
@@ -178,7 +195,7 @@ def own_file(request, pk: int) -> EvidenceFile:
     return found
 
 
-def evidence_file(request, pk: int) -> EvidenceFile:
+def evidence_file(request: SignedInRequest, pk: int) -> EvidenceFile:
     """An evidence file the user may download, or 404: their own, or, for a manager of a
     team, a member's while that member shares their evidence with the team (the second
     factor is needed then). Leads and admins who do not manage the team never see one.
