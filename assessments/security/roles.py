@@ -16,11 +16,17 @@ permission check (two queries, once) only for a staff account that is not a
 superuser."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
 
 from ..models import Membership, TrainingLead, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ADMIN_PERMISSION = "assessments.administer_organisations"
 
@@ -44,7 +50,14 @@ class Who:
 NOBODY = Who(admin=False, manages=False, leads=False)
 
 
-def _annotated(users):
+class Roles(TypedDict):
+    """The two EXISTS `_annotated` adds to each user row."""
+
+    manages_a_team: bool
+    leads_an_organisation: bool
+
+
+def _annotated(users: QuerySet[User]) -> "QuerySet[WithAnnotations[User, Roles]]":
     """Users with their roles as two EXISTS in the same row."""
     return users.annotate(
         manages_a_team=Exists(Membership.objects.managers().filter(user=OuterRef("pk"))),
@@ -52,7 +65,7 @@ def _annotated(users):
     )
 
 
-def who_is(user, *, fresh: bool = False) -> Who:
+def who_is(user: User | AnonymousUser | None, *, fresh: bool = False) -> Who:
     """The roles of `user`, worked out once and kept on this user object (a request's
     user lives as long as the request); `fresh` asks the database again (at sign-in,
     where a role may have been given since the object was loaded)."""
@@ -61,7 +74,7 @@ def who_is(user, *, fresh: bool = False) -> Who:
     if fresh:
         forget(user)
     # getattr, not __dict__: request.user is a lazy proxy of the user object.
-    known = getattr(user, "_who", None)
+    known: Who | None = getattr(user, "_who", None)
     if known is not None:
         return known
     manages = getattr(user, "manages_a_team", None)
@@ -73,16 +86,16 @@ def who_is(user, *, fresh: bool = False) -> Who:
             .get()
         )
     found = Who(admin=user.is_site_admin, manages=bool(manages), leads=bool(leads))
-    user._who = found
+    setattr(user, "_who", found)  # noqa: B010 (kept on the object, not a field of User)
     return found
 
 
-def who(request) -> Who:
+def who(request: HttpRequest) -> Who:
     """Who the signed-in person is for this request (NOBODY when signed out)."""
     return who_is(getattr(request, "user", None))
 
 
-def forget(user) -> None:
+def forget(user: User | AnonymousUser) -> None:
     """The roles changed during this request (she joined a team as its manager): the
     rest of the request, and the menu it draws, sees the new ones."""
     for name in ("_who", "manages_a_team", "leads_an_organisation"):
@@ -94,6 +107,6 @@ class RoleAwareBackend(ModelBackend):
     """Django's own backend, loading the signed-in user with their roles in the same
     query, so that `who(request)` costs nothing on an ordinary page."""
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> User | None:
         user = _annotated(User._default_manager.filter(pk=user_id)).first()
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -16,12 +16,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..models import RecoveryCode
+from ..models import RecoveryCode, User
 from . import roles
 
 PENDING = "imhcf_2fa"
@@ -30,15 +32,17 @@ VERIFY, SETUP = "verify", "setup"
 RECOVERY_CODES = 10
 
 
-def required(user) -> bool:
+def required(user: User) -> bool:
     """Admins, training leads and anyone who manages a team must sign in with two
     factors (security.roles). A staff account that is none of these signs in to the
     admin with two factors all the same (the gate in security.middleware)."""
     return user.is_staff or roles.who_is(user, fresh=True).needs_two_factors
 
 
-def has_authenticator(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def has_authenticator(user: User | AnonymousUser) -> bool:
+    # django-otp has no type hints: its query reads as Any.
+    found: bool = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return found
 
 
 class SecondFactorNeeded(Exception):
@@ -46,14 +50,14 @@ class SecondFactorNeeded(Exception):
     the gate (security.middleware.TwoFactorGate) sends the person to give it."""
 
 
-def is_verified(request) -> bool:
+def is_verified(request: HttpRequest) -> bool:
     """Has this sign-in given its second factor? No query. (A session from before
     VERIFIED existed counts if django-otp recorded its device.)"""
     session = request.session
     return bool(session.get(VERIFIED)) or DEVICE_ID_SESSION_KEY in session
 
 
-def signed_in(request, user) -> None:
+def signed_in(request: HttpRequest, user: User) -> None:
     """At sign-in: what the sign-in still owes, for the roles the person has now. A
     sign-in that already came with a verified device (django-otp's `user.otp_device`,
     set by a form that checked the code) owes nothing."""
@@ -68,7 +72,7 @@ def signed_in(request, user) -> None:
         session[PENDING] = SETUP
 
 
-def owe(request) -> str:
+def owe(request: HttpRequest) -> str:
     """This sign-in must now give (VERIFY) or set up (SETUP) a second factor before
     anything else opens; returns which. One query."""
     state = VERIFY if has_authenticator(request.user) else SETUP
@@ -82,13 +86,13 @@ def secret_for_typing(device: TOTPDevice) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def pending_device(user) -> TOTPDevice:
+def pending_device(user: User) -> TOTPDevice:
     """The authenticator being set up (unconfirmed), made on first call."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def mark_verified(request, device: TOTPDevice | None = None) -> None:
+def mark_verified(request: HttpRequest, device: TOTPDevice | None = None) -> None:
     """This sign-in has given its second factor (a recovery code has no device). The
     session gets a new id, as at every authentication (ASVS 7.2.4)."""
     request.session.cycle_key()
@@ -105,7 +109,7 @@ TOO_MANY = (
 
 
 @transaction.atomic
-def confirm_device(request, device: TOTPDevice, token: str) -> tuple[list[str], str]:
+def confirm_device(request: HttpRequest, device: TOTPDevice, token: str) -> tuple[list[str], str]:
     """If `token` is right for the device being set up: it becomes the person's only
     authenticator, this sign-in counts as verified, and new recovery codes replace
     any old ones (returned, to show once). Otherwise no codes, and why."""
@@ -129,7 +133,7 @@ def _normal(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def new_recovery_codes(user) -> list[str]:
+def new_recovery_codes(user: User) -> list[str]:
     """Ten single-use codes for when the phone is lost; the old ones stop working. Each
     is 25 base32 characters (125 random bits) shown in groups of five; only their
     SHA-256 is kept, so they are shown this once."""
@@ -161,7 +165,7 @@ class Check:
 WRONG = "That code did not match. Codes change every 30 seconds; try the new one."
 
 
-def check_code(user, token: str) -> Check:
+def check_code(user: User, token: str) -> Check:
     """Six digits are checked against the authenticator (django-otp refuses a code
     already used); anything else against the recovery codes, each of which works once.
     Every wrong code makes the next try wait longer, whichever kind it was."""
@@ -183,6 +187,6 @@ def check_code(user, token: str) -> Check:
     return Check(factor="recovery_code", codes_left=RecoveryCode.objects.filter(user=user).count())
 
 
-def turn_off(user) -> None:
+def turn_off(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
