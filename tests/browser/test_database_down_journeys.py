@@ -47,7 +47,7 @@ def test_a_save_that_met_the_database_down_keeps_what_was_typed(
     page.route(grid, answer_the_save_with_503)
     page.get_by_role("button", name="Save Domain 3").click()
     expect(page.get_by_role("heading", name="The service is briefly unavailable")).to_be_visible()
-    expect(page.get_by_text("what you typed is kept")).to_be_visible()
+    expect(page.get_by_text("What you typed in your assessment")).to_be_visible()
     assert_accessible(page)
     assert len(page.evaluate(DRAFTS)) == 1
     page.unroute(grid)

@@ -83,7 +83,7 @@ def assert_briefly_unavailable(response) -> None:
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert "no-store" in response["Cache-Control"]
     assert "The service is briefly unavailable" in page
-    assert "what you typed is kept" in page and "try again in a minute" in page
+    assert "What you typed in your assessment" in page and "try again in a minute" in page
     for word in DEVELOPER_WORDS:
         assert word not in page, word
 
