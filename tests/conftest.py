@@ -12,10 +12,16 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from assessments.models import Membership, Organisation, Team
+from assessments.models import Membership
 from catalogue.loading import load_catalogue
 from imhcf import routers
-from tests.factories import with_authenticator
+from tests.factories import (
+    MembershipFactory,
+    TeamFactory,
+    TrainingLeadFactory,
+    UserFactory,
+    with_authenticator,
+)
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse database access from it. Tests only.
@@ -93,60 +99,51 @@ def admin_user(db, django_user_model):
 
 
 @pytest.fixture
-def alice(catalogue, django_user_model):
+def alice(catalogue):
     """A health visitor (target Level 2) assessing herself; the owner in access tests."""
-    return django_user_model.objects.create_user(
-        "alice", "alice@example.org", "x-pass-12345", job_role="health_visitor"
-    )
+    return UserFactory(username="alice", email="alice@example.org", job_role="health_visitor")
 
 
 @pytest.fixture
-def bob(catalogue, django_user_model):
+def bob(catalogue):
     """Another practitioner (her teammate where `team` is used): must never see or
     change anything of Alice's."""
-    return django_user_model.objects.create_user(
-        "bob", "bob@example.org", "x-pass-12345", job_role="early_years"
-    )
+    return UserFactory(username="bob", email="bob@example.org", job_role="early_years")
 
 
 @pytest.fixture
 def team(alice, bob):
     """North locality (Trust A): Alice and Bob are its members."""
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
-    Membership.objects.create(team=team, user=alice)
-    Membership.objects.create(team=team, user=bob)
+    team = TeamFactory(name="North locality", organisation__name="Trust A")
+    MembershipFactory(team=team, user=alice)
+    MembershipFactory(team=team, user=bob)
     return team
 
 
 @pytest.fixture
-def manager(team, django_user_model):
+def manager(team):
     """Mina manages Alice's team and nothing else; signed in with both factors."""
-    user = django_user_model.objects.create_user("mina", "mina@example.org", "x-pass-12345")
-    Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
+    user = UserFactory(username="mina", email="mina@example.org")
+    MembershipFactory(team=team, user=user, role=Membership.Role.MANAGER)
     return with_authenticator(user)
 
 
 @pytest.fixture
-def tess(team, django_user_model):
+def tess(team):
     """Tess leads Trust A (Alice's team's organisation); signed in with both factors."""
-    from assessments.models import TrainingLead
-
-    user = django_user_model.objects.create_user(
-        "tess", "tess@trust-a.example", password="x-pass-12345"
-    )
-    TrainingLead.objects.create(organisation=team.organisation, user=user)
+    user = UserFactory(username="tess", email="tess@trust-a.example")
+    TrainingLeadFactory(organisation=team.organisation, user=user)
     return with_authenticator(user)
 
 
 @pytest.fixture
-def outsider(catalogue, django_user_model):
+def outsider(catalogue):
     """Omar manages another team (South locality, with its member Carol): a manager,
     but of nothing of Alice's."""
-    other = Team.objects.create(name="South locality", organisation=Organisation.named("Trust A"))
-    carol = django_user_model.objects.create_user("carol", password="x-pass-12345")
-    Membership.objects.create(team=other, user=carol)
-    user = django_user_model.objects.create_user("omar", password="x-pass-12345")
-    Membership.objects.create(team=other, user=user, role=Membership.Role.MANAGER)
+    other = TeamFactory(name="South locality", organisation__name="Trust A")
+    MembershipFactory(team=other, user__username="carol")
+    user = UserFactory(username="omar")
+    MembershipFactory(team=other, user=user, role=Membership.Role.MANAGER)
     return with_authenticator(user)
 
 

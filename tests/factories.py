@@ -1,10 +1,12 @@
-"""Minimal valid catalogue objects. Tests state every fact they rely on."""
+"""Minimal valid objects: the catalogue, and people with their teams, organisations,
+memberships and training leads. Tests state every fact they rely on."""
 
 from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
+from assessments.models import Membership, Organisation, Team, TrainingLead, User
 from assessments.ops.demo import FULL_SIZES, build_full_framework  # noqa: F401 (re-exported)
 from catalogue.models import (
     Competency,
@@ -115,6 +117,59 @@ class CoverageFactory(DjangoModelFactory):
     domain = factory.SubFactory(DomainFactory)
     grade = Coverage.Grade.CORE
     reason = "The module that teaches it."
+
+
+# Every person a factory makes signs in with this password (hashed with the tests'
+# fast hasher, conftest's PASSWORD_HASHERS, when the person is made).
+PASSWORD = "x-pass-12345"
+
+
+class UserFactory(DjangoModelFactory):
+    """A person who can sign in with PASSWORD: no job role, no name, an e-mail address
+    made from the username."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class MembershipFactory(DjangoModelFactory):
+    """A member (not a manager) of a team; pass `role=Membership.Role.MANAGER` for a
+    manager."""
+
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+
+
+class TrainingLeadFactory(DjangoModelFactory):
+    class Meta:
+        model = TrainingLead
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 def with_authenticator(user):
