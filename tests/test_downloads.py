@@ -18,10 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import downloads
-from assessments.models import Organisation, TrainingLead, TrainingRecord, User
+from assessments.models import TrainingRecord
 from assessments.portfolio import files
 from assessments.portfolio import services as portfolio_services
-from tests.factories import with_authenticator
+from tests.factories import TrainingLeadFactory, UserFactory, with_authenticator
 
 FILE_PATH = re.compile(r"\.(\w+|<str:kind>)$")
 # A person's uploaded file, under the name they gave it (no extension in the pattern).
@@ -118,8 +118,8 @@ def people(team, alice, manager, admin_user) -> dict[str, object]:
     """Alice (on North, managed by Mina) with a training record and its certificate;
     Tess leads North's organisation; Lead is a site admin. Everyone who must sign in
     with an authenticator has one."""
-    tess = with_authenticator(User.objects.create_user("tess", password="x-pass-12345"))
-    TrainingLead.objects.create(organisation=Organisation.named("Trust A"), user=tess)
+    tess = with_authenticator(UserFactory(username="tess"))
+    TrainingLeadFactory(organisation__name="Trust A", user=tess)
     record = TrainingRecord.objects.create(
         user=alice, title="Study day", finished=datetime.date(2026, 5, 1), hours=6
     )
