@@ -3,17 +3,25 @@ sessions end after a spell without activity or after a fixed time in all, and a
 sign-in that still owes its second factor opens nothing else."""
 
 import time
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
+from ..models import User
 from . import audit, kept, roles, two_factor
 from .two_factor import PENDING, SETUP
 
@@ -23,7 +31,7 @@ LAST_SEEN = "imhcf_last_seen"
 SEEN_GRANULARITY = 60
 
 
-def mark_signed_in(sender, request, user, **kwargs):
+def mark_signed_in(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
     """user_logged_in receiver: the absolute timeout counts from here, and what the
     sign-in owes of a second factor is decided here for the roles the person has now."""
     now = int(time.time())
@@ -37,15 +45,15 @@ class SessionTimeouts:
     IMHCF_SESSION_MAX_HOURS after signing in, whatever they do (a shared PC on a ward
     must not stay signed in). The next private page then asks them to sign in again."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             self.check(request)
         return self.get_response(request)
 
-    def check(self, request):
+    def check(self, request: HttpRequest) -> None:
         session, now = request.session, int(time.time())
         started = session.setdefault(SIGNED_IN_AT, now)
         seen = session.get(LAST_SEEN, now)
@@ -64,6 +72,7 @@ class SessionTimeouts:
             return
         audit.event("session.timeout", request, kind=kind)
         user_id = request.user.pk
+        assert user_id is not None  # checked only for a signed-in person (__call__)
         logout(request)
         if request.method == "POST":
             kept.keep(request, user_id)
@@ -93,7 +102,7 @@ def _open_while_pending() -> dict[str, frozenset[str]]:
     }
 
 
-def _to_second_factor(request, state: str):
+def _to_second_factor(request: HttpRequest, state: str) -> HttpResponseRedirect:
     page = "two_factor_setup" if state == SETUP else "two_factor_verify"
     return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
 
@@ -109,10 +118,10 @@ class TwoFactorGate:
     team page asks for it (access.managed_team raises SecondFactorNeeded). No query
     unless a second factor is owed."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
             # Who the person is for this request (security.roles) is worked out here,
@@ -126,7 +135,9 @@ class TwoFactorGate:
                 return _to_second_factor(request, state)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseRedirect | None:
         if isinstance(exception, two_factor.SecondFactorNeeded):
             return _to_second_factor(request, two_factor.owe(request))
         return None
@@ -136,10 +147,10 @@ class RefuseNulCharacters:
     """A NUL character in the path or the query string is never meaningful, and
     PostgreSQL cannot compare or store it: answer 400 before any view reads it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
             return HttpResponseBadRequest("Bad request")
         return self.get_response(request)
@@ -149,10 +160,10 @@ class RefuseTrace:
     """No page answers TRACE (or its old alias TRACK), which only echoes the request
     back and can leak headers (ASVS 13.4.4)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("TRACE", "TRACK"):
             return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         return self.get_response(request)
@@ -162,10 +173,10 @@ class PrivatePagesNotStored:
     """Pages shown to a signed-in person carry their own data: tell browsers and
     proxies not to keep a copy (Cache-Control: no-store), e.g. on a shared PC."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -10,6 +10,7 @@ out and the lockout page shown (ASVS 6.3.1). A wrong code counts toward the same
 slow-down as at sign-in (django-otp's throttle)."""
 
 import logging
+from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
@@ -18,6 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from . import audit, two_factor
+from .signed_in import SignedInRequest
 
 CODE_HELP = "The six digits your authenticator app shows now, or one of your recovery codes."
 
@@ -40,7 +42,7 @@ class ConfirmIdentityForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, request, **kwargs):
+    def __init__(self, *args: Any, request: SignedInRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = request.user
@@ -53,8 +55,9 @@ class ConfirmIdentityForm(forms.Form):
             if name in self.fields:
                 self.fields[name] = self.fields.pop(name)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns
         password = cleaned.get("password")
         if not password:
             return cleaned
@@ -76,7 +79,7 @@ class ConfirmIdentityForm(forms.Form):
         return cleaned
 
 
-def sign_out_locked(request) -> HttpResponse:
+def sign_out_locked(request: SignedInRequest) -> HttpResponse:
     """After too many wrong passwords the session ends; django-axes' middleware then
     answers with its lockout page (429), as at sign-in."""
     audit.event("reauth.locked_out", request, level=logging.WARNING)
@@ -84,7 +87,7 @@ def sign_out_locked(request) -> HttpResponse:
     return redirect("login")
 
 
-def end_other_sessions(request) -> None:
+def end_other_sessions(request: SignedInRequest) -> None:
     """Every other session of this person ends at its next request; this one goes on
     (User.session_stamp is part of the session's hash, like the password)."""
     request.user.end_sessions()
