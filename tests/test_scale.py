@@ -6,10 +6,15 @@ sizes, on SQLite and PostgreSQL. Timings are `make scale`'s, never asserted here
 import pytest
 from django.urls import reverse
 
-from assessments.models import Organisation, Team, TrainingLead, User
+from assessments.models import Team
 from assessments.ops import scale
 from assessments.teams import tallies
-from tests.factories import build_full_framework, with_authenticator
+from tests.factories import (
+    TrainingLeadFactory,
+    UserFactory,
+    build_full_framework,
+    with_authenticator,
+)
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +24,8 @@ def test_the_scale_build_grows_an_organisation_and_its_pages_stay_at_constant_qu
     client, catalogue
 ):
     build_full_framework()
-    trust = Organisation.named("Scale Trust")
-    lead = with_authenticator(User.objects.create_user("lead-of-scale"))
-    TrainingLead.objects.create(organisation=trust, user=lead)
+    lead = with_authenticator(UserFactory(username="lead-of-scale"))
+    trust = TrainingLeadFactory(organisation__name="Scale Trust", user=lead).organisation
     client.force_login(lead)
     scale.build(trust, teams=3, big=30, per_team=5)
     assert scale.people(trust) == 3 * 5 + 30
