@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from assessments.models import Membership, TrainingLead, TrainingRecord, User
+from assessments.models import Membership, TrainingRecord, User
 from tests.assessments.helpers import signup_form
-from tests.factories import with_authenticator
+from tests.factories import TrainingLeadFactory, UserFactory, with_authenticator
 
 PASSWORD = "x-pass-12345"
 
@@ -179,8 +179,8 @@ def test_a_review_too_long_links_the_comment_and_keeps_it(client, team, manager,
 
 
 def test_a_staff_list_with_mistakes_lists_each_row_at_the_top(client, team):
-    tess = with_authenticator(User.objects.create_user("tess", "t@trust-a.example", PASSWORD))
-    TrainingLead.objects.create(organisation=team.organisation, user=tess)
+    tess = with_authenticator(UserFactory(username="tess", email="t@trust-a.example"))
+    TrainingLeadFactory(organisation=team.organisation, user=tess)
     client.force_login(tess)
     content = (
         b"name,email,job role,team,manager\n"
