@@ -18,6 +18,7 @@ from assessments.portfolio import packs
 from assessments.portfolio.files import megabytes
 from assessments.teams import services as team_services
 from catalogue.models import Course
+from tests.factories import UserFactory
 
 User = get_user_model()
 
@@ -40,7 +41,7 @@ def test_a_practitioner_never_sees_teams_i_manage(client, alice):
 
 def test_joining_as_a_manager_shows_the_teams_menu_at_once(client, team, alice):
     made = team_services.create_invite(team=team, manager=alice, role="manager")
-    carol = User.objects.create_user("carol", "carol@example.org", "x-pass-12345")
+    carol = UserFactory(username="carol")
     client.force_login(carol)
     assert client.post(reverse("join", args=[made.token])).status_code == 302
     assert Membership.objects.get(user=carol).role == Membership.Role.MANAGER
