@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from assessments.models import User
 from tests.assessments.helpers import signup_form
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_sign_in_locks_after_five_failures_for_that_user_and_address(client, ali
     assert locked.status_code == 429
     assert "Too many sign-in attempts" in locked.content.decode()
     # Another colleague behind the same address is not locked out…
-    User.objects.create_user("bea", password="bea-pass-12345")
+    UserFactory(username="bea", password="bea-pass-12345")
     assert sign_in(client, "bea-pass-12345", username="bea").status_code == 302
     # …and Alice from another address can still sign in.
     client.logout()
