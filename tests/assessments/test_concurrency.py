@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 
 from assessments.items import load_framework
-from assessments.models import Rating, RatingChange, User
+from assessments.models import Rating, RatingChange
 from assessments.ratings.services import Entry, fingerprint, save_domain
+from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -46,7 +47,7 @@ def race(jobs) -> list:
 
 
 def test_writers_on_the_same_item_one_wins_each_round_and_the_rest_are_told(catalogue):
-    alice = User.objects.create_user("alice")
+    alice = UserFactory(username="alice")
     item = load_framework().items[(1, 1)][0]
     wins = []
     for round_ in range(ROUNDS):
@@ -79,7 +80,7 @@ def test_writers_on_different_items_of_one_domain_all_succeed(catalogue):
     from tests.factories import build_full_framework
 
     build_full_framework()
-    alice = User.objects.create_user("alice")
+    alice = UserFactory(username="alice")
     items = load_framework().items[(1, 1)][:WRITERS]
 
     def write(item):
