@@ -23,9 +23,10 @@ def test_the_migration_carries_each_teams_organisation_over_and_back():
     try:
         old = migrate(BEFORE)
         Team = old.get_model("assessments", "Team")
-        Team.objects.create(name="North", organisation="Trust A")
-        Team.objects.create(name="South", organisation="Trust A")
-        Team.objects.create(name="East", organisation="Health Board B")
+        # The Team of before the migration, from its state: no factory builds that.
+        Team.objects.create(name="North", organisation="Trust A")  # historical model
+        Team.objects.create(name="South", organisation="Trust A")  # historical model
+        Team.objects.create(name="East", organisation="Health Board B")  # historical model
         new = migrate(AFTER)
         Organisation = new.get_model("assessments", "Organisation")
         Team = new.get_model("assessments", "Team")
@@ -73,18 +74,23 @@ def test_the_tally_migration_counts_what_is_already_there(catalogue, team, alice
 
 from django.urls import reverse  # noqa: E402
 
-from assessments.models import Membership, Organisation, Team, TrainingLead, User  # noqa: E402
+from assessments.models import Membership, Organisation  # noqa: E402
 from assessments.security import two_factor  # noqa: E402
 from tests.assessments.helpers import rate  # noqa: E402
-from tests.factories import with_authenticator  # noqa: E402
+from tests.factories import (  # noqa: E402
+    MembershipFactory,
+    TeamFactory,
+    TrainingLeadFactory,
+    UserFactory,
+    with_authenticator,
+)
 from tests.queries import count_queries  # noqa: E402
 
 
 def make_team(name, size, organisation, achieved_domains=()):
-    team = Team.objects.create(name=name, organisation=organisation)
+    team = TeamFactory(name=name, organisation=organisation)
     for i in range(size):
-        person = User.objects.create_user(f"{name}-{i}")
-        Membership.objects.create(team=team, user=person)
+        person = MembershipFactory(team=team, user__username=f"{name}-{i}").user
         rate(person, {(1, d): ("achieved", "") for d in achieved_domains})
     return team
 
@@ -115,8 +121,8 @@ def test_a_lead_sees_statuses_of_their_teams_but_never_evidence_or_reviews(
 
 
 def test_a_lead_of_another_organisation_gets_404_on_every_page_of_this_one(client, team, tess):
-    other = with_authenticator(User.objects.create_user("uma", password="x-pass-12345"))
-    TrainingLead.objects.create(organisation=Organisation.named("Trust B"), user=other)
+    other = with_authenticator(UserFactory(username="uma"))
+    TrainingLeadFactory(organisation__name="Trust B", user=other)
     client.force_login(other)
     for url in [
         reverse("assessments:organisation", args=[team.organisation_id]),
@@ -132,9 +138,9 @@ def test_a_lead_of_another_organisation_gets_404_on_every_page_of_this_one(clien
 
 
 def test_leads_must_sign_in_with_two_factors_and_land_on_their_organisation(client, team, tess):
-    plain = User.objects.create_user("ulla", password="x-pass-12345")
+    plain = UserFactory(username="ulla")
     assert not two_factor.required(plain)
-    TrainingLead.objects.create(organisation=team.organisation, user=plain)
+    TrainingLeadFactory(organisation=team.organisation, user=plain)
     assert two_factor.required(plain)
     client.force_login(tess)
     start = client.get(reverse("assessments:start"))
