@@ -5,8 +5,9 @@ security/test_every_url.py."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Membership, Organisation, Rating, Team, User
+from assessments.models import Membership, Rating, User
 from tests.assessments.helpers import rate, signup_form
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -226,9 +227,7 @@ def test_sign_off_keeps_a_snapshot_and_the_member_sees_it(client, team, manager,
     assert "Good work on joint visits" in page
 
 
-def test_an_invite_link_works_once_and_only_before_it_expires(
-    client, team, manager, django_user_model
-):
+def test_an_invite_link_works_once_and_only_before_it_expires(client, team, manager):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -244,7 +243,7 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
     page = client.get(made["Location"])
     assert f"/join/{invite.token}/" in page.content.decode()
 
-    dan = django_user_model.objects.create_user("dan", password="x-pass-12345")
+    dan = UserFactory(username="dan")
     join = reverse("join", args=[invite.token])
     client.logout()
     assert "Sign in to join" in client.get(join).content.decode()  # the page says what to do
@@ -257,7 +256,7 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
     used = client.get(made["Location"]).content.decode()
     assert "was used" in used and "by dan" in used and invite.token not in used
 
-    eve = django_user_model.objects.create_user("eve", password="x-pass-12345")
+    eve = UserFactory(username="eve")
     client.force_login(eve)
     again = client.post(join, follow=True).content.decode()
     assert "already been used" in again
@@ -276,12 +275,11 @@ def test_an_invite_link_works_once_and_only_before_it_expires(
 
 
 def test_organisation_view_is_for_admins_and_hides_small_teams(
-    client, team, alice, bob, admin_user, django_user_model
+    client, team, alice, bob, admin_user
 ):
-    big = Team.objects.create(name="South locality", organisation=Organisation.named("Trust A"))
+    big = TeamFactory(name="South locality", organisation__name="Trust A")
     for i in range(3):
-        member = django_user_model.objects.create_user(f"s{i}", password="x-pass-12345")
-        Membership.objects.create(team=big, user=member)
+        member = MembershipFactory(team=big, user__username=f"s{i}").user
         rate(member, {(1, 1): ("achieved", "")})
     rate(alice, {(1, 1): ("achieved", "")})
     url = reverse("assessments:organisation", args=[team.organisation_id])
@@ -364,24 +362,23 @@ def test_team_plan_matches_each_members_own_plan_on_a_full_framework(team, manag
 
 
 def test_the_organisation_view_and_the_team_report_agree_after_the_wording_is_imported(
-    client, manager, admin_user, django_user_model
+    client, manager, admin_user
 ):
     """Three members rate Domain 1 as a whole, the full wording is then imported, and
     they rate all ten of its competencies: the old whole-domain rows stay in the
     database (history), but only the items that now exist count, on both pages."""
     from tests.factories import build_full_framework
 
-    team = Team.objects.create(name="East locality", organisation=Organisation.named("Trust B"))
+    team = TeamFactory(name="East locality", organisation__name="Trust B")
     members = []
     for i in range(3):
-        member = django_user_model.objects.create_user(f"e{i}", password="x-pass-12345")
-        Membership.objects.create(team=team, user=member)
+        member = MembershipFactory(team=team, user__username=f"e{i}").user
         rate(member, {(1, 1): ("achieved", "")})  # Domain 1 as a whole
         members.append(member)
     build_full_framework()
     for member in members:
         rate(member, {(1, 1): ("achieved", "")})  # now each of its 10 competencies
-    Membership.objects.create(team=team, user=manager, role=Membership.Role.MANAGER)
+    MembershipFactory(team=team, user=manager, role=Membership.Role.MANAGER)
     client.force_login(manager)
     report = client.get(reverse("assessments:team_report", args=[team.pk]), {"level": 1})
     assert report.context["report"].summaries[0].percent == 100
