@@ -11,10 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments.models import Membership, Organisation, Review, Team
+from assessments.models import Membership, Review
 from catalogue.models import Course
 from tests.assessments.helpers import rate
-from tests.factories import with_authenticator
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
 MARKUP = '<b>bold</b><script>alert("x")</script>'
@@ -22,19 +22,17 @@ FORMULA = '=HYPERLINK("http://evil.example","Click")'
 
 
 @pytest.fixture
-def hostile(alice, django_user_model):
+def hostile(alice):
     """Alice's name, evidence and team carry markup and formulas; so does a review and
     a course title an admin typed."""
     alice.first_name, alice.last_name = FORMULA, "<i>Hughes</i>"
     alice.save()
     rate(alice, {(1, d): ("working_towards", f"{MARKUP} {d}") for d in range(1, 8)})
     rate(alice, {(2, 1): ("working_towards", FORMULA)})
-    team = Team.objects.create(
-        name="<em>North</em>", organisation=Organisation.named("+Trust <u>A</u>")
-    )
-    Membership.objects.create(team=team, user=alice, shares_evidence=True)
-    manager = with_authenticator(django_user_model.objects.create_user("mina", password="x"))
-    Membership.objects.create(team=team, user=manager, role=Membership.Role.MANAGER)
+    team = TeamFactory(name="<em>North</em>", organisation__name="+Trust <u>A</u>")
+    MembershipFactory(team=team, user=alice, shares_evidence=True)
+    manager = with_authenticator(UserFactory(username="mina"))
+    MembershipFactory(team=team, user=manager, role=Membership.Role.MANAGER)
     Review.objects.create(team=team, member=alice, manager=manager, comment=MARKUP)
     Course.objects.filter(slug="nes-imh-elearning").update(title="@SUM(1+1) <s>NES</s>")
     return team, manager
