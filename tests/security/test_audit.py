@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
 
-from assessments.models import Membership, Organisation, Team
+from assessments.models import Membership
 from assessments.security.middleware import LAST_SEEN
-from tests.factories import with_authenticator
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +58,9 @@ def test_second_factor_decisions_are_logged_without_the_code(client, alice, secu
     assert not any(good in line for line in lines)
 
 
-def test_a_refused_look_at_another_teams_page_is_logged(client, django_user_model, security_log):
-    team = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
-    omar = with_authenticator(django_user_model.objects.create_user("omar", password="x"))
+def test_a_refused_look_at_another_teams_page_is_logged(client, security_log):
+    team = TeamFactory(name="North", organisation__name="Trust A")
+    omar = with_authenticator(UserFactory(username="omar"))
     client.force_login(omar)
     assert client.get(reverse("assessments:team_report", args=[team.pk])).status_code == 404
     assert any(
@@ -69,7 +69,7 @@ def test_a_refused_look_at_another_teams_page_is_logged(client, django_user_mode
         and f"user_id={omar.pk}" in line
         for line in security_log()
     )
-    Membership.objects.create(team=team, user=omar, role=Membership.Role.MANAGER)
+    MembershipFactory(team=team, user=omar, role=Membership.Role.MANAGER)
     assert client.get(reverse("assessments:team_report", args=[team.pk])).status_code == 200
 
 
@@ -151,14 +151,12 @@ def test_a_forged_hop_left_of_the_proxys_own_is_never_taken_for_the_client(rf, s
     assert client_address(request) == "192.0.2.50"
 
 
-def test_sharing_withdrawing_reviews_sign_offs_and_deletion_are_logged(
-    client, alice, django_user_model, security_log
-):
+def test_sharing_withdrawing_reviews_sign_offs_and_deletion_are_logged(client, alice, security_log):
     """Personal-data events (ASVS 16.3.3): who, what, where; never the comment."""
-    team = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
-    membership = Membership.objects.create(team=team, user=alice)
-    mina = with_authenticator(django_user_model.objects.create_user("mina", password="x"))
-    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    team = TeamFactory(name="North", organisation__name="Trust A")
+    membership = MembershipFactory(team=team, user=alice)
+    mina = with_authenticator(UserFactory(username="mina"))
+    MembershipFactory(team=team, user=mina, role=Membership.Role.MANAGER)
     client.force_login(alice)
     share = reverse("assessments:share", args=[membership.pk])
     client.post(share, {"share": "1"})
