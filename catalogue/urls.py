@@ -1,6 +1,5 @@
 from django.urls import path
 
-from imhcf.health import health
 
 from . import views
 
@@ -16,7 +15,4 @@ urlpatterns = [
     path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path("glossary/", views.glossary, name="glossary"),
     path("accessibility/", views.accessibility, name="accessibility"),
-    # The probe lives with the project (imhcf/health.py); its name stays catalogue:health
-    # while the URL walk (tests/security/test_every_url.py) lists it under that name.
-    path("healthz/", health, name="health"),
 ]

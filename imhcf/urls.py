@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from assessments.accounts import two_factor_views as two_factor
 from assessments.accounts import views as accounts
 from assessments.portfolio import views as portfolio
+from imhcf.health import health
 
 # The database unreachable is a 503 even when a middleware (the session) raised it.
 handler500 = "assessments.security.unavailable.server_error"
@@ -22,6 +23,8 @@ urlpatterns = [
         name="admin_password_change",
     ),
     path("admin/", admin.site.urls),
+    # The reverse proxy's health check (imhcf/health.py): the project's, not a feature's.
+    path("healthz/", health, name="health"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/logout/", accounts.SignOut.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor.manage, name="two_factor"),

@@ -20,10 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import (
     Membership,
-    Organisation,
     Reflection,
-    Team,
-    TrainingLead,
     TrainingRecord,
     User,
 )
@@ -31,7 +28,13 @@ from assessments.portfolio import files, reminders
 from assessments.portfolio import services as portfolio_services
 from assessments.teams.services import create_invite
 from catalogue.models import Course
-from tests.factories import with_authenticator
+from tests.factories import (
+    MembershipFactory,
+    TeamFactory,
+    TrainingLeadFactory,
+    UserFactory,
+    with_authenticator,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x-pass-12345"
@@ -137,7 +140,7 @@ PUBLIC_PAGES = [
     "catalogue:glossary",
     "catalogue:grades",
     "catalogue:accessibility",
-    "catalogue:health",
+    "health",
 ]
 
 # Who may open each object URL of ours:
@@ -246,29 +249,29 @@ def test_every_url_has_a_rule():
 
 
 @pytest.fixture
-def world(catalogue, django_user_model):
+def world(catalogue):
     """Alice on team North (managed by Mina) of Trust A, whose training lead is Tess;
     Bob on no team; Omar manages team South; Uma leads Trust B; Lead is an admin.
     Managers, leads and the admin have their authenticator."""
-    alice = User.objects.create_user("alice", password=PASSWORD, job_role="health_visitor")
-    bob = User.objects.create_user("bob", password=PASSWORD)
-    north = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
-    south = Team.objects.create(name="South", organisation=Organisation.named("Trust A"))
-    membership = Membership.objects.create(team=north, user=alice, shares_evidence=True)
-    mina = with_authenticator(User.objects.create_user("mina", password=PASSWORD))
-    Membership.objects.create(team=north, user=mina, role=Membership.Role.MANAGER)
-    omar = with_authenticator(User.objects.create_user("omar", password=PASSWORD))
-    Membership.objects.create(team=south, user=omar, role=Membership.Role.MANAGER)
-    Membership.objects.create(team=south, user=bob)
+    alice = UserFactory(username="alice", job_role="health_visitor")
+    bob = UserFactory(username="bob")
+    north = TeamFactory(name="North", organisation__name="Trust A")
+    south = TeamFactory(name="South", organisation__name="Trust A")
+    membership = MembershipFactory(team=north, user=alice, shares_evidence=True)
+    mina = with_authenticator(UserFactory(username="mina"))
+    MembershipFactory(team=north, user=mina, role=Membership.Role.MANAGER)
+    omar = with_authenticator(UserFactory(username="omar"))
+    MembershipFactory(team=south, user=omar, role=Membership.Role.MANAGER)
+    MembershipFactory(team=south, user=bob)
     lead = with_authenticator(User.objects.create_superuser("lead", "l@example.org", PASSWORD))
-    stan = with_authenticator(User.objects.create_user("stan", password=PASSWORD, is_staff=True))
-    lena = with_authenticator(User.objects.create_user("lena", password=PASSWORD))
-    TrainingLead.objects.create(organisation=north.organisation, user=lena)
-    Membership.objects.create(team=south, user=lena, role=Membership.Role.MANAGER)
-    tess = with_authenticator(User.objects.create_user("tess", password=PASSWORD))
-    TrainingLead.objects.create(organisation=north.organisation, user=tess)
-    uma = with_authenticator(User.objects.create_user("uma", password=PASSWORD))
-    TrainingLead.objects.create(organisation=Organisation.named("Trust B"), user=uma)
+    stan = with_authenticator(UserFactory(username="stan", is_staff=True))
+    lena = with_authenticator(UserFactory(username="lena"))
+    TrainingLeadFactory(organisation=north.organisation, user=lena)
+    MembershipFactory(team=south, user=lena, role=Membership.Role.MANAGER)
+    tess = with_authenticator(UserFactory(username="tess"))
+    TrainingLeadFactory(organisation=north.organisation, user=tess)
+    uma = with_authenticator(UserFactory(username="uma"))
+    TrainingLeadFactory(organisation__name="Trust B", user=uma)
     invite = create_invite(team=north, manager=mina)
     record = TrainingRecord.objects.create(
         user=alice, title="Study day", finished=datetime.date(2026, 5, 1), hours=6
