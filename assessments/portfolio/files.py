@@ -9,14 +9,17 @@ S3-compatible bucket."""
 
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Sum
 
-from ..models import EvidenceFile
+from ..models import EvidenceFile, User
 
 KINDS = {
     "application/pdf": "PDF",
@@ -60,12 +63,12 @@ def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def used_bytes(user) -> int:
+def used_bytes(user: User) -> int:
     """What the person's files take now. One query."""
     return EvidenceFile.objects.filter(owner=user).aggregate(total=Sum("size"))["total"] or 0
 
 
-def _is_docx(upload) -> bool:
+def _is_docx(upload: IO[bytes]) -> bool:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
@@ -77,7 +80,7 @@ def _is_docx(upload) -> bool:
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
-def sniff(upload) -> str | None:
+def sniff(upload: IO[bytes]) -> str | None:
     """The content type the file's bytes show, or None if it is none of ours."""
     upload.seek(0)
     head = upload.read(16)
@@ -107,16 +110,17 @@ def named_for(name: str, content_type: str) -> str:
 
 @dataclass(frozen=True)
 class Checked:
-    upload: object
+    upload: UploadedFile[bytes]
     name: str
     content_type: str
     size: int
 
 
-def check(upload, *, used: int) -> Checked:
+def check(upload: UploadedFile[bytes], *, used: int) -> Checked:
     """The upload, named and typed, or a ValidationError that says what to do. Nothing is
     stored here."""
     name = upload.name or ""
+    size = upload.size or 0  # Django's upload handlers set it; no size reads as empty
     if UNSAFE_NAME.search(name):
         raise ValidationError(
             "The file name may not contain < > \" ' ` & / \\ or control characters: "
@@ -128,17 +132,16 @@ def check(upload, *, used: int) -> Checked:
             "The file name is longer than 150 characters: rename it and choose it again.",
             code="long_name",
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError("The file is empty.", code="empty")
-    if upload.size > max_bytes():
+    if size > max_bytes():
         raise ValidationError(
-            f"The file is {megabytes(upload.size)}; files may be up to "
-            f"{settings.IMHCF_UPLOAD_MAX_MB} MB.",
+            f"The file is {megabytes(size)}; files may be up to {settings.IMHCF_UPLOAD_MAX_MB} MB.",
             code="too_big",
         )
-    if used + upload.size > quota_bytes():
+    if used + size > quota_bytes():
         raise ValidationError(
-            f"This file ({megabytes(upload.size)}) would take your files past your "
+            f"This file ({megabytes(size)}) would take your files past your "
             f"{settings.IMHCF_UPLOAD_QUOTA_MB} MB allowance (you use {megabytes(used)}). "
             "Delete files you no longer need, then try again.",
             code="quota",
@@ -154,11 +157,11 @@ def check(upload, *, used: int) -> Checked:
         upload=upload,
         name=named_for(name, content_type),
         content_type=content_type,
-        size=upload.size,
+        size=size,
     )
 
 
-def delete_stored(names: list[str]) -> None:
+def delete_stored(names: Sequence[str | None]) -> None:
     """Remove stored files by name (after the rows that named them are gone)."""
     for name in names:
         if name:
@@ -167,7 +170,7 @@ def delete_stored(names: list[str]) -> None:
 
 def stored_names(prefix: str = "evidence") -> set[str]:
     """Every file the storage holds under `prefix` (local disk or bucket alike)."""
-    found = set()
+    found: set[str] = set()
     folders = [prefix]
     while folders:
         folder = folders.pop()

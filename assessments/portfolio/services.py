@@ -3,6 +3,7 @@ written to storage before the row that names them commits; if the row fails, the
 removed again, and a deleted row's file is removed only once the delete has committed,
 so storage and database never disagree for long (check_files finds what a crash left)."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -46,7 +47,7 @@ def add_file(
     return made
 
 
-def _forget_files_on_commit(names: list[str]) -> None:
+def _forget_files_on_commit(names: Sequence[str | None]) -> None:
     transaction.on_commit(lambda: files.delete_stored(names))
 
 

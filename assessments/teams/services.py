@@ -2,6 +2,7 @@
 e-mailed), and a training lead's changes to who is on a team."""
 
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.mail import EmailMessage, get_connection
@@ -78,7 +79,9 @@ def create_invite(
     )
 
 
-def send_invitations(invites: list[Invite], link) -> tuple[list[Invite], list[Invite]]:
+def send_invitations(
+    invites: list[Invite], link: Callable[[Invite], str]
+) -> tuple[list[Invite], list[Invite]]:
     """E-mail addressed invitations over one connection to the mail server (Django's mail
     backend); `link(invite)` is its join link. Returns (sent, not sent): one the server
     refuses, or all when it cannot be reached, stays saved for its link to go another
@@ -182,6 +185,6 @@ def accept_invite(*, token: str, user: User) -> tuple[Membership, bool]:
     return membership, created
 
 
-def latest_reviews(member, limit: int) -> list[Review]:
+def latest_reviews(member: User, limit: int) -> list[Review]:
     """A member's latest comments and sign-offs, newest first. One query."""
     return list(Review.objects.filter(member=member).select_related("team", "manager")[:limit])

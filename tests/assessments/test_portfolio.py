@@ -19,8 +19,8 @@ from assessments.models import (
     Reflection,
     Registration,
     TrainingRecord,
-    User,
 )
+from tests.factories import MembershipFactory, UserFactory
 from tests.queries import count_queries
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -522,17 +522,15 @@ def test_a_manager_sees_which_member_recorded_which_course(client, alice, manage
 
 
 def test_the_team_training_page_reads_the_same_queries_for_any_team_size(
-    client, alice, manager, django_user_model
+    client, team, alice, manager
 ):
-    team_id = Membership.objects.get(user=alice).team_id
     nes_record(alice)
     client.force_login(manager)
-    url = reverse("assessments:team_training", args=[team_id])
+    url = reverse("assessments:team_training", args=[team.pk])
     client.get(url)
     few = count_queries(client, url)
     for i in range(30):
-        person = django_user_model.objects.create_user(f"p{i}")
-        Membership.objects.create(team_id=team_id, user=person)
+        person = MembershipFactory(team=team, user__username=f"p{i}").user
         nes_record(person)
     assert few == count_queries(client, url) == 7
 
@@ -687,7 +685,7 @@ def test_the_whole_record_zip_reads_the_same_queries_however_much_there_is(
     client.force_login(alice)
     url = reverse("assessments:export_zip")
     few = count_queries(client, url)
-    nmc_portfolio(User.objects.create_user("other"))  # someone else's: not read
+    nmc_portfolio(UserFactory(username="other"))  # someone else's: not read
     for i in range(5):
         Reflection.objects.create(
             user=alice, kind="feedback", title=f"F{i}", happened_on=datetime.date(2026, 6, 1)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.items import load_framework
-from assessments.models import Membership, Organisation, Team
+from assessments.models import Membership
 from assessments.plans.gaps import find_gaps
 from assessments.plans.offers import build_options, read_offers
 from assessments.plans.optimiser import TAUGHT
@@ -18,7 +18,7 @@ from assessments.teams.team_plan import team_plan
 from catalogue.models import Coverage, Module
 from tests.assessments.helpers import rate
 from tests.assessments.test_pages import all_achieved_except
-from tests.factories import build_full_framework
+from tests.factories import MembershipFactory, TeamFactory, build_full_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -193,23 +193,17 @@ def test_she_can_say_she_holds_no_degree_and_those_courses_leave_her_plan_with_t
     assert "its entry asks for a degree or a professional registration" in left[:600]
 
 
-def small_team(manager, django_user_model):
-    team = Team.objects.create(name="West", organisation=Organisation.named("Trust C"))
-    Membership.objects.create(team=team, user=manager, role=Membership.Role.MANAGER)
-    members = []
-    for i in range(3):
-        member = django_user_model.objects.create_user(f"w{i}", password="x-pass-12345")
-        Membership.objects.create(team=team, user=member)
-        members.append(member)
+def small_team(manager):
+    team = TeamFactory(name="West", organisation__name="Trust C")
+    MembershipFactory(team=team, user=manager, role=Membership.Role.MANAGER)
+    members = [MembershipFactory(team=team, user__username=f"w{i}").user for i in range(3)]
     return team, members
 
 
-def test_after_the_wording_import_a_four_hour_module_no_longer_closes_161_gaps(
-    manager, django_user_model
-):
+def test_after_the_wording_import_a_four_hour_module_no_longer_closes_161_gaps(manager):
     """One domain-level link graded below 'taught in a core module' used to count as
     closing every competency of the domain: 161 member-gaps for a team of 3."""
-    team, _ = small_team(manager, django_user_model)
+    team, _ = small_team(manager)
     build_full_framework()
     framework, catalogue = load_framework(), read_offers()
     plan = team_plan(team, framework, catalogue, level=1)
@@ -223,8 +217,8 @@ def test_after_the_wording_import_a_four_hour_module_no_longer_closes_161_gaps(
     assert budget.result.closed == 0
 
 
-def test_a_manager_funds_places_within_a_budget(client, manager, django_user_model):
-    team, (w0, w1, w2) = small_team(manager, django_user_model)
+def test_a_manager_funds_places_within_a_budget(client, manager):
+    team, (w0, w1, w2) = small_team(manager)
     # w0 misses only Level 1 Domain 2 (which Glasgow's PGCert closes); w1 and w2 miss
     # only Domain 5, which NES and Northampton contribute to.
     everything = {(1, d): ("achieved", "") for d in range(1, 8)}
@@ -254,15 +248,13 @@ def test_a_manager_funds_places_within_a_budget(client, manager, django_user_mod
     assert "Member-gaps closed,1" in csv
 
 
-def test_a_funded_place_names_the_members_who_recorded_its_course(
-    client, manager, django_user_model
-):
+def test_a_funded_place_names_the_members_who_recorded_its_course(client, manager):
     import datetime
 
     from assessments.models import TrainingRecord
     from catalogue.models import Course
 
-    team, (w0, w1, w2) = small_team(manager, django_user_model)
+    team, (w0, w1, w2) = small_team(manager)
     everything = {(1, d): ("achieved", "") for d in range(1, 8)}
     for member in (w1, w2):
         rate(member, {**everything, (1, 5): ("working_towards", "")})
@@ -299,13 +291,11 @@ def test_a_bad_team_budget_is_reported_and_the_default_applies(client, manager, 
     assert response.context["plan"].budget == Decimal(5000)
 
 
-def test_the_team_plan_does_not_count_an_unpublished_nhs_fee_as_nothing(
-    client, manager, django_user_model
-):
+def test_the_team_plan_does_not_count_an_unpublished_nhs_fee_as_nothing(client, manager):
     """Northampton publishes no NHS-funded fee: the total must say so, not add £0. Its
     links only name topics, so a member's most complete plan now prefers Glasgow's
     stronger ones; a £5,100 budget on standard fees funds it for two."""
-    team, members = small_team(manager, django_user_model)
+    team, members = small_team(manager)
     for member in members[:2]:
         rate(member, {(2, d): ("achieved", "") for d in range(1, 8) if d != 3})
     rate(members[2], {(2, d): ("achieved", "") for d in range(1, 8)})
@@ -332,12 +322,12 @@ def test_once_a_domain_is_worded_its_whole_domain_link_only_contributes(client, 
     assert "Taught in part</strong> (a link to the whole domain)" in body  # Glasgow year 1
 
 
-def test_the_team_plan_and_the_funded_places_download_as_pdf(client, manager, django_user_model):
+def test_the_team_plan_and_the_funded_places_download_as_pdf(client, manager):
     import io
 
     from pypdf import PdfReader
 
-    team, (w0, _, _) = small_team(manager, django_user_model)
+    team, (w0, _, _) = small_team(manager)
     rate(w0, {**{(1, d): ("achieved", "") for d in range(1, 8)}, (1, 2): ("working_towards", "")})
     client.force_login(manager)
     for name, data in (

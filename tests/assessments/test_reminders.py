@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from assessments.models import Membership, Registration, SentReminder, User
 from assessments.portfolio import reminders
+from tests.factories import UserFactory
 from tests.mail import free_port, loopback_smtp
 
 D = datetime.date
@@ -100,7 +101,7 @@ def test_a_reminder_another_run_has_claimed_is_not_sent(alice):
 def test_overlapping_runs_on_postgresql_send_each_reminder_once(catalogue, django_user_model):
     """Four runs at once, each on its own connection, over 40 people due the same day."""
     for i in range(40):
-        person = django_user_model.objects.create_user(f"p{i}", f"p{i}@example.org")
+        person = UserFactory(username=f"p{i}", email=f"p{i}@example.org")
         registration(person, regulator="nmc", renewal_date=D(2027, 3, 31))
     results, start = [], threading.Barrier(4)
 

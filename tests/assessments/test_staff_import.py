@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from assessments.models import Invite, Membership, Team, User
 from tests.assessments.helpers import signup_form
+from tests.factories import UserFactory
 from tests.mail import free_port, loopback_smtp
 
 HEADER = "name,email,job role,team,manager\n"
@@ -152,7 +153,7 @@ def test_an_import_invitation_is_accepted_only_by_its_address_and_makes_the_role
     other = Invite.objects.create(
         team=team, email="x@trust-a.example", expires_at=invite.expires_at
     )
-    client.force_login(User.objects.create_user("mallory", "m@example.org"))
+    client.force_login(UserFactory(username="mallory", email="m@example.org"))
     answer = client.post(reverse("join", args=[other.token]), follow=True)
     assert "This invitation was sent to x@trust-a.example" in answer.content.decode()
     assert not Membership.objects.filter(user__username="mallory").exists()

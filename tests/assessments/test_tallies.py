@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from assessments.accounts.services import delete_account
 from assessments.items import load_framework
-from assessments.models import JobRole, Membership, Organisation, Rating, Status, Team, User
+from assessments.models import JobRole, Membership, Rating, Status, Team, User
 from assessments.ratings.services import Entry, fingerprint, save_domain
 from assessments.teams import tallies
+from tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
 
 PEOPLE = 4
 TEAMS = 2
@@ -85,22 +86,18 @@ def apply(operations, people: list[User], teams: list[Team]) -> None:
         elif kind == "delete":
             (index,) = args
             delete_account(user=people[index])
-            people[index] = User.objects.create_user(f"again-{people[index].username}")
+            people[index] = UserFactory(username=f"again-{people[index].username}")
         elif kind == "disband":
             (team,) = args
             old = teams[team]
-            teams[team] = Team.objects.create(
-                name=f"{old.name} again", organisation=old.organisation
-            )
+            teams[team] = TeamFactory(name=f"{old.name} again", organisation=old.organisation)
             old.delete()
 
 
 def cast() -> tuple[list[User], list[Team]]:
-    trust = Organisation.named("Trust A")
-    people = [
-        User.objects.create_user(f"p{i}", job_role=ROLES[i % len(ROLES)]) for i in range(PEOPLE)
-    ]
-    teams = [Team.objects.create(name=f"Team {i}", organisation=trust) for i in range(TEAMS)]
+    trust = OrganisationFactory(name="Trust A")
+    people = [UserFactory(username=f"p{i}", job_role=ROLES[i % len(ROLES)]) for i in range(PEOPLE)]
+    teams = [TeamFactory(name=f"Team {i}", organisation=trust) for i in range(TEAMS)]
     return people, teams
 
 
@@ -127,7 +124,7 @@ def test_any_sequence_of_writes_leaves_the_tallies_equal_to_a_full_count(catalog
 def test_a_team_report_figure_comes_from_the_tally(catalogue):
     people, teams = cast()
     for person in people[:3]:
-        Membership.objects.create(team=teams[0], user=person)
+        MembershipFactory(team=teams[0], user=person)
     rate_domain(people[0], 1, 2, Status.ACHIEVED)
     rate_domain(people[1], 1, 2, Status.ACHIEVED)
     counts = tallies.team_counts(teams[0].pk, level=1)
@@ -139,7 +136,7 @@ def test_a_team_report_figure_comes_from_the_tally(catalogue):
 
 def test_recount_check_reports_drift_and_recount_mends_it(catalogue, capsys):
     people, teams = cast()
-    Membership.objects.create(team=teams[0], user=people[0])
+    MembershipFactory(team=teams[0], user=people[0])
     rate_domain(people[0], 1, 1, Status.ACHIEVED)
     call_command("recount", "--check")
     assert "Every team tally matches" in capsys.readouterr().out
@@ -159,11 +156,11 @@ def test_recount_check_reports_drift_and_recount_mends_it(catalogue, capsys):
 def test_parallel_saves_joins_and_leaves_keep_the_tallies_exact(catalogue):
     """Eight people in two teams save the same domains, join and leave at the same
     instant, each on its own connection, several rounds."""
-    people = [User.objects.create_user(f"w{i}", job_role=ROLES[i % 3]) for i in range(8)]
-    trust = Organisation.named("Trust A")
-    teams = [Team.objects.create(name=f"Team {i}", organisation=trust) for i in range(2)]
+    people = [UserFactory(username=f"w{i}", job_role=ROLES[i % 3]) for i in range(8)]
+    trust = OrganisationFactory(name="Trust A")
+    teams = [TeamFactory(name=f"Team {i}", organisation=trust) for i in range(2)]
     for i, person in enumerate(people):
-        Membership.objects.create(team=teams[i % 2], user=person)
+        MembershipFactory(team=teams[i % 2], user=person)
     errors: list = []
 
     def work(index: int, round_: int) -> None:

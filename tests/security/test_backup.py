@@ -13,14 +13,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from assessments.items import load_framework
-from assessments.models import Membership, Organisation, Rating, Team, TrainingRecord, User
+from assessments.models import Membership, Rating, TrainingRecord
 from assessments.portfolio import files
 from assessments.portfolio import services as portfolio_services
 from assessments.ratings import services
 from assessments.teams.services import review_assessment
 from catalogue.models import Fee
 from tests.assessments.helpers import rate
-from tests.factories import with_authenticator
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CERTIFICATE = b"%PDF-1.4 certificate of the study day"
@@ -36,7 +36,7 @@ def everything() -> str:
 
 @pytest.fixture
 def data(catalogue):
-    alice = User.objects.create_user("alice", password="x-pass-12345", first_name="Alice")
+    alice = UserFactory(username="alice", first_name="Alice")
     rate(alice, {(1, 1): ("achieved", "Joint visits"), (2, 3): ("working_towards", "Notes")})
     item = load_framework().items[(1, 1)][0]
     services.save_domain(  # a second change, so the history has two rows
@@ -55,10 +55,10 @@ def data(catalogue):
             )
         ],
     )
-    team = Team.objects.create(name="North", organisation=Organisation.named("Trust A"))
-    membership = Membership.objects.create(team=team, user=alice, shares_evidence=True)
-    mina = with_authenticator(User.objects.create_user("mina", password="x-pass-12345"))
-    Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
+    team = TeamFactory(name="North", organisation__name="Trust A")
+    membership = MembershipFactory(team=team, user=alice, shares_evidence=True)
+    mina = with_authenticator(UserFactory(username="mina"))
+    MembershipFactory(team=team, user=mina, role=Membership.Role.MANAGER)
     review_assessment(team=team, membership=membership, manager=mina, comment="Good", sign_off=True)
     record = TrainingRecord.objects.create(
         user=alice, title="Study day", finished=datetime.date(2026, 5, 1), hours=6
@@ -75,7 +75,7 @@ def test_backup_then_restore_gives_back_every_row(data, tmp_path):
     call_command("backup", str(file), stdout=io.StringIO())
     # Later changes, all of which the restore must undo.
     Rating.objects.filter(user=data).delete()
-    User.objects.create_user("later")
+    UserFactory(username="later")
     Fee.objects.update(standard=1)
     [stored] = files.stored_names()
     default_storage.delete(stored)
@@ -91,7 +91,7 @@ def test_backup_then_restore_gives_back_every_row(data, tmp_path):
 def test_a_damaged_files_archive_is_refused_before_anything_changes(data, tmp_path):
     file = tmp_path / "site.backup"
     call_command("backup", str(file), stdout=io.StringIO())
-    User.objects.create_user("later")
+    UserFactory(username="later")
     before = everything()
     (tmp_path / "site.backup.files.zip").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(CommandError, match="not a files archive"):

@@ -7,10 +7,16 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from assessments.models import Invite, Membership, Organisation, Team, TrainingLead, User
+from assessments.models import Invite, Membership, User
 from assessments.security import roles
 from tests.assessments.helpers import rate
-from tests.factories import with_authenticator
+from tests.factories import (
+    MembershipFactory,
+    TeamFactory,
+    TrainingLeadFactory,
+    UserFactory,
+    with_authenticator,
+)
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +24,7 @@ PASSWORD = "x-pass-12345"
 
 
 def staff(username: str, *, permitted: bool = False) -> User:
-    user = with_authenticator(User.objects.create_user(username, password=PASSWORD, is_staff=True))
+    user = with_authenticator(UserFactory(username=username, is_staff=True))
     if permitted:
         user.user_permissions.add(Permission.objects.get(codename="administer_organisations"))
     return user
@@ -69,7 +75,7 @@ def test_a_lead_cannot_make_herself_a_manager_by_invitation_or_on_the_people_pag
     assert "cannot make you one of the team" in joined.content.decode()
     assert not Membership.objects.filter(user=tess, role=Membership.Role.MANAGER).exists()
     # On the people page, as a member of the team she leads, she cannot promote herself.
-    Membership.objects.create(team=team, user=tess)
+    MembershipFactory(team=team, user=tess)
     change = reverse("assessments:change_person", args=[team.pk, tess.pk])
     refused = client.post(change, {"action": "manager"}, follow=True)
     assert "You cannot make yourself one of the team" in refused.content.decode()
@@ -77,8 +83,8 @@ def test_a_lead_cannot_make_herself_a_manager_by_invitation_or_on_the_people_pag
     page = client.get(reverse("assessments:member_assessment", args=[team.pk, alice.pk]))
     assert "Joint visits" not in page.content.decode()
     # Another lead may make her a manager; then, and only then, she reads evidence.
-    other = with_authenticator(User.objects.create_user("olga", password=PASSWORD))
-    TrainingLead.objects.create(organisation=team.organisation, user=other)
+    other = with_authenticator(UserFactory(username="olga"))
+    TrainingLeadFactory(organisation=team.organisation, user=other)
     client.force_login(other)
     client.post(change, {"action": "manager"})
     client.force_login(tess)
@@ -86,15 +92,12 @@ def test_a_lead_cannot_make_herself_a_manager_by_invitation_or_on_the_people_pag
     assert "Joint visits" in page.content.decode()
 
 
-def test_a_lead_who_manages_another_team_reads_evidence_only_on_that_team(
-    client, team, alice, django_user_model
-):
-    lena = with_authenticator(User.objects.create_user("lena", password=PASSWORD))
-    TrainingLead.objects.create(organisation=team.organisation, user=lena)
-    south = Team.objects.create(name="South", organisation=team.organisation)
-    Membership.objects.create(team=south, user=lena, role=Membership.Role.MANAGER)
-    sam = User.objects.create_user("sam", password=PASSWORD)
-    Membership.objects.create(team=south, user=sam, shares_evidence=True)
+def test_a_lead_who_manages_another_team_reads_evidence_only_on_that_team(client, team, alice):
+    lena = with_authenticator(UserFactory(username="lena"))
+    TrainingLeadFactory(organisation=team.organisation, user=lena)
+    south = TeamFactory(name="South", organisation=team.organisation)
+    MembershipFactory(team=south, user=lena, role=Membership.Role.MANAGER)
+    sam = MembershipFactory(team=south, user__username="sam", shares_evidence=True).user
     Membership.objects.filter(team=team, user=alice).update(shares_evidence=True)
     rate(alice, {(1, 1): ("achieved", "Alice's joint visits")})
     rate(sam, {(1, 1): ("achieved", "Sam's joint visits")})
@@ -128,5 +131,5 @@ def test_roles_are_worked_out_once_per_request(alice):
         first = roles.who_is(alice)
         assert roles.who_is(alice) is first and roles.who_is(alice).manages is False
     assert len(queries) == 1
-    TrainingLead.objects.create(organisation=Organisation.named("Trust Z"), user=alice)
+    TrainingLeadFactory(organisation__name="Trust Z", user=alice)
     assert roles.who_is(alice, fresh=True).leads

@@ -12,17 +12,18 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Membership, RecoveryCode, User
+from tests.factories import MembershipFactory, UserFactory
 from tests.security.helpers import PASSWORD, code, set_up, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mina(django_user_model, team):
+def mina(team):
     """Manages Alice's team and has set up her authenticator; `mina.client` is her
     own browser, signed in with both factors."""
-    user = django_user_model.objects.create_user("mina", "mina@nhs.example", PASSWORD)
-    Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
+    user = UserFactory(username="mina", email="mina@nhs.example")
+    MembershipFactory(team=team, user=user, role=Membership.Role.MANAGER)
     user.client = Client()
     sign_in(user.client, user)
     user.recovery = set_up(user.client, user)
@@ -144,11 +145,11 @@ def test_guessing_the_password_from_a_session_locks_out_as_at_sign_in(client, al
     assert alice.check_password(PASSWORD) and User.objects.filter(pk=alice.pk).exists()
 
 
-def test_a_session_told_to_set_up_cannot_enrol_once_the_owner_has(django_user_model, team):
+def test_a_session_told_to_set_up_cannot_enrol_once_the_owner_has(team):
     """Finding 2: someone who knows a new manager's password signs in first; the
     manager then sets up her phone; the first session must not replace it."""
-    omar = django_user_model.objects.create_user("omar", password=PASSWORD)
-    Membership.objects.create(team=team, user=omar, role=Membership.Role.MANAGER)
+    omar = UserFactory(username="omar")
+    MembershipFactory(team=team, user=omar, role=Membership.Role.MANAGER)
     early, owner = Client(), Client()
     sign_in(early, omar)
     assert early.get(reverse("two_factor_setup")).status_code == 200
@@ -166,11 +167,11 @@ def test_a_session_told_to_set_up_cannot_enrol_once_the_owner_has(django_user_mo
     assert TOTPDevice.objects.get(user=omar, confirmed=True).pk == device.pk
 
 
-def test_a_set_up_session_owes_a_code_once_a_device_exists_however_it_came(django_user_model, team):
+def test_a_set_up_session_owes_a_code_once_a_device_exists_however_it_came(team):
     """The gate re-reads the database while a session is told to set up: a device
     confirmed since (here written directly) turns the session's state to "verify"."""
-    omar = django_user_model.objects.create_user("omar", password=PASSWORD)
-    Membership.objects.create(team=team, user=omar, role=Membership.Role.MANAGER)
+    omar = UserFactory(username="omar")
+    MembershipFactory(team=team, user=omar, role=Membership.Role.MANAGER)
     early = Client()
     sign_in(early, omar)
     TOTPDevice.objects.create(user=omar, name="Phone", confirmed=True)
@@ -192,7 +193,7 @@ def test_a_role_given_mid_session_needs_the_second_factor_at_once(client, alice,
         reverse("two_factor_setup")
     )
     assert client.get(reverse("assessments:team_report_csv", args=[team.pk])).status_code == 302
-    bob = User.objects.create_user("promo", password=PASSWORD)
+    bob = UserFactory(username="promo")
     other = Client()
     sign_in(other, bob)
     User.objects.filter(pk=bob.pk).update(is_staff=True, is_superuser=True)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Membership
+from tests.factories import MembershipFactory, UserFactory
 from tests.security.helpers import code, set_up, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +14,10 @@ PASSWORD = "x-pass-12345"
 
 
 @pytest.fixture
-def mina(django_user_model, team):
+def mina(team):
     """Manages Alice's team but, unlike `manager`, has not set up an authenticator yet."""
-    user = django_user_model.objects.create_user("mina", password=PASSWORD)
-    Membership.objects.create(team=team, user=user, role=Membership.Role.MANAGER)
+    user = UserFactory(username="mina")
+    MembershipFactory(team=team, user=user, role=Membership.Role.MANAGER)
     user.team = team
     return user
 
