@@ -110,13 +110,13 @@ def named_for(name: str, content_type: str) -> str:
 
 @dataclass(frozen=True)
 class Checked:
-    upload: UploadedFile[bytes]
+    upload: "UploadedFile[bytes]"  # generic in the stubs only
     name: str
     content_type: str
     size: int
 
 
-def check(upload: UploadedFile[bytes], *, used: int) -> Checked:
+def check(upload: "UploadedFile[bytes]", *, used: int) -> Checked:
     """The upload, named and typed, or a ValidationError that says what to do. Nothing is
     stored here."""
     name = upload.name or ""
