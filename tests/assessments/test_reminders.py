@@ -98,7 +98,7 @@ def test_a_reminder_another_run_has_claimed_is_not_sent(alice):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_overlapping_runs_on_postgresql_send_each_reminder_once(catalogue, django_user_model):
+def test_overlapping_runs_on_postgresql_send_each_reminder_once(catalogue):
     """Four runs at once, each on its own connection, over 40 people due the same day."""
     for i in range(40):
         person = UserFactory(username=f"p{i}", email=f"p{i}@example.org")
