@@ -6,8 +6,13 @@ what is counted and never that the regulator will accept it: only the regulator 
 
 import calendar
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..models import CycleRule
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -71,7 +76,13 @@ def _hours(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"))
 
 
-def progress(rule, date: datetime.date | None, today: datetime.date, activities, written):
+def progress(
+    rule: "CycleRule",
+    date: datetime.date | None,
+    today: datetime.date,
+    activities: Iterable[Activity],
+    written: Iterable[Written],
+) -> Progress:
     """How `activities` and `written` (all of the person's) stand against `rule` for
     the cycle ending on `date` (or today, when she has not given one)."""
     end = date or today
@@ -129,10 +140,12 @@ def progress(rule, date: datetime.date | None, today: datetime.date, activities,
     return result
 
 
-def quiet_spells(days, start: datetime.date, end: datetime.date, months: int):
+def quiet_spells(
+    days: Sequence[datetime.date], start: datetime.date, end: datetime.date, months: int
+) -> list[tuple[datetime.date, datetime.date]]:
     """(from, to) for every stretch between `start`, the activity days and `end` that
     is `months` long or longer."""
-    spells = []
+    spells: list[tuple[datetime.date, datetime.date]] = []
     marks = [start, *[d for d in days if start < d <= end], end]
     for before, after in zip(marks, marks[1:], strict=False):
         if after >= before and months_before(after, months) >= before:

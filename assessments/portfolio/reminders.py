@@ -11,11 +11,13 @@ next run tries again."""
 import datetime
 import logging
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -50,7 +52,13 @@ def unsubscribe_url(user_id: int, choice: str) -> str:
     return f"{settings.IMHCF_SITE_URL}{path}"
 
 
-def message(user: User, choice: str, subject: str, body: str, connection=None) -> EmailMessage:
+def message(
+    user: User,
+    choice: str,
+    subject: str,
+    body: str,
+    connection: BaseEmailBackend | None = None,
+) -> EmailMessage:
     """An e-mail to `user` of kind `choice`, with its unsubscribe link and headers."""
     link = unsubscribe_url(user.pk, choice)
     settings_link = f"{settings.IMHCF_SITE_URL}{reverse('assessments:registration')}"
@@ -127,7 +135,9 @@ def due_on(today: datetime.date, date: datetime.date, days: list[int]) -> int | 
     return min(passed) if passed else None
 
 
-def reminders_due(today: datetime.date, registrations, rules: dict) -> list[Due]:
+def reminders_due(
+    today: datetime.date, registrations: Iterable[Registration], rules: dict[str, CycleRule]
+) -> list[Due]:
     """Every reminder due `today` for people who want them (pure: no queries)."""
     found = []
     for reg in registrations:
@@ -138,7 +148,9 @@ def reminders_due(today: datetime.date, registrations, rules: dict) -> list[Due]
     return found
 
 
-def upcoming(registration, rule, today: datetime.date) -> list[tuple[datetime.date, str]]:
+def upcoming(
+    registration: Registration, rule: CycleRule | None, today: datetime.date
+) -> list[tuple[datetime.date, str]]:
     """(day, what) of every reminder still to come for this person, soonest first: what
     the registration page promises (pure: no queries)."""
     if not registration.notify_dates:
@@ -232,13 +244,13 @@ def send_reminders(today: datetime.date) -> tuple[int, int]:
     return sent, failed
 
 
-def notify(users, subject: str, body: str) -> None:
+def notify(users: Iterable[User], subject: str, body: str) -> None:
     """Tell `users` (who chose team notices) something a team member did, once the
     transaction that did it commits. A mail server that cannot be reached is logged,
     never an error for the person who acted: their change is saved."""
     wanted = [u for u in users if u.email and getattr(_registration(u), "notify_team", True)]
 
-    def send():
+    def send() -> None:
         for user in wanted:
             try:
                 message(user, TEAM, subject, f"Hello {user.display_name},\n\n{body}").send()
