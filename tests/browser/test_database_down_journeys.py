@@ -14,6 +14,7 @@ from playwright.sync_api import Route, expect
 from assessments.models import User
 from assessments.security.unavailable import unavailable_response
 from tests.browser.helpers import PASSWORD, sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTE = "Talked a father through his own early years before the first visit."
@@ -37,7 +38,7 @@ def test_a_save_that_met_the_database_down_keeps_what_was_typed(
     page, site, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    UserFactory(username="hana", password=PASSWORD, job_role="health_visitor")
     grid = site + "/me/level/1/domain/3/"
     page.goto(grid)
     sign_in(page, site, "hana", go=False)

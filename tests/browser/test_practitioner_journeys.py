@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessments.models import User
 from tests.browser.conftest import RECORD_CSP
 from tests.browser.helpers import sign_in, sign_up
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +86,7 @@ def test_practitioner_journey_from_sign_up_to_the_plan_pdf(page, site, settings,
 
 
 def test_two_windows_saving_the_same_item_shows_a_conflict(browser, site, assert_accessible):
-    User.objects.create_user("ravi", password="ravi-pass-12345", job_role="midwife")
+    UserFactory(username="ravi", password="ravi-pass-12345", job_role="midwife")
     first, second = browser.new_context(), browser.new_context()
     for context in (first, second):
         context.add_init_script(RECORD_CSP)
