@@ -1,14 +1,24 @@
 """Reads for the portfolio pages and downloads: each names its query count."""
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from catalogue.models import Coverage
 from catalogue.models.coverage import CLOSING
 
-from ..models import CycleRule, EvidenceFile, Reflection, Registration, TrainingRecord, User
+from ..models import (
+    CycleRule,
+    EvidenceFile,
+    Membership,
+    Reflection,
+    Registration,
+    Team,
+    TrainingRecord,
+    User,
+)
 from . import cycle
 from .reminders import key_dates
 
@@ -42,7 +52,12 @@ def rule_of(registration: Registration) -> CycleRule | None:
     return CycleRule.objects.filter(regulator=registration.regulator).first()
 
 
-def standing(registration: Registration, records, reflections, today: datetime.date):
+def standing(
+    registration: Registration,
+    records: Iterable[TrainingRecord],
+    reflections: Iterable[Reflection],
+    today: datetime.date,
+) -> tuple[CycleRule, cycle.Progress] | tuple[None, None]:
     """(rule, progress) for the person's regulator, or (None, None). One query."""
     rule = rule_of(registration)
     if rule is None:
@@ -70,10 +85,12 @@ class Proposal:
         return (self.level, self.domain)
 
 
-def _links(record: TrainingRecord):
+def _links(record: TrainingRecord) -> QuerySet[Coverage]:
     """The coverage links of the record's course, or only of its module (a recorded
     exclusion, graded "not offered", is no link)."""
-    rows = Coverage.objects.offered().filter(course_id=record.course_id)
+    # CoverageManager's base is made at run time (Manager.from_queryset), which mypy
+    # cannot follow: offered() reads as Any.
+    rows: QuerySet[Coverage] = Coverage.objects.offered().filter(course_id=record.course_id)
     return rows.filter(module_id=record.module_id) if record.module_id else rows
 
 
@@ -98,7 +115,7 @@ def proposals(record: TrainingRecord, up_to: int) -> list[Proposal]:
                 False,
             ),
         )
-        if row.competency_id:
+        if row.competency is not None:  # selected with the row: no query
             proposal.codes.append(row.competency.code)
         proposal.closes = proposal.closes or row.grade in CLOSING
     return list(found.values())
@@ -113,7 +130,9 @@ def proposed_in_grid(record: TrainingRecord, level: int, domain: int) -> set[int
     return set(rows.values_list("competency_id", flat=True))
 
 
-def team_records(team, page_members) -> tuple[list, list]:
+def team_records(
+    team: Team, page_members: Iterable[Membership]
+) -> tuple[list[TrainingRecord], Sequence[Mapping[str, object]]]:
     """For a page of a team's members: their training records (catalogue or not), and
     per catalogue course how many members of the whole team recorded it. Two queries."""
     records = list(
@@ -134,20 +153,24 @@ def team_records(team, page_members) -> tuple[list, list]:
     return records, counts
 
 
-def files_of_records(records) -> dict[int, list]:
+def files_of_records(records: Sequence[TrainingRecord]) -> dict[int, list[EvidenceFile]]:
     """The files of these records, by record id. One query (none without records)."""
     if not records:
         return {}
-    found: dict[int, list] = {}
+    found: dict[int, list[EvidenceFile]] = {}
     for evidence in EvidenceFile.objects.filter(record__in=[r.pk for r in records]):
+        assert evidence.record_id is not None  # filtered on its record
         found.setdefault(evidence.record_id, []).append(evidence)
     return found
 
 
-def item_files(user: User, level: int | None = None, domain: int | None = None) -> dict:
+ItemFiles = dict[tuple[int | None, int | None, int | None], list[EvidenceFile]]
+
+
+def item_files(user: User, level: int | None = None, domain: int | None = None) -> ItemFiles:
     """The person's files on assessment items, by item key (level, domain, competency
     id), for one grid or (level and domain None) every item. One query."""
-    found: dict[tuple, list] = {}
+    found: ItemFiles = {}
     rows = EvidenceFile.objects.filter(owner=user, level__isnull=False)
     if level is not None:
         rows = rows.filter(level=level, domain=domain)

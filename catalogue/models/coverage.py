@@ -1,5 +1,7 @@
 """Coverage: which course covers which part of the framework, at which level, and why."""
 
+from typing import Self
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -56,8 +58,8 @@ GRADE_DEFINITIONS = {
 }
 
 
-class CoverageQuerySet(models.QuerySet):
-    def offered(self):
+class CoverageQuerySet(models.QuerySet["Coverage"]):
+    def offered(self) -> Self:
         """Rows that say a course does cover something (not the recorded exclusions)."""
         return self.exclude(grade=Grade.NOT_OFFERED)
 
