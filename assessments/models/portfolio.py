@@ -191,6 +191,10 @@ class TrainingRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on records shown in a portfolio pack (portfolio.packs); not stored.
+    code_labels: list[str]
+    code_from_reflections: bool
+
     class Meta:
         ordering = ["-finished", "-pk"]
         constraints = [
@@ -270,6 +274,10 @@ class Reflection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on reflections shown in a portfolio pack (portfolio.packs); not stored.
+    theme_labels: list[str]
+    source_label: str
+
     class Meta:
         ordering = ["-happened_on", "-pk"]
         constraints = [
@@ -323,6 +331,9 @@ class EvidenceFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    # Set on files put in a ZIP (portfolio.packs.number); not stored.
+    archive_name: str
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -6,19 +6,30 @@ are, under names that say which record they back."""
 import io
 import re
 import zipfile
+from collections.abc import Iterable
+from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import downloads
-from ..models import CodeTheme, FeedbackSource, ReflectionKind
+from ..models import (
+    CodeTheme,
+    EvidenceFile,
+    FeedbackSource,
+    Reflection,
+    ReflectionKind,
+    TrainingRecord,
+    User,
+)
 from . import files, pages
 
 THEMES = dict(CodeTheme.choices)
 SOURCES = dict(FeedbackSource.choices)
 
 
-def build(request, user) -> dict:
+def build(request: HttpRequest, user: User) -> dict[str, Any]:
     """Everything the pack shows. Eight queries."""
     registration = pages.registration_of(user)
     records = pages.records_of(user, files=True)
@@ -49,7 +60,7 @@ def build(request, user) -> dict:
     }
 
 
-def _code_themes(records: list, reflections: list) -> None:
+def _code_themes(records: list[TrainingRecord], reflections: list[Reflection]) -> None:
     """Each record's part of the NMC Code (`code_labels`): the one chosen on it, else
     the themes of the reflections written about it (`code_from_reflections`); none
     only when neither names one. No query."""
@@ -65,12 +76,12 @@ def _code_themes(records: list, reflections: list) -> None:
         record.code_from_reflections = bool(themes) and not own
 
 
-def pdf(request, built: dict) -> bytes:
+def pdf(request: HttpRequest, built: dict[str, Any]) -> bytes:
     html = render_to_string("assessments/portfolio/pack_print.html", built, request=request)
     return downloads.pdf_bytes(html, request.build_absolute_uri("/"))
 
 
-def number(evidence_files: list) -> list:
+def number(evidence_files: list[EvidenceFile]) -> list[EvidenceFile]:
     """Give each file its name in a ZIP, `files/003-certificate.pdf`: numbered in the
     order listed, only safe letters (the pack and record.json name them so too)."""
     for index, evidence in enumerate(evidence_files, start=1):
@@ -80,14 +91,14 @@ def number(evidence_files: list) -> list:
     return evidence_files
 
 
-def add_files(archive: zipfile.ZipFile, evidence_files) -> None:
+def add_files(archive: zipfile.ZipFile, evidence_files: Iterable[EvidenceFile]) -> None:
     """Copy numbered files from storage into `archive`."""
     for evidence in evidence_files:
         with evidence.file.open("rb") as handle:
             archive.writestr(evidence.archive_name, handle.read())
 
 
-def pack_zip(request, built: dict) -> bytes:
+def pack_zip(request: HttpRequest, built: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         add_files(archive, built["files"])
