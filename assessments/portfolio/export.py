@@ -4,7 +4,11 @@ and the whole-record ZIP (record.json, CSVs and every file)."""
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
+
+from django.db import models
 
 from .. import downloads
 from ..models import (
@@ -17,6 +21,7 @@ from ..models import (
     SentReminder,
     Template,
     TrainingRecord,
+    User,
 )
 from . import packs, pages
 
@@ -31,19 +36,20 @@ REFLECTION_FIELDS = [
 ]  # fmt: skip
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
+    """A stored value as JSON holds it: dates as ISO text, decimals as text."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value) if isinstance(value, Decimal) else value
 
 
-def files_of(user) -> list[EvidenceFile]:
+def files_of(user: User) -> list[EvidenceFile]:
     """Every file of the person, oldest first, numbered for the ZIP. One query."""
     rows = EvidenceFile.objects.filter(owner=user).select_related("competency").order_by("pk")
     return packs.number(list(rows))
 
 
-def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
+def portfolio_data(user: User, files: list[EvidenceFile] | None = None) -> dict[str, Any]:
     """Six queries (five when `files` come with it)."""
     registration = pages.registration_of(user)
     records = TrainingRecord.objects.filter(user=user).select_related("course", "module")
@@ -60,9 +66,10 @@ def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
         "training_records": [
             {
                 "id": r.pk,
-                "course": r.course.slug if r.course_id else None,
-                "course_title": r.course.title if r.course_id else None,
-                "module": r.module.title if r.module_id else None,
+                # course and module come with the row (None without: no query)
+                "course": r.course.slug if r.course else None,
+                "course_title": r.course.title if r.course else None,
+                "module": r.module.title if r.module else None,
                 **{name: _plain(getattr(r, name)) for name in RECORD_FIELDS},
             }
             for r in records
@@ -97,7 +104,7 @@ def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
                 "item": {
                     "level": f.level,
                     "domain": f.domain,
-                    "competency": f.competency.code if f.competency_id else None,
+                    "competency": f.competency.code if f.competency else None,
                 }
                 if f.level
                 else None,
@@ -109,7 +116,7 @@ def portfolio_data(user, files: list[EvidenceFile] | None = None) -> dict:
 
 
 # What a person reads in the CSVs, for fields stored as keys (record.json keeps the keys).
-LABELS = {
+LABELS: dict[str, dict[str, str]] = {
     "method": dict(Method.choices),
     "code_theme": dict(CodeTheme.choices),
     "kind": dict(ReflectionKind.choices),
@@ -119,12 +126,13 @@ LABELS = {
 }
 
 
-def _readable(name: str, value):
+def _readable(name: str, value: Any) -> Any:
     names = LABELS.get(name)
     if names is None:
         return value
     if isinstance(value, list):
-        return "; ".join(names.get(v, v) for v in value)
+        keys: list[str] = value  # code_themes
+        return "; ".join(names.get(v, v) for v in keys)
     return names.get(value, value)
 
 
@@ -143,18 +151,21 @@ HEADERS = {
 }
 
 
-def _header(model, names: list[str]) -> list[str]:
-    return [
-        HEADERS.get(name) or str(model._meta.get_field(name).verbose_name).capitalize()
-        for name in names
-    ]
+def _verbose_name(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # RECORD_FIELDS, REFLECTION_FIELDS: no relations
+    return str(field.verbose_name).capitalize()
 
 
-def _csv(header: list[str], rows) -> str:
+def _header(model: type[models.Model], names: list[str]) -> list[str]:
+    return [HEADERS.get(name) or _verbose_name(model, name) for name in names]
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     return "".join(downloads.csv_stream(iter([header, *rows])))
 
 
-def whole_record_zip(data: dict, ratings_csv: str, files: list[EvidenceFile]) -> bytes:
+def whole_record_zip(data: dict[str, Any], ratings_csv: str, files: list[EvidenceFile]) -> bytes:
     """record.json, the CSVs and every file (as `files_of` numbered them for `data`)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
