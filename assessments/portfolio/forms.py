@@ -1,13 +1,32 @@
 """Forms for the portfolio. Every long text box says not to name a baby, a family or a
 colleague: a portfolio may be seen by a manager or a regulator's sample."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from catalogue.models import Competency, Course, Domain, Module
 
-from ..models import CodeTheme, Reflection, ReflectionKind, Registration, Template, TrainingRecord
+from ..models import (
+    CodeTheme,
+    Reflection,
+    ReflectionKind,
+    Registration,
+    Template,
+    TrainingRecord,
+    User,
+)
 from . import files
+
+if TYPE_CHECKING:
+    # ModelForm is generic in django-stubs only: at run time it takes no type argument.
+    _RecordModelForm = forms.ModelForm[TrainingRecord]
+    _ReflectionModelForm = forms.ModelForm[Reflection]
+    _RegistrationModelForm = forms.ModelForm[Registration]
+else:
+    _RecordModelForm = _ReflectionModelForm = _RegistrationModelForm = forms.ModelForm
 
 NO_NAMES = (
     "Do not name or describe a baby, parent, family or colleague in a way that could identify them."
@@ -15,13 +34,35 @@ NO_NAMES = (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def read_choices(form, *names) -> None:
+def read_choices(form: forms.BaseForm, *names: str) -> None:
     """Read the choices of catalogue and record pickers here, in the view, one query each,
     so that rendering the form never queries (tests/test_no_queries_in_templates.py)."""
     for name in names:
         if name in form.fields:
-            field = form.fields[name]
-            field.widget.choices = list(field.choices)
+            field = _choice(form, name)
+            # django-stubs type the getter as what the setter takes (a Choices class, a
+            # mapping, a callable); Django gives back the normalised choices.
+            field.widget.choices = list(field.choices)  # type: ignore[arg-type]
+
+
+def _picker(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """A field that picks rows (a foreign key or many-to-many of the model)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _label_rows(field: "forms.ModelChoiceField[Any]", label: Callable[[Any], str]) -> None:
+    """How a picker names each row: Django calls the field's label_from_instance, set
+    here on the field itself (setattr: mypy refuses assigning over a method)."""
+    setattr(field, "label_from_instance", label)  # noqa: B010
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A field of a model field with choices."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 class FileField(forms.FileField):
@@ -31,7 +72,7 @@ class FileField(forms.FileField):
         attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx", "class": "form-control"}
     )
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -40,12 +81,16 @@ class WithFile:
     """A form holding one evidence file (`file`), checked against `used`: what the
     person's files take now. Its help says the limits as they are set now."""
 
-    def __init__(self, *args, used: int, **kwargs):
+    # Given by the form class it is mixed into.
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, used: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.used = used
         self.fields["file"].help_text = files.limits()
 
-    def clean_file(self):
+    def clean_file(self) -> files.Checked | None:
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
@@ -59,8 +104,8 @@ class UploadForm(WithFile, forms.Form):
     prefix = "upload"
     file = FileField(required=True, label="Add a file")
 
-    def _post_clean(self):
-        super()._post_clean()
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # BaseForm._post_clean: not in django-stubs
         if "file" in self.errors:  # drawn in red, as crispy draws the other forms' fields
             attrs = self.fields["file"].widget.attrs
             attrs["class"] = "form-control is-invalid"
@@ -68,7 +113,7 @@ class UploadForm(WithFile, forms.Form):
             attrs["aria-describedby"] = f"{auto_id}_error {auto_id}_helptext"
 
 
-class RecordForm(WithFile, forms.ModelForm):
+class RecordForm(WithFile, _RecordModelForm):
     file = FileField(label="Certificate or other evidence (optional)")
 
     class Meta:
@@ -109,22 +154,24 @@ class RecordForm(WithFile, forms.ModelForm):
             "participatory_hours": forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.select_related("provider").order_by("title")
-        self.fields["course"].empty_label = "Not from the catalogue"
-        self.fields["module"].queryset = Module.objects.select_related("course").order_by(
+        course, module = _picker(self, "course"), _picker(self, "module")
+        course.queryset = Course.objects.select_related("provider").order_by("title")
+        course.empty_label = "Not from the catalogue"
+        module.queryset = Module.objects.select_related("course").order_by(
             "course__title", "position", "pk"
         )
-        self.fields["module"].label_from_instance = lambda m: f"{m.course.title}: {m.title}"
-        self.fields["module"].empty_label = "The whole course, or not from the catalogue"
+        _label_rows(module, lambda m: f"{m.course.title}: {m.title}")
+        module.empty_label = "The whole course, or not from the catalogue"
         self.fields["title"].required = False
         self.fields["title"].help_text = "Filled in from the catalogue when you choose a course."
-        self.fields["code_theme"].choices = [("", "Not given")] + list(CodeTheme.choices)
+        _choice(self, "code_theme").choices = [("", "Not given")] + list(CodeTheme.choices)
         read_choices(self, "course", "module")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean returns
         course, module = data.get("course"), data.get("module")
         if module and not course:
             data["course"] = course = module.course
@@ -152,7 +199,7 @@ class RecordForm(WithFile, forms.ModelForm):
         return data
 
 
-PROMPTS = {
+PROMPTS: dict[tuple[str, str], tuple[str, str, str, str]] = {
     # (template, kind) -> labels of activity, learned, changed, relevance; our own words,
     # following the prompts each regulator's form asks.
     (Template.NMC, ReflectionKind.ACCOUNT): (
@@ -193,7 +240,7 @@ def prompts(template: str, kind: str) -> tuple[str, ...]:
     return PROMPTS.get((template, kind)) or PROMPTS[(Template.GENERAL, kind)]
 
 
-class ReflectionForm(WithFile, forms.ModelForm):
+class ReflectionForm(WithFile, _ReflectionModelForm):
     file = FileField(label="A file that backs it (optional)")
     code_themes = forms.MultipleChoiceField(
         choices=CodeTheme.choices,
@@ -245,20 +292,23 @@ class ReflectionForm(WithFile, forms.ModelForm):
             **{name: forms.Textarea(attrs={"rows": 4}) for name in TEXTS},
         }
 
-    def __init__(self, *args, user, kind: str, **kwargs):
+    def __init__(self, *args: Any, user: User, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.kind = kind
-        self.fields["record"].queryset = TrainingRecord.objects.filter(user=user)
-        self.fields["record"].empty_label = "None"
-        self.fields["domains"].queryset = Domain.objects.order_by("number")
-        self.fields["domains"].label_from_instance = lambda d: f"Domain {d.number}: {d.name}"
-        self.fields["competencies"].queryset = Competency.objects.select_related("domain").order_by(
-            "code"
-        )
-        self.fields["competencies"].label_from_instance = lambda c: (
-            f"{c.code} {c.heading}"
-            if c.heading
-            else f"{c.code} (Domain {c.domain.number}: {c.domain.name})"
+        record, domains = _picker(self, "record"), _picker(self, "domains")
+        competencies = _picker(self, "competencies")
+        record.queryset = TrainingRecord.objects.filter(user=user)
+        record.empty_label = "None"
+        domains.queryset = Domain.objects.order_by("number")
+        _label_rows(domains, lambda d: f"Domain {d.number}: {d.name}")
+        competencies.queryset = Competency.objects.select_related("domain").order_by("code")
+        _label_rows(
+            competencies,
+            lambda c: (
+                f"{c.code} {c.heading}"
+                if c.heading
+                else f"{c.code} (Domain {c.domain.number}: {c.domain.name})"
+            ),
         )
         if kind != ReflectionKind.ACCOUNT:
             self.fields["template"].widget = forms.HiddenInput()
@@ -291,19 +341,20 @@ class ReflectionForm(WithFile, forms.ModelForm):
 
         read_choices(self, "record", "domains", "competencies")
 
-    def clean_template(self):
+    def clean_template(self) -> str:
         if self.instance.kind != ReflectionKind.ACCOUNT:
             return Template.GENERAL  # only accounts follow a regulator's form
-        return self.cleaned_data["template"]
+        template: str = self.cleaned_data["template"]
+        return template
 
-    def clean_partner_pin(self):
-        pin = self.cleaned_data.get("partner_pin", "").strip().upper()
+    def clean_partner_pin(self) -> str:
+        pin: str = self.cleaned_data.get("partner_pin", "").strip().upper()
         if pin and not (len(pin) == 8 and pin[:2].isdigit() and pin[2].isalpha()):
             raise ValidationError("An NMC PIN looks like 12A3456B: two digits, a letter, ...")
         return pin
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(_RegistrationModelForm):
     class Meta:
         model = Registration
         fields = ["regulator", "renewal_date", "appraisal_date", "notify_dates", "notify_team"]
@@ -325,8 +376,8 @@ class RegistrationForm(forms.ModelForm):
         }
         widgets = {"renewal_date": DATE, "appraisal_date": DATE}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regulator"].choices = [("", "None of these")] + list(
-            self.fields["regulator"].choices
-        )[1:]
+        regulator = _choice(self, "regulator")
+        # list(): see read_choices on the stubs' choices getter.
+        regulator.choices = [("", "None of these")] + list(regulator.choices)[1:]  # type: ignore[arg-type]
