@@ -3,11 +3,13 @@ regulator's cycle and reminders, and the downloads that gather them. Her own pag
 ids only through access.own_*; a file is served only through evidence_file."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +20,14 @@ from catalogue.models import Course, Module
 
 from .. import downloads
 from ..items import grid_domain, load_framework
-from ..models import ReflectionKind, Registration, Template, TrainingRecord, User
+from ..models import Reflection, ReflectionKind, Registration, Template, TrainingRecord, User
 from ..security import access, audit, kept
+from ..security.signed_in import SignedInRequest
 from . import files, packs, pages, reminders, services
 from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
 
 
-def _typed(request):
+def _typed(request: SignedInRequest) -> QueryDict | dict[str, str] | None:
     """What a form is bound to: the POST; on a GET, what was posted here when a time-out
     ended the session (security.kept), offered back unsaved; else None."""
     if request.method == "POST":
@@ -41,7 +44,7 @@ def _typed(request):
 
 
 @require_GET
-def portfolio(request):
+def portfolio(request: SignedInRequest) -> HttpResponse:
     """Records, reflections, files and where they stand against the regulator's rules.
     Seven queries however many records."""
     user = request.user
@@ -64,7 +67,7 @@ def portfolio(request):
 
 
 @require_http_methods(["GET", "POST"])
-def registration(request):
+def registration(request: SignedInRequest) -> HttpResponse:
     """Regulator, next renewal and appraisal dates, and which e-mails to receive."""
     current = pages.registration_of(request.user)
     form = RegistrationForm(request.POST or None, instance=current)
@@ -81,14 +84,18 @@ def registration(request):
     return render(request, "assessments/portfolio/registration.html", context)
 
 
-def _initial_from_catalogue(request) -> dict:
+def _initial_from_catalogue(request: SignedInRequest) -> dict[str, Any]:
     """?course=<slug>[&module=<id>] from a plan or a course page prefills the record."""
     course = (
         Course.objects.select_related("provider").filter(slug=request.GET.get("course")).first()
     )
     if course is None:
         return {}
-    initial = {"course": course.pk, "title": course.title, "provider": course.provider.name}
+    initial: dict[str, Any] = {
+        "course": course.pk,
+        "title": course.title,
+        "provider": course.provider.name,
+    }
     if course.mode == Course.Mode.ELEARNING:
         initial["method"] = "elearning"
     module_id = request.GET.get("module", "")
@@ -101,7 +108,7 @@ def _initial_from_catalogue(request) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def record_new(request):
+def record_new(request: SignedInRequest) -> HttpResponse:
     """Record training done: from the catalogue (prefilled from a plan) or anything else."""
     user = request.user
     used = files.used_bytes(user)
@@ -123,7 +130,7 @@ def record_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-def record(request, pk):
+def record(request: SignedInRequest, pk: int) -> HttpResponse:
     """One training record: edit it, its files, and the ratings it proposes to look at."""
     found = access.own_record(request, pk)
     used = files.used_bytes(request.user)
@@ -135,7 +142,9 @@ def record(request, pk):
     return _record_page(request, found, form, UploadForm(used=used))
 
 
-def _record_page(request, found, form: RecordForm, upload: UploadForm):
+def _record_page(
+    request: SignedInRequest, found: TrainingRecord, form: RecordForm, upload: UploadForm
+) -> HttpResponse:
     """The record page, with its form and its upload form as they stand."""
     context = {
         "form": form,
@@ -150,7 +159,7 @@ def _record_page(request, found, form: RecordForm, upload: UploadForm):
 
 
 @require_POST
-def record_delete(request, pk):
+def record_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Delete a record and its files."""
     found = access.own_record(request, pk)
     services.delete_record(record=found)
@@ -159,7 +168,12 @@ def record_delete(request, pk):
     return redirect("assessments:portfolio")
 
 
-def _upload(request, back, refused=None, **parent):
+def _upload(
+    request: SignedInRequest,
+    back: TrainingRecord | Reflection | str,
+    refused: Callable[[UploadForm], HttpResponse] | None = None,
+    **parent: Any,
+) -> HttpResponse:
     """Store the POSTed file for `parent` (record=, reflection= or item=), then back to
     the page it came from. A refused file: `refused(form)` renders that page again with
     the reason in its error summary and beside the field; without it (the grid), the
@@ -178,11 +192,11 @@ def _upload(request, back, refused=None, **parent):
 
 
 @require_POST
-def record_file(request, pk):
+def record_file(request: SignedInRequest, pk: int) -> HttpResponse:
     """Add a file to a record."""
     found = access.own_record(request, pk)
 
-    def refused(upload):
+    def refused(upload: UploadForm) -> HttpResponse:
         used = upload.used
         return _record_page(request, found, RecordForm(used=used, instance=found), upload)
 
@@ -190,12 +204,12 @@ def record_file(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def reflection_new(request, kind):
+def reflection_new(request: SignedInRequest, kind: str) -> HttpResponse:
     """A reflective account, a piece of feedback, or a reflective discussion."""
     if kind not in ReflectionKind.values:
         raise Http404("No such kind")
     user = request.user
-    initial = {"happened_on": timezone.localdate()}
+    initial: dict[str, Any] = {"happened_on": timezone.localdate()}
     regulator = pages.registration_of(user).regulator
     if kind == ReflectionKind.ACCOUNT and regulator in Template.values:
         initial["template"] = regulator  # her regulator's own form, where we have one
@@ -219,7 +233,7 @@ def reflection_new(request, kind):
 
 
 @require_http_methods(["GET", "POST"])
-def reflection(request, pk):
+def reflection(request: SignedInRequest, pk: int) -> HttpResponse:
     """One reflection: read and edit it, and its files."""
     found = access.own_reflection(request, pk)
     user = request.user
@@ -239,7 +253,9 @@ def reflection(request, pk):
     return _reflection_page(request, found, form, UploadForm(used=used))
 
 
-def _reflection_page(request, found, form: ReflectionForm, upload: UploadForm):
+def _reflection_page(
+    request: SignedInRequest, found: Reflection, form: ReflectionForm, upload: UploadForm
+) -> HttpResponse:
     """The reflection page, with its form and its upload form as they stand."""
     context = {
         "form": form,
@@ -253,7 +269,7 @@ def _reflection_page(request, found, form: ReflectionForm, upload: UploadForm):
 
 
 @require_POST
-def reflection_delete(request, pk):
+def reflection_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Delete a reflection and its files."""
     found = access.own_reflection(request, pk)
     services.delete_reflection(reflection=found)
@@ -263,11 +279,11 @@ def reflection_delete(request, pk):
 
 
 @require_POST
-def reflection_file(request, pk):
+def reflection_file(request: SignedInRequest, pk: int) -> HttpResponse:
     """Add a file to a reflection."""
     found = access.own_reflection(request, pk)
 
-    def refused(upload):
+    def refused(upload: UploadForm) -> HttpResponse:
         form = ReflectionForm(user=request.user, kind=found.kind, used=upload.used, instance=found)
         return _reflection_page(request, found, form, upload)
 
@@ -275,7 +291,7 @@ def reflection_file(request, pk):
 
 
 @require_POST
-def item_file(request, level, domain):
+def item_file(request: SignedInRequest, level: int, domain: int) -> HttpResponse:
     """Add a file to one item of the grid (level, domain): the evidence for a rating."""
     framework = load_framework()
     grid_domain(framework, level, domain)  # 404 for a level or domain that does not exist
@@ -289,7 +305,7 @@ def item_file(request, level, domain):
 
 
 @require_POST
-def file_delete(request, pk):
+def file_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Delete one of one's own files."""
     found = access.own_file(request, pk)
     back = found.back_url
@@ -300,7 +316,7 @@ def file_delete(request, pk):
 
 
 @require_GET
-def evidence_file(request, pk, name):
+def evidence_file(request: SignedInRequest, pk: int, name: str) -> StreamingHttpResponse:
     """A file, to its owner, or to a team's manager while its owner shares evidence:
     always as a download (never shown inline), never cached."""
     found = access.evidence_file(request, pk)
@@ -317,7 +333,7 @@ def evidence_file(request, pk, name):
 
 
 @require_GET
-def dates_ics(request):
+def dates_ics(request: SignedInRequest) -> HttpResponse:
     """The person's renewal, application-window and appraisal dates for a calendar."""
     registration = pages.registration_of(request.user)
     stamp = timezone.now().astimezone(datetime.UTC)
@@ -328,7 +344,7 @@ def dates_ics(request):
 
 
 @require_GET
-def pack_pdf(request):
+def pack_pdf(request: SignedInRequest) -> HttpResponse:
     """The regulator's pack as a PDF."""
     built = packs.build(request, request.user)
     return downloads.attachment(
@@ -337,7 +353,7 @@ def pack_pdf(request):
 
 
 @require_GET
-def pack_zip(request):
+def pack_zip(request: SignedInRequest) -> HttpResponse:
     """The pack PDF and every file it refers to, in one ZIP."""
     built = packs.build(request, request.user)
     return downloads.attachment(
@@ -348,7 +364,7 @@ def pack_zip(request):
 @csrf_exempt  # mail clients POST here with no form (RFC 8058); the token is the secret
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """One-click unsubscribe (RFC 8058): a POST stops that kind of e-mail at once, with
     or without signing in; a GET shows a button, so a link scanner cannot unsubscribe."""
     found = reminders.read_token(token)
