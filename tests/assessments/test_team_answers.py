@@ -42,7 +42,7 @@ def text(html: str) -> str:
 def level_1_team(manager, django_user_model):
     """w0 misses only Level 1 Domain 2 (Glasgow's PGCert closes it, NES teaches it in
     part); w1 only Domain 5 (NES teaches it in part); w2 has achieved everything."""
-    team, (w0, w1, w2) = small_team(manager, django_user_model)
+    team, (w0, w1, w2) = small_team(manager)
     rate(w0, {**LEVEL_1, (1, 2): ("working_towards", "")})
     rate(w1, {**LEVEL_1, (1, 5): ("working_towards", "")})
     rate(w2, LEVEL_1)
@@ -51,7 +51,7 @@ def level_1_team(manager, django_user_model):
 
 def northampton_team(manager, django_user_model):
     """w0 and w1 miss only Level 2 Domain 3; w2 has achieved all of Level 2."""
-    team, members = small_team(manager, django_user_model)
+    team, members = small_team(manager)
     for member in members[:2]:
         rate(member, {**LEVEL_2, (2, 3): ("working_towards", "")})
     rate(members[2], LEVEL_2)
@@ -237,7 +237,7 @@ def test_no_team_plan_download_shows_an_unpublished_fee_as_0(client, manager, dj
 def test_the_budget_pdf_counts_unmet_need_over_the_members_it_is_for_and_has_no_screen_link(
     client, manager, django_user_model
 ):
-    team, (w0, w1, w2) = small_team(manager, django_user_model)
+    team, (w0, w1, w2) = small_team(manager)
     w0.job_role, w0.chosen_level = "", 2
     w0.save()
     for member in (w1, w2):  # assess only Level 1: not part of a Level 2 plan for those needing it
@@ -257,7 +257,7 @@ def test_the_budget_pdf_counts_unmet_need_over_the_members_it_is_for_and_has_no_
 def test_the_answered_team_plan_is_the_team_plan(manager, django_user_model):
     """The page's answer repeats team_plan's sums to name each place's member-gaps: the
     places, members and totals must be the same."""
-    team, (w0, w1, _) = small_team(manager, django_user_model)
+    team, (w0, w1, _) = small_team(manager)
     rate(w0, {**LEVEL_1, (1, 2): ("working_towards", "")})
     rate(w1, {(1, 5): ("achieved", "")})
     framework, catalogue = load_framework(), read_offers()
