@@ -5,11 +5,11 @@ imported, a practitioner confirms her earlier answer and her manager is told."""
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Organisation, Team, User
+from assessments.models import Membership, Organisation, User
 from assessments.teams.services import create_invite
 from tests.assessments.helpers import rate
 from tests.browser.helpers import PASSWORD, sign_in, sign_up
-from tests.factories import build_full_framework, with_authenticator
+from tests.factories import TeamFactory, UserFactory, build_full_framework, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +20,8 @@ def test_an_invitee_without_an_account_reaches_the_team(
 ):
     settings.IMHCF_SIGNUP_OPEN = True
     page.set_viewport_size({"width": width, "height": 900})
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
-    mina = User.objects.create_user("mina", password=PASSWORD)
+    team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
+    mina = UserFactory(username="mina", password=PASSWORD)
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     invite = create_invite(team=team, manager=mina)
     page.goto(site + f"/join/{invite.token}/")
@@ -42,11 +42,11 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     page, site, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
-    mina = User.objects.create_user("mina", password=PASSWORD)
+    team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
+    mina = UserFactory(username="mina", password=PASSWORD)
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
-    hana = User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    hana = UserFactory(username="hana", password=PASSWORD, job_role="health_visitor")
     Membership.objects.create(team=team, user=hana)
     rate(hana, {(1, 1): ("achieved", "Joint visits every week.")})
     build_full_framework()  # the official wording arrives

@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Organisation, Team, TrainingLead, User
+from assessments.models import Membership, Organisation, TrainingLead, User
 from tests.assessments.helpers import rate
 from tests.browser.helpers import PASSWORD, phone_problems, sign_in
-from tests.factories import build_full_framework, with_authenticator
+from tests.factories import TeamFactory, UserFactory, build_full_framework, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,8 +29,8 @@ def wider_than_screen(page) -> list[str]:
 @pytest.fixture
 def team_with_wording(site):
     build_full_framework()
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
-    mina = User.objects.create_user("mina", password=PASSWORD, first_name="Mina")
+    team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
+    mina = UserFactory(username="mina", password=PASSWORD, first_name="Mina")
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     # Notes of the length people write: they once pushed history tables off a phone.
@@ -41,7 +41,7 @@ def team_with_wording(site):
             (1, 3): ("working_towards", "Talked with a father about his childhood and his care."),
         },
     )
-    alice = User.objects.create_user("alice", password=PASSWORD, job_role="health_visitor")
+    alice = UserFactory(username="alice", password=PASSWORD, job_role="health_visitor")
     Membership.objects.create(team=team, user=alice)
     rate(alice, {(1, 1): ("achieved", "Joint visits."), (1, 2): ("working_towards", "")})
     return team, device

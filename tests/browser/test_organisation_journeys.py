@@ -7,10 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments.models import Invite, Membership, Organisation, Team, TrainingLead, User
+from assessments.models import Invite, Membership, Organisation, TrainingLead
 from tests.assessments.helpers import rate
 from tests.browser.helpers import PASSWORD, sign_in
-from tests.factories import with_authenticator
+from tests.factories import TeamFactory, UserFactory, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,15 +19,17 @@ def trusts():
     """Trust A: North locality, three members who achieved Domain 1; Tess leads it.
     Trust B: West locality; Uma leads it."""
     trust_a, trust_b = Organisation.named("Trust A"), Organisation.named("Trust B")
-    north = Team.objects.create(name="North locality", organisation=trust_a)
+    north = TeamFactory(name="North locality", organisation=trust_a)
     for i in range(3):
-        member = User.objects.create_user(f"n{i}", first_name="North", last_name=f"Member {i}")
+        member = UserFactory(username=f"n{i}", first_name="North", last_name=f"Member {i}")
         Membership.objects.create(team=north, user=member)
         rate(member, {(1, 1): ("achieved", "")})
-    Team.objects.create(name="West locality", organisation=trust_b)
-    tess = with_authenticator(User.objects.create_user("tess", "tess@a.example", PASSWORD))
+    TeamFactory(name="West locality", organisation=trust_b)
+    tess = with_authenticator(
+        UserFactory(username="tess", email="tess@a.example", password=PASSWORD)
+    )
     TrainingLead.objects.create(organisation=trust_a, user=tess)
-    uma = with_authenticator(User.objects.create_user("uma", "uma@b.example", PASSWORD))
+    uma = with_authenticator(UserFactory(username="uma", email="uma@b.example", password=PASSWORD))
     TrainingLead.objects.create(organisation=trust_b, user=uma)
     return trust_a, north, tess, uma
 

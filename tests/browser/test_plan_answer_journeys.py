@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from assessments.models import User
 from tests.assessments.helpers import rate
 from tests.browser.helpers import PASSWORD, sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +20,12 @@ GAPS = {(1, 2), (1, 4), (1, 6), (2, 1), (2, 2), (2, 4), (2, 5), (2, 6), (2, 7)}
 
 
 def health_visitor() -> User:
-    hana = User.objects.create_user(
-        "hana", password=PASSWORD, first_name="Hana", last_name="Visitor", job_role="health_visitor"
+    hana = UserFactory(
+        username="hana",
+        password=PASSWORD,
+        first_name="Hana",
+        last_name="Visitor",
+        job_role="health_visitor",
     )
     rate(
         hana,

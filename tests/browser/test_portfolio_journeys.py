@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessments.models import EvidenceFile, Membership, Organisation, Rating, Team, User
+from assessments.models import EvidenceFile, Membership, Organisation, Rating
 from tests.browser.helpers import PASSWORD, sign_in
-from tests.factories import with_authenticator
+from tests.factories import TeamFactory, UserFactory, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CERTIFICATE = b"%PDF-1.4\n% NES certificate of completion\n%%EOF\n"
@@ -22,16 +22,24 @@ CERTIFICATE = b"%PDF-1.4\n% NES certificate of completion\n%%EOF\n"
 
 def cast():
     """Maya, a midwife on North locality (managed by Mina); Omar manages another team."""
-    north = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
-    maya = User.objects.create_user(
-        "maya", "maya@example.org", PASSWORD, first_name="Maya", last_name="Reid",
+    north = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
+    maya = UserFactory(
+        username="maya",
+        email="maya@example.org",
+        password=PASSWORD,
+        first_name="Maya",
+        last_name="Reid",
         job_role="midwife",
-    )  # fmt: skip
+    )
     Membership.objects.create(team=north, user=maya)
-    mina = with_authenticator(User.objects.create_user("mina", "mina@example.org", PASSWORD))
+    mina = with_authenticator(
+        UserFactory(username="mina", email="mina@example.org", password=PASSWORD)
+    )
     Membership.objects.create(team=north, user=mina, role=Membership.Role.MANAGER)
-    south = Team.objects.create(name="South locality", organisation=Organisation.named("Trust A"))
-    omar = with_authenticator(User.objects.create_user("omar", "omar@example.org", PASSWORD))
+    south = TeamFactory(name="South locality", organisation=Organisation.named("Trust A"))
+    omar = with_authenticator(
+        UserFactory(username="omar", email="omar@example.org", password=PASSWORD)
+    )
     Membership.objects.create(team=south, user=omar, role=Membership.Role.MANAGER)
     return north, maya, mina, omar
 

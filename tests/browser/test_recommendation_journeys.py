@@ -10,10 +10,10 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Organisation, Team, User
+from assessments.models import Membership, Organisation
 from tests.assessments.helpers import rate
 from tests.browser.helpers import PASSWORD, sign_in
-from tests.factories import with_authenticator
+from tests.factories import TeamFactory, UserFactory, with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_a_practitioner_plans_within_3000_and_reads_a_grade_by_keyboard(
     page, site, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    hana = User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    hana = UserFactory(username="hana", password=PASSWORD, job_role="health_visitor")
     gaps = {(1, 2), (1, 4), (1, 6), (2, 1), (2, 2), (2, 4), (2, 5), (2, 6), (2, 7)}
     rate(
         hana,
@@ -90,13 +90,13 @@ def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
     page, site, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
-    mina = User.objects.create_user("mina", password=PASSWORD, first_name="Mina")
+    team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
+    mina = UserFactory(username="mina", password=PASSWORD, first_name="Mina")
     device = with_authenticator(mina).otp_device
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     everything = {(1, d): ("achieved", "") for d in range(1, 8)}
     for name, gap in (("ann", 2), ("ben", 5), ("cat", 5)):
-        member = User.objects.create_user(name, password=PASSWORD, first_name=name.title())
+        member = UserFactory(username=name, password=PASSWORD, first_name=name.title())
         Membership.objects.create(team=team, user=member)
         rate(member, {**everything, (1, gap): ("working_towards", "")})
     sign_in(page, site, "mina", device=device)

@@ -13,23 +13,24 @@ from django_otp.oath import TOTP
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from assessments.models import Membership, Organisation, Review, Team, User
+from assessments.models import Membership, Organisation, Review, User
 from tests.assessments.helpers import rate
 from tests.browser.helpers import sign_in
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def team(site):
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
+    team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
     for username, role, job in [
         ("alice", "member", "health_visitor"),
         ("bob", "member", "early_years"),
         ("mina", "manager", ""),
     ]:
-        user = User.objects.create_user(
-            username, password="x-pass-12345", job_role=job, first_name=username.title()
+        user = UserFactory(
+            username=username, password="x-pass-12345", job_role=job, first_name=username.title()
         )
         Membership.objects.create(team=team, user=user, role=role)
     rate(User.objects.get(username="alice"), {(1, 1): ("achieved", "Joint visits each week.")})

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from assessments.models import User
 from assessments.security.middleware import LAST_SEEN
 from tests.browser.helpers import PASSWORD, sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTE = "Reflection written over lunch: the first home visit went well."
@@ -30,7 +31,7 @@ def test_pressing_save_after_a_time_out_keeps_what_was_typed(
 ):
     settings.IMHCF_SESSION_IDLE_MINUTES = 1
     page.set_viewport_size({"width": width, "height": 900})
-    User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    UserFactory(username="hana", password=PASSWORD, job_role="health_visitor")
     page.goto(site + "/me/level/1/domain/3/")
     sign_in(page, site, "hana", go=False)
     expect(page.get_by_text("You are signed out after 1 minute without saving")).to_be_visible()
@@ -51,7 +52,7 @@ def test_pressing_save_after_a_time_out_keeps_what_was_typed(
 
 
 def test_a_tab_closed_before_saving_offers_its_draft_back(context, site, assert_accessible):
-    User.objects.create_user("hana", password=PASSWORD, job_role="health_visitor")
+    UserFactory(username="hana", password=PASSWORD, job_role="health_visitor")
     page = context.new_page()
     page.goto(site + "/me/level/1/domain/3/")
     sign_in(page, site, "hana", go=False)
@@ -72,7 +73,7 @@ def test_a_tab_closed_before_saving_offers_its_draft_back(context, site, assert_
 
 
 def test_a_reflection_in_a_closed_tab_is_offered_back(context, site, assert_accessible):
-    User.objects.create_user("hana", password=PASSWORD, job_role="midwife")
+    UserFactory(username="hana", password=PASSWORD, job_role="midwife")
     page = context.new_page()
     page.goto(site + "/me/portfolio/reflections/new/account/")
     sign_in(page, site, "hana", go=False)
