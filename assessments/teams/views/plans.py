@@ -1,6 +1,7 @@
 """The team plan and the budget plan: pages, printable pages and their CSV, XLSX and PDF
 downloads."""
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -31,19 +32,8 @@ def team_plan(request, pk):
     """What to fund first, then which courses close or teach the most member-gaps, for
     whom, at what total cost and time; printable with ?print=1."""
     team, form, plan, answer = _team_plan(request, pk)
-    printing = bool(request.GET.get("print"))
-    query = request.GET.copy()
-    query.pop("print", None)
-    context = {
-        "team": team,
-        "form": form,
-        "plan": plan,
-        "answer": answer,
-        "query": query.urlencode(),
-        "printing": printing,
-    }
-    template = "assessments/team_plan_print.html" if printing else "assessments/team_plan.html"
-    return render(request, template, context)
+    context = {"team": team, "form": form, "plan": plan, "answer": answer}
+    return _page_or_print(request, "assessments/team_plan", context)
 
 
 @require_GET
@@ -101,18 +91,19 @@ def team_budget_plan(request, pk):
     """The funded places that close the most member-gaps within a budget (exact), and
     what other budgets would buy; printable with ?print=1."""
     team, form, plan = _team_budget(request, pk)
+    return _page_or_print(
+        request, "assessments/team_budget", {"team": team, "form": form, "plan": plan}
+    )
+
+
+def _page_or_print(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    """The page, or with ?print=1 its printable version; both keep the query (less
+    `print`) for their links to each other and to the downloads."""
     printing = bool(request.GET.get("print"))
     query = request.GET.copy()
     query.pop("print", None)
-    context = {
-        "team": team,
-        "form": form,
-        "plan": plan,
-        "query": query.urlencode(),
-        "printing": printing,
-    }
-    template = "assessments/team_budget_print.html" if printing else "assessments/team_budget.html"
-    return render(request, template, context)
+    context = {**context, "query": query.urlencode(), "printing": printing}
+    return render(request, f"{template}_print.html" if printing else f"{template}.html", context)
 
 
 def _budget_filename(team, plan, extension: str) -> str:
