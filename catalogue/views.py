@@ -122,7 +122,7 @@ def domain_detail(request, number):
     )
     coverage = (
         Coverage.objects.filter(domain=domain)
-        .select_related("course__provider", "competency", "module")
+        .select_related("course__provider", "domain", "competency", "module")
         .order_by("level", "course__title", "competency__code")
     )
     context = {
@@ -154,7 +154,7 @@ def competency_detail(request, code):
         Coverage.objects.filter(
             Q(competency=competency) | Q(domain=competency.domain_id, competency=None)
         )
-        .select_related("course__provider", "competency", "module")
+        .select_related("course__provider", "domain", "competency", "module")
         .order_by("level", "course__title")
     )
     context = {

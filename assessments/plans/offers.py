@@ -72,7 +72,7 @@ def read_offers() -> Offers:
     """Three queries: offered coverage with course, provider and module; fees; modules."""
     rows = list(
         Coverage.objects.offered()
-        .select_related("course__provider", "module", "competency")
+        .select_related("course__provider", "domain", "module", "competency")
         .order_by("course__title", "level", "domain", "competency__code")
     )
     fees: dict[int, list[Fee]] = defaultdict(list)

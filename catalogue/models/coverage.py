@@ -196,4 +196,6 @@ class Coverage(models.Model):
         if self.competency_id:
             heading = self.competency.heading or "(heading not published)"
             return f"{self.competency.code} {heading}"
-        return f"Domain {self.domain_id} as a whole"
+        # Needs the domain loaded with the row (select_related("domain")): every list of
+        # links does so.
+        return f"Domain {self.domain_id}: {self.domain.name} (the whole domain)"
