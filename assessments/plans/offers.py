@@ -247,6 +247,7 @@ def _course_options(
                 **everything.fields(),
                 **note,
                 whole=True,
+                length=course.duration_label if hours is not None else "",
                 **common,
             )
         ]

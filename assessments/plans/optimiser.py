@@ -71,6 +71,9 @@ class Option:
     strengths: frozenset[tuple[str, int]] = frozenset()
     fee_note: str = ""  # said beside the fee: the dated run it was published for
     time_note: str = ""  # said beside the time: a length worked out by us
+    # The length as the provider gives it ("2–4 hours of practitioner time"), where the
+    # option is the course itself; `hours` is its longest, for adding up.
+    length: str = ""
     entry: str = ""  # the course's entry requirements, where it has some
     at_standard: bool = False  # an NHS-funded plan took its standard fee: none is published
 
@@ -129,7 +132,7 @@ class Option:
 
     @property
     def time_label(self) -> str:
-        return elapsed(self.hours)
+        return self.length or elapsed(self.hours)
 
 
 @dataclass(frozen=True)
