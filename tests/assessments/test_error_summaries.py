@@ -14,9 +14,7 @@ from django.urls import reverse
 
 from assessments.models import Membership, TrainingRecord, User
 from tests.assessments.helpers import signup_form
-from tests.factories import TrainingLeadFactory, UserFactory, with_authenticator
-
-PASSWORD = "x-pass-12345"
+from tests.factories import PASSWORD, TrainingLeadFactory, UserFactory, with_authenticator
 
 
 def summary(html: str) -> str:

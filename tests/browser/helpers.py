@@ -3,7 +3,7 @@ authenticator app when the person has one) and sign up."""
 
 from django_otp.oath import TOTP
 
-PASSWORD = "x-pass-12345"
+from tests.factories import PASSWORD
 
 
 def sign_in(page, site, username, *, password=PASSWORD, device=None, go=True):

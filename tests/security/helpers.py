@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-PASSWORD = "x-pass-12345"
+from tests.factories import PASSWORD
 
 
 def code(device, *, steps_ahead=0) -> str:

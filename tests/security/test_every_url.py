@@ -29,6 +29,7 @@ from assessments.portfolio import services as portfolio_services
 from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import (
+    PASSWORD,
     MembershipFactory,
     TeamFactory,
     TrainingLeadFactory,
@@ -37,7 +38,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "x-pass-12345"
 ROLES = [
     "anonymous",
     "practitioner",

@@ -20,7 +20,6 @@ from tests.factories import (
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "x-pass-12345"
 
 
 def staff(username: str, *, permitted: bool = False) -> User:

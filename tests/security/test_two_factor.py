@@ -6,11 +6,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Membership
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.security.helpers import code, set_up, sign_in
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "x-pass-12345"
 
 
 @pytest.fixture
