@@ -1,8 +1,10 @@
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.admin import SocialAppAdmin, SocialAppForm
+from allauth.socialaccount.models import SocialApp
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from catalogue.admin import LabelledInline
 
@@ -55,7 +57,7 @@ class TrainingLeadInline(LabelledInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "team_count"]
+    list_display = ["name", "team_count", "requires_work_account"]
     search_fields = ["name"]
     inlines = [TrainingLeadInline]
 
@@ -77,31 +79,74 @@ class TeamAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-# Authenticators: admins may see who has one and delete it (a reset, for a lost phone),
-# never learn or set its secret. Django admin accepts lookups on any field in the URL
-# (?key__startswith=…), which would let an admin read a secret one digit at a time; and
-# a device added or moved by an admin, with a key the admin knows, would let them pass
-# as its owner. So: no key lookups, no adding, no editing.
-admin.site.unregister(TOTPDevice)
+# Authenticators (apps, passkeys, recovery codes): admins may see who has one and delete
+# it (a reset, for a lost phone), never learn or set its secret. Django admin accepts
+# lookups on any field in the URL (?data__secret__startswith=…), which would let an
+# admin read a secret one character at a time; and one added or changed by an admin,
+# with a secret the admin knows, would let them pass as its owner. So: the secret is
+# never shown, no lookups into it, no adding, no editing.
+admin.site.unregister(Authenticator)
 
-SECRET_FIELDS = ("key", "bin_key", "throttling_failure_count", "drift", "last_t")
 
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__username", "user__last_name"]
+    fields = readonly_fields = ["user", "type", "created_at", "last_used_at"]
 
-@admin.register(TOTPDevice)
-class AuthenticatorAdmin(TOTPDeviceAdmin):
     def lookup_allowed(self, lookup, value, request=None):
-        if lookup.split("__")[0] in SECRET_FIELDS:
+        if lookup.split("__")[0] == "data":
             return False
         return super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in SECRET_FIELDS]
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": self.get_readonly_fields(request, obj)})]
+
+class WorkAccountProviderForm(SocialAppForm):
+    """A work-account provider's settings. The client secret is typed, never shown
+    back: left empty, the one kept stays."""
+
+    class Meta(SocialAppForm.Meta):
+        widgets = {
+            **SocialAppForm.Meta.widgets,
+            "secret": forms.PasswordInput(render_value=False, attrs={"size": "100"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secret"].required = False
+        self.fields[
+            "secret"
+        ].help_text = "Typed here once; never shown again. Leave empty to keep the one saved."
+        self.fields["settings"].help_text = (
+            'For OpenID Connect: {"server_url": "<issuer>", "allowed_email_domains": '
+            '["trust.nhs.uk"]} and, for Entra ID\'s multi-tenant endpoint, '
+            '"allowed_tenants": ["<tenant id>"]. See docs/deploy.md.'
+        )
+
+    def clean_secret(self):
+        typed = self.cleaned_data.get("secret")
+        if not typed and self.instance.pk:
+            return SocialApp.objects.get(pk=self.instance.pk).secret
+        return typed
+
+
+admin.site.unregister(SocialApp)
+
+
+@admin.register(SocialApp)
+class WorkAccountProviderAdmin(SocialAppAdmin):
+    form = WorkAccountProviderForm
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] in ("secret", "key"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(CycleRule)

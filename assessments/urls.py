@@ -48,7 +48,6 @@ urlpatterns = [
     path("portfolio/files/<int:pk>/delete/", portfolio.file_delete, name="file_delete"),
     path("files/<int:pk>/<str:name>", portfolio.evidence_file, name="evidence_file"),
     path("delete/", accounts.delete_account, name="delete_account"),
-    path("email/", accounts.change_email, name="change_email"),
     path("memberships/<int:pk>/share/", accounts.share, name="share"),
     path("start/", teams.start, name="start"),
     path("teams/", teams.teams, name="teams"),

@@ -53,8 +53,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
+    # Sign-in (assessments/accounts/adapter.py): django-allauth's accounts (verified
+    # e-mail addresses, re-authentication), second factors (authenticator app, passkeys,
+    # recovery codes) and work accounts (any OpenID Connect provider, Entra ID included).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "catalogue",
     "assessments",
@@ -76,6 +82,7 @@ MIDDLEWARE = [
     # Deny by default: a view must say @login_not_required to be public.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # After messages (it says why someone was signed out); LoginRequiredMiddleware's
     # check runs later, at the view, so a timed-out visitor is sent to sign in.
     "assessments.security.middleware.SessionTimeouts",
@@ -147,7 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "assessments.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "assessments:start"  # managers land on their team
 # Self sign-up: off unless the deployment opens it (`make run` does, for the demo).
 IMHCF_SIGNUP_OPEN = env_bool("IMHCF_SIGNUP_OPEN", False)
@@ -156,6 +163,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
     # Django's ModelBackend, loading the signed-in user with their roles in the same
     # query (security.roles: who someone is, worked out once per request).
+    # allauth's backend (username or e-mail, passkeys), loading the signed-in user with
+    # their roles in the same query (security.roles: who someone is, once per request).
     "assessments.security.roles.RoleAwareBackend",
 ]
 # Sign-in rate limit: 5 failures for one username from one address lock that pair
@@ -182,11 +191,83 @@ SESSION_COOKIE_AGE = IMHCF_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
-# Two-factor sign-in (assessments/security/two_factor.py): the name authenticator apps show.
-OTP_TOTP_ISSUER = "IMHCF self-assessment"
-# Admins may reset a person's two-factor sign-in (delete the device) but never read its
-# secret or recovery codes: that would let them pass as that person.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-axes reads the username from allauth's sign-in form, whose field is "login".
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "assessments.security.audit.username_tried"
+
+# django-allauth: accounts --------------------------------------------------------
+# People sign in with their username or their e-mail address, or a passkey, or a work
+# account. An address counts (invitations, notices, linking a work account) only once
+# its owner has followed the link sent to it; signing in does not wait for that.
+ACCOUNT_ADAPTER = "assessments.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_FORMS = {
+    "signup": "assessments.accounts.forms.SignUpForm",
+    "login": "assessments.accounts.forms.SignInForm",
+}
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per person; a new one replaces the old only once it is confirmed.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "imhcf: "
+ACCOUNT_PREVENT_ENUMERATION = True
+# Changing the address, the password or an authenticator asks who you are again when
+# you last proved it more than five minutes ago (ASVS 7.5.1).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session goes on; every other one ends
+ACCOUNT_SESSION_REMEMBER = True  # the session lasts IMHCF_SESSION_MAX_HOURS, as before
+ACCOUNT_USER_DISPLAY = "assessments.accounts.adapter.display_name"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("DJANGO_SECURE", False) else "http"
+
+# django-allauth: second factors ----------------------------------------------------
+MFA_ADAPTER = "assessments.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "IMHCF self-assessment"
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {"authenticate": "assessments.accounts.forms.SecondFactorForm"}
+# WebAuthn needs HTTPS, except on this machine (the development server and the tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not env_bool("DJANGO_SECURE", False)
+
+# django-allauth: work accounts ------------------------------------------------------
+# Each provider is a "Social application" in admin (provider: OpenID Connect), or one
+# from the environment (IMHCF_OIDC_*; docs/deploy.md). Its settings may list the
+# e-mail domains it vouches for ("allowed_email_domains").
+SOCIALACCOUNT_ADAPTER = "assessments.accounts.adapter.WorkAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False  # a first sign-in asks for the job role
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking to an existing account needs its password
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_FORMS = {"signup": "assessments.accounts.forms.WorkAccountSignUpForm"}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": os.environ.get("IMHCF_OIDC_ID", "work"),
+                    "name": os.environ.get("IMHCF_OIDC_NAME", "your work account"),
+                    "client_id": os.environ["IMHCF_OIDC_CLIENT_ID"],
+                    "secret": os.environ.get("IMHCF_OIDC_CLIENT_SECRET", ""),
+                    "settings": {
+                        "server_url": os.environ["IMHCF_OIDC_ISSUER"],
+                        "allowed_email_domains": env_list("IMHCF_OIDC_EMAIL_DOMAINS", ""),
+                        "allowed_tenants": env_list("IMHCF_OIDC_TENANTS", ""),
+                    },
+                }
+            ]
+            if os.environ.get("IMHCF_OIDC_CLIENT_ID")
+            else []
+        ),
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

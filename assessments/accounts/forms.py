@@ -1,15 +1,23 @@
 """Forms for a person's own account."""
 
+import hashlib
 import unicodedata
 
+from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount import forms as social_forms
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 
 from catalogue.models import Level, level_choices
 
-from ..models import JobRole, User
-from ..security.reauth import ConfirmIdentityForm
+from ..models import JobRole, Organisation, User
+
+# Where migration 0020 keeps the SHA-256 of recovery codes made before allauth.
+LEGACY_DIGESTS = "imhcf_legacy_digests"
 
 
 def printable_only(value: str) -> None:
@@ -70,99 +78,150 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].validators.append(printable_only)
 
 
-class SignUpForm(UserCreationForm):
+def _names_and_role(form: forms.Form) -> None:
+    """First and last name and job role, required, for both kinds of sign-up."""
+    form.fields["first_name"] = forms.CharField(
+        label="First name",
+        max_length=150,
+        validators=[printable_only],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    form.fields["last_name"] = forms.CharField(
+        label="Last name",
+        max_length=150,
+        validators=[printable_only],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    form.fields["job_role"] = forms.ChoiceField(
+        label="Job role",
+        choices=[("", "Choose your role")] + list(JobRole.choices),
+        help_text="It suggests the level to assess up to; you can change it.",
+    )
+
+
+def _save_names_and_role(form: forms.Form, user: User) -> None:
+    user.first_name = form.cleaned_data["first_name"]
+    user.last_name = form.cleaned_data["last_name"]
+    user.job_role = form.cleaned_data["job_role"]
+    user.save(update_fields=["first_name", "last_name", "job_role"])
+
+
+class SignUpForm(allauth_forms.SignupForm):
     """A name (managers read names, not usernames), an e-mail address, a job role (it
-    suggests the target level) and a password."""
+    suggests the target level) and a password. From an invitation sent to an address,
+    the address must be that one (signing up from its link proves it is theirs)."""
 
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ["first_name", "last_name", "username", "email", "job_role"]
-        labels = {"job_role": "Job role", "first_name": "First name", "last_name": "Last name"}
-        help_texts = {"job_role": "It suggests the level to assess up to; you can change it."}
+    FIRST = ["first_name", "last_name", "username", "email", "job_role"]
+
+    def __init__(self, *args, invite=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invite = invite
+        _names_and_role(self)
+        self.fields["email"].label = "Email"
+        self.fields["email"].help_text = "Work e-mail, e.g. name@nhs.net."
+        self.fields["username"].help_text = "What you will sign in with, with your address."
+        self.order_fields(self.FIRST)
+
+    def clean_email(self):
+        email = super().clean_email()
+        if self.invite is not None and self.invite.email:
+            if (email or "").casefold() != self.invite.email.casefold():
+                raise ValidationError(
+                    f"This invitation was sent to {self.invite.email}: use that address here "
+                    "(you can change it later, on your profile).",
+                    code="not_invited_address",
+                )
+        return email
+
+    def signup(self, request, user):
+        _save_names_and_role(self, user)
+
+
+class WorkAccountSignUpForm(social_forms.SignupForm):
+    """A first sign-in with a work account: the name and address come from it; only
+    the job role is asked (the username is made from the address)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "job_role"):
-            self.fields[name].required = True
-        self.fields["job_role"].choices = [("", "Choose your role")] + list(JobRole.choices)
-        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
-        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
-        for name in ("first_name", "last_name"):
-            self.fields[name].validators.append(printable_only)
+        _names_and_role(self)
+        self.fields.pop("username", None)
+        self.fields["email"].disabled = True  # what the work account says
+        self.fields["email"].help_text = "From your work account."
+        self.order_fields(["first_name", "last_name", "email", "job_role"])
 
-    def _post_clean(self):
-        """Django reports a weak password under the confirmation box; put it under the
-        password itself, where it was typed (a mismatch stays under the confirmation)."""
-        super()._post_clean()
-        problems = self.errors.as_data().get("password2", [])
-        moved = [e for e in problems if e.code != "password_mismatch"]
-        if moved:
-            kept = [e for e in problems if e.code == "password_mismatch"]
-            del self.errors["password2"]
-            for error in kept:
-                self.add_error("password2", error)
-            for error in moved:
-                self.add_error("password1", error)
+    def clean(self):
+        cleaned = super().clean()
+        # populate_username (AccountAdapter) makes one from the address.
+        cleaned.pop("username", None)
+        return cleaned
+
+    def signup(self, request, user):
+        _save_names_and_role(self, user)
 
 
-class CodeForm(forms.Form):
-    """A code from an authenticator app (six digits) or a recovery code."""
-
-    token = forms.CharField(
-        label="Code",
-        max_length=40,  # a recovery code: 25 characters in five groups
-        help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
-        ),
-    )
-
-
-class EmailChangeForm(ConfirmIdentityForm):
-    email = forms.EmailField(
-        label="New e-mail address",
-        help_text="Where password-reset links are sent, e.g. name@nhs.net.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-
-class PasswordChangeForm(SetPasswordForm):
-    """Django's new-password fields (and its password rules), after the current
-    password and second factor, checked as ConfirmIdentityForm checks them."""
-
-    def __init__(self, user, *args, request, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.confirm = ConfirmIdentityForm(*args, request=request, **kwargs)
-        self.fields = {**self.confirm.fields, **self.fields}
-
-    @property
-    def locked_out(self) -> bool:
-        return self.confirm.locked_out
-
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound:
-            return
-        self.confirm.full_clean()
-        for field, errors in self.confirm.errors.items():
-            for error in errors:
-                self.add_error(None if field == "__all__" else field, error)
-
-
-class SetUpForm(ConfirmIdentityForm):
-    """A code from the app being set up, then the password (and, when an authenticator
-    is being replaced, a code from the old one)."""
-
-    token = forms.CharField(
-        label="Code from the new app",
-        max_length=20,
-        help_text="The six digits your authenticator app shows now.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
-    )
+class SignInForm(allauth_forms.LoginForm):
+    """allauth's sign-in (username or address, and password), refused for people whose
+    organisation asks them to sign in with their work account."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "code" in self.fields:
-            self.fields["code"].label = "A code from your current authenticator app"
+        self.fields["login"].label = "Username or e-mail address"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None:
+            organisation = (
+                Organisation.objects.filter(requires_work_account=True)
+                .filter(Q(teams__memberships__user=user) | Q(leads__user=user))
+                .first()
+            )
+            if organisation is not None:
+                raise ValidationError(
+                    f"{organisation.name} asks its people to sign in with their work "
+                    "account: use the button below.",
+                    code="work_account_required",
+                )
+        return cleaned
+
+
+class SecondFactorForm(mfa_forms.AuthenticateForm):
+    """allauth's code check, which also accepts a recovery code made before the move
+    to allauth: only their SHA-256 was kept, so they are checked here until used or
+    replaced (migration 0020 put the digests on the recovery-codes authenticator)."""
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except ValidationError:
+            typed = "".join(self.cleaned_data.get("code", "").split()).replace("-", "").lower()
+            found = legacy_recovery_code(self.user, typed)
+            if found is None:
+                raise
+            self.authenticator = found
+            return self.cleaned_data["code"]
+
+
+class SecondFactorAgainForm(mfa_forms.ReauthenticateForm):
+    clean_code = SecondFactorForm.clean_code
+
+
+def legacy_recovery_code(user: User, typed: str) -> Authenticator | None:
+    """Use up one pre-allauth recovery code of `user`, if `typed` is one."""
+    digest = hashlib.sha256(typed.encode()).hexdigest()
+    with transaction.atomic():
+        codes = (
+            Authenticator.objects.select_for_update()
+            .filter(user=user, type=Authenticator.Type.RECOVERY_CODES)
+            .first()
+        )
+        digests = codes.data.get(LEGACY_DIGESTS, []) if codes else []
+        if codes is None or digest not in digests:
+            return None
+        digests.remove(digest)
+        codes.data[LEGACY_DIGESTS] = digests
+        codes.save(update_fields=["data"])
+        codes.user = user
+        return codes

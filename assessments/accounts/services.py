@@ -1,5 +1,5 @@
 """Writes with rules for a person's own account: sharing evidence with a team's
-managers, changing the e-mail address, deleting the account. Each is one transaction;
+managers, deleting the account. Each is one transaction;
 the views log each one as a security event (ASVS 16.3.3)."""
 
 from django.db import transaction
@@ -28,15 +28,6 @@ def set_sharing(*, membership: Membership, share: bool) -> Membership:
             f"{membership.team.name}. You can read it and review it from the team's page.\n",
         )
     return membership
-
-
-@transaction.atomic
-def change_email(*, user: User, email: str) -> User:
-    """The address password-reset links go to. The caller has had the password (and
-    second factor) given again: see security.reauth."""
-    user.email = email
-    user.save(update_fields=["email"])
-    return user
 
 
 @transaction.atomic

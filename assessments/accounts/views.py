@@ -1,26 +1,26 @@
 """The practitioner's account: profile, sharing, joining a team, export, deletion, sign-up."""
 
-from urllib.parse import urlsplit
-
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.decorators import reauthentication_required
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LogoutView, redirect_to_login
-from django.http import Http404
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import downloads
 from ..models import Membership
 from ..portfolio import pages as portfolio_pages
-from ..security import access, audit, reauth, roles
-from ..security.reauth import ConfirmIdentityForm
+from ..security import access, audit, roles
 from ..teams import services as team_services
 from . import export, services
-from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SignUpForm
+from .adapter import invitation_in, next_url
+from .forms import ProfileForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,6 +95,7 @@ def join(request, token):
         "next": request.get_full_path(),
         # A usable invitation lets its person make an account even when sign-up is closed.
         "signup_open": settings.IMHCF_SIGNUP_OPEN or (invite is not None and not problem),
+        "work_accounts": get_social_adapter(request).list_providers(request),
     }
     return render(request, "assessments/join.html", context)
 
@@ -127,125 +128,64 @@ def export_csv(request):
 
 
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def delete_account(request):
-    """Delete the account and everything in it, after the password (and second factor)
-    are given again."""
-    form = ConfirmIdentityForm(request.POST or None, request=request)
+    """Delete the account and everything in it. Who the person is was proved again
+    within the last few minutes (allauth asks for it first, as for any change to how
+    they sign in)."""
     if request.method == "POST":
-        if form.is_valid():
-            user = request.user
-            audit.event("account.deleted", request, user_id=user.pk)
-            logout(request)
-            services.delete_account(user=user)
-            messages.success(
-                request,
-                "Your account, your assessment and your portfolio (and its files) were deleted.",
-            )
-            return redirect("catalogue:home")
-        if form.locked_out:
-            return reauth.sign_out_locked(request)
-    return render(request, "assessments/delete_account.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def change_email(request):
-    """A new e-mail address (where password-reset links go), after the password (and
-    second factor) are given again; the person's other sessions then end."""
-    form = EmailChangeForm(request.POST or None, request=request)
-    if request.method == "POST":
-        if form.is_valid():
-            services.change_email(user=request.user, email=form.cleaned_data["email"])
-            reauth.end_other_sessions(request)
-            audit.event("account.email_changed", request)
-            messages.success(request, "E-mail address changed. Any other sign-ins were ended.")
-            return redirect("assessments:profile")
-        if form.locked_out:
-            return reauth.sign_out_locked(request)
-    return render(request, "registration/change_email.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def change_password(request):
-    """A new password, after the current one (and the second factor) are given again;
-    the person's other sessions end (Django's rule for a new password)."""
-    form = PasswordChangeForm(request.user, request.POST or None, request=request)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            update_session_auth_hash(request, form.user)
-            audit.event("account.password_changed", request)
-            return redirect("password_change_done")
-        if form.locked_out:
-            return reauth.sign_out_locked(request)
-    return render(request, "registration/password_change_form.html", {"form": form})
-
-
-def _invitation_in(after: str):
-    """The usable invitation a sign-up came from (its join link is `next`), or None."""
-    try:
-        match = resolve(urlsplit(after).path) if after else None
-    except Resolver404:
-        return None
-    if match is None or match.url_name != "join":
-        return None
-    invite, problem = team_services.invite_for_link(match.kwargs["token"])
-    return None if problem else invite
-
-
-def _invited_initial(invite) -> dict:
-    """What an addressed invitation (a staff import) already says about the person."""
-    if invite is None or not invite.email:
-        return {}
-    first, _, last = invite.name.partition(" ")
-    return {
-        "email": invite.email,
-        "first_name": first,
-        "last_name": last,
-        "job_role": invite.job_role,
-    }
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    """Self sign-up, when the site allows it (IMHCF_SIGNUP_OPEN), or from a usable
-    invitation whatever that setting (a lead's staff import invites people by e-mail).
-    An invitation sent to an address is for an account with that address."""
-    after = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        after, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        after = ""
-    invite = _invitation_in(after)
-    if not settings.IMHCF_SIGNUP_OPEN and invite is None:
-        raise Http404("Sign-up is closed")
-    if request.user.is_authenticated:
-        return redirect("assessments:dashboard")
-    form = SignUpForm(request.POST or None, initial=_invited_initial(invite))
-    if request.method == "POST" and form.is_valid() and invite is not None and invite.email:
-        if form.cleaned_data["email"].casefold() != invite.email.casefold():
-            form.add_error(
-                "email",
-                f"This invitation was sent to {invite.email}: use that address here "
-                "(you can change it later, on your profile).",
-            )
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="assessments.security.roles.RoleAwareBackend")
-        if after:  # an invitation, or the page that asked them to sign in
-            messages.success(request, f"Welcome, {user.display_name}. Your account is ready.")
-            return redirect(after)
+        user = request.user
+        audit.event("account.deleted", request, user_id=user.pk)
+        logout(request)
+        services.delete_account(user=user)
         messages.success(
             request,
-            f"Welcome, {user.display_name}. Your target is Level {user.target_level}: start "
-            "with the first domain below.",
+            "Your account, your assessment and your portfolio (and its files) were deleted.",
         )
-        return redirect(reverse("assessments:grid", args=[1, 1]))
-    return render(request, "registration/signup.html", {"form": form, "next": after})
+        return redirect("catalogue:home")
+    return render(request, "assessments/delete_account.html")
 
 
-class SignOut(LogoutView):
-    """Django's sign-out, which also tells the browser to drop what it kept of the
+class SignUp(allauth_views.SignupView):
+    """allauth's sign-up, open where the site allows it (IMHCF_SIGNUP_OPEN) or from a
+    usable invitation (AccountAdapter.is_open_for_signup). An invitation sent to an
+    address fills the form in, asks for that address, and counts it as confirmed: the
+    link came to that inbox."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invite = invitation_in(next_url(request))
+        if request.user.is_authenticated:
+            return redirect("assessments:dashboard")
+        if self.invite is not None and self.invite.email:
+            get_account_adapter(request).stash_verified_email(request, self.invite.email)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "invite": self.invite}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.invite is not None and self.invite.email:
+            first, _, last = self.invite.name.partition(" ")
+            initial.update(
+                email=self.invite.email,
+                first_name=first,
+                last_name=last,
+                job_role=self.invite.job_role,
+            )
+        return initial
+
+    def get_success_url(self):
+        if next_url(self.request):
+            return next_url(self.request)
+        return reverse("assessments:grid", args=[1, 1])
+
+
+signup = login_not_required(SignUp.as_view())
+
+
+class SignOut(allauth_views.LogoutView):
+    """allauth's sign-out, which also tells the browser to drop what it kept of the
     signed-in pages (cache and storage): on a shared PC nothing is left behind."""
 
     def post(self, request, *args, **kwargs):

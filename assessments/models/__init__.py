@@ -4,7 +4,6 @@
 from .people import (
     SUGGESTED_LEVEL,
     JobRole,
-    RecoveryCode,
     Regulator,
     User,
     display_name,
@@ -67,7 +66,6 @@ __all__ = [
     "Membership",
     "Rating",
     "RatingChange",
-    "RecoveryCode",
     "Review",
     "Status",
     "Team",

@@ -3,7 +3,6 @@ and recovery codes for two-factor sign-in."""
 
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -146,23 +145,3 @@ class User(AbstractUser):
     def target_level(self) -> int:
         """The level to assess up to: chosen, else suggested by role, else Level 1."""
         return target_level(self.chosen_level, self.job_role)
-
-
-class RecoveryCode(models.Model):
-    """One single-use code for signing in when the authenticator app is lost. Codes
-    carry 125 random bits, so only their SHA-256 is stored (ASVS 6.5.2): the table
-    cannot be read back into working codes, and checking one is a single lookup."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
-    )
-    digest = models.CharField(max_length=64, help_text="SHA-256 of the code, in hex.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
-        ]
-
-    def __str__(self):
-        return f"Recovery code of {self.user} ({self.created_at:%d %b %Y})"

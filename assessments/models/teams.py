@@ -3,6 +3,7 @@
 import secrets
 from typing import Self
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
@@ -28,6 +29,13 @@ class Organisation(models.Model):
     """An employer or service that owns teams, e.g. an NHS trust or a health board."""
 
     name = models.CharField(max_length=200, unique=True, help_text="e.g. Anytown NHS Trust")
+    requires_work_account = models.BooleanField(
+        "its people sign in with their work account",
+        default=False,
+        help_text="When ticked, its teams' members and its training leads cannot sign in "
+        "with a password here: only with the work account (Entra ID or another OpenID "
+        "Connect provider) their organisation gives them.",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -251,7 +259,13 @@ class Invite(models.Model):
         let someone else in (or make them a manager). Nobody makes themselves a manager:
         an invitation to manage a team is for someone other than the person who made it
         (a training lead asks another lead or a site admin)."""
-        if self.email and self.email.casefold() != (user.email or "").casefold():
+        if self.email and not user_has_verified(user, self.email):
+            if self.email.casefold() == (user.email or "").casefold():
+                return (
+                    f"This invitation was sent to {self.email}, which is your address, but "
+                    "you have not confirmed it yet. Follow the link we e-mailed you (or ask "
+                    "for a new one on your profile), then use the invitation again."
+                )
             return (
                 f"This invitation was sent to {self.email}. Sign in with the account that "
                 "uses that address, or create one with it."
@@ -262,3 +276,9 @@ class Invite(models.Model):
                 "Ask another training lead or a site admin to invite you."
             )
         return ""
+
+
+def user_has_verified(user, email: str) -> bool:
+    """Has `user` proved that `email` is theirs (followed the link sent to it, signed up
+    from an invitation e-mailed to it, or signed in with a work account vouching for it)?"""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

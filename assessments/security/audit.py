@@ -62,7 +62,11 @@ def event(
 def signed_in(
     sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: object
 ) -> None:
-    event("signin.password_ok", request, user_id=user.pk, username=user.get_username())
+    """Every sign-in, with how it was made (password, passkey, work account)."""
+    from allauth.account.authentication import get_authentication_records
+
+    methods = [r.get("method") for r in get_authentication_records(request)] if request else []
+    event("signin.ok", request, user_id=user.pk, username=user.get_username(), by=methods)
 
 
 def signed_out(
@@ -82,3 +86,53 @@ def sign_in_failed(
 ) -> None:
     username = credentials.get("username", "") if credentials else ""
     event("signin.failed", request, level=logging.WARNING, username=username)
+
+
+def username_tried(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The username (or address) typed, for django-axes' lockout: allauth's form calls
+    it "login", and authenticates with "username" or "email"."""
+    if credentials:
+        for key in ("username", "email", "login"):
+            if credentials.get(key):
+                return str(credentials[key])
+    return str(request.POST.get("login", "")) if request is not None else ""
+
+
+def _factor_used(sender: object, request: HttpRequest, authenticator: Any, **kwargs: Any) -> None:
+    event(
+        "signin.second_factor_ok",
+        request,
+        user_id=authenticator.user_id,
+        factor=authenticator.type,
+        passkey_alone=bool(kwargs.get("passwordless")),
+        again=bool(kwargs.get("reauthenticated")),
+    )
+
+
+def _factor_failed(sender: object, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    event("signin.second_factor_failed", request, level=logging.WARNING, user_id=user.pk)
+
+
+def _address_confirmed(sender: object, request: HttpRequest, email_address: Any, **kw: Any) -> None:
+    event("account.email_confirmed", request, user_id=email_address.user_id)
+
+
+def _signed_up(sender: object, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    sociallogin = kwargs.get("sociallogin")
+    event(
+        "account.signed_up",
+        request,
+        user_id=user.pk,
+        by=sociallogin.account.provider if sociallogin else "password",
+    )
+
+
+def connect() -> None:
+    """Called once from AssessmentsConfig.ready(): allauth's events, logged."""
+    from allauth.account import signals as account
+    from allauth.mfa import signals as mfa
+
+    mfa.authenticator_used.connect(_factor_used, dispatch_uid="imhcf_audit_factor_used")
+    mfa.authentication_failed.connect(_factor_failed, dispatch_uid="imhcf_audit_factor_failed")
+    account.email_confirmed.connect(_address_confirmed, dispatch_uid="imhcf_audit_confirmed")
+    account.user_signed_up.connect(_signed_up, dispatch_uid="imhcf_audit_signed_up")

@@ -23,7 +23,10 @@ from django.utils.http import urlencode
 
 from ..models import User
 from . import audit, kept, roles, two_factor
-from .two_factor import PENDING, SETUP
+
+# What a sign-in still owed under the hand-written two-factor pages (before allauth):
+# a session that had given the password but not yet its code is ended.
+OWED_BEFORE_ALLAUTH = "imhcf_2fa"
 
 SIGNED_IN_AT = "imhcf_signed_in_at"
 LAST_SEEN = "imhcf_last_seen"
@@ -37,7 +40,6 @@ def mark_signed_in(sender: object, request: HttpRequest, user: User, **kwargs: o
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    two_factor.signed_in(request, user)
 
 
 class SessionTimeouts:
@@ -86,37 +88,27 @@ class SessionTimeouts:
 
 
 @cache
-def _open_while_pending() -> dict[str, frozenset[str]]:
-    """The pages a sign-in may reach while it owes its second factor."""
-    out = reverse("logout")
-    return {
-        "verify": frozenset({reverse("two_factor_verify"), out}),
-        "setup": frozenset(
-            {
-                reverse("two_factor_setup"),
-                reverse("two_factor_qr"),
-                reverse("two_factor_codes"),
-                out,
-            }
-        ),
-    }
+def _open_while_owed() -> tuple[str, ...]:
+    """The pages a sign-in may reach while it owes its second factor: giving or setting
+    one up (allauth's pages, and proving who you are again), and signing out."""
+    return (reverse("mfa_index"), reverse("account_reauthenticate"), reverse("account_logout"))
 
 
-def _to_second_factor(request: HttpRequest, state: str) -> HttpResponseRedirect:
-    page = "two_factor_setup" if state == SETUP else "two_factor_verify"
+def _to_second_factor(request: HttpRequest) -> HttpResponseRedirect:
+    """To give a factor already set up, else to set one up; then back."""
+    page = "mfa_reauthenticate" if two_factor.has_authenticator(request.user) else "mfa_index"
     return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
 
 
 class TwoFactorGate:
-    """Until the second factor is given (or, where it is required, set up), every page
-    but those few sends the person to give or set it up, then back.
+    """Admins (and any staff account) open nothing but the pages that give or set up a
+    second factor until this sign-in has given one; then they go back where they were.
 
     Checked on every request, so a role given while someone is signed in takes effect
-    at once: an admin, or any staff account (read from the user row already loaded;
-    a staff account that is not a superuser costs Django's permission check once)
-    whose sign-in has not given a second factor owes one now; a team manager owes one as soon as a
-    team page asks for it (access.managed_team raises SecondFactorNeeded). No query
-    unless a second factor is owed."""
+    at once (read from the user row already loaded; a staff account that is not a
+    superuser costs Django's permission check once). A team manager owes a second
+    factor as soon as a team page asks for it (access.managed_team raises
+    SecondFactorNeeded). No query unless a second factor is owed."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -124,22 +116,25 @@ class TwoFactorGate:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
+            if request.session.get(OWED_BEFORE_ALLAUTH) == "verify":
+                logout(request)
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
             # Who the person is for this request (security.roles) is worked out here,
             # once, before any view or template asks.
             who = roles.who(request)
-            state = request.session.get(PENDING)
-            if not state and (user.is_staff or who.admin):
-                if not two_factor.is_verified(request):
-                    state = two_factor.owe(request)
-            if state and request.path_info not in _open_while_pending()[state]:
-                return _to_second_factor(request, state)
+            if (
+                (user.is_staff or who.admin)
+                and not two_factor.is_verified(request)
+                and not request.path_info.startswith(_open_while_owed())
+            ):
+                return _to_second_factor(request)
         return self.get_response(request)
 
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponseRedirect | None:
         if isinstance(exception, two_factor.SecondFactorNeeded):
-            return _to_second_factor(request, two_factor.owe(request))
+            return _to_second_factor(request)
         return None
 
 

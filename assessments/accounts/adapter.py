@@ -1,0 +1,127 @@
+"""How django-allauth signs people in here: who may make an account, when an address
+counts as theirs, and which work accounts are let in.
+
+django-allauth does the protocols (OpenID Connect with PKCE, WebAuthn, TOTP, the
+e-mail links); this module only says our rules:
+- an account is made by self sign-up where the site allows it, from a usable
+  invitation, or from a work account of an allowed domain;
+- an invitation e-mailed to an address proves that address: signing up from its link
+  counts the address as verified;
+- a work account's address is trusted only for the e-mail domains its provider is
+  configured for ("allowed_email_domains"), and only when the provider does not say it
+  is unverified; any other domain is refused before anything is made.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from ..security import audit
+
+if TYPE_CHECKING:
+    from allauth.socialaccount.models import SocialLogin
+
+    from ..models import Invite, User
+
+
+def next_url(request: HttpRequest) -> str:
+    """The page to go on to after signing in or up, if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def invitation_in(target: str) -> Invite | None:
+    """The usable invitation a sign-up came from (its join link is `target`), or None."""
+    from ..teams import services as team_services
+
+    try:
+        match = resolve(urlsplit(target).path) if target else None
+    except Resolver404:
+        return None
+    if match is None or match.url_name != "join":
+        return None
+    invite, problem = team_services.invite_for_link(match.kwargs["token"])
+    return None if problem else invite
+
+
+def display_name(user: User) -> str:
+    return user.display_name
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Self sign-up where the deployment opens it (IMHCF_SIGNUP_OPEN); otherwise
+        only from a usable invitation (a lead's staff import invites people by e-mail)."""
+        return settings.IMHCF_SIGNUP_OPEN or invitation_in(next_url(request)) is not None
+
+
+def _domain(email: str) -> str:
+    return email.rpartition("@")[2].casefold()
+
+
+def allowed_domains(sociallogin: SocialLogin) -> list[str]:
+    app = sociallogin.provider.app
+    listed = app.settings.get("allowed_email_domains", []) if app else []
+    return [domain.casefold().lstrip("@") for domain in listed]
+
+
+def _claims(sociallogin: SocialLogin) -> dict[str, Any]:
+    extra = sociallogin.account.extra_data or {}
+    return {**extra.get("id_token", {}), **extra.get("userinfo", {})}
+
+
+class WorkAccountAdapter(DefaultSocialAccountAdapter):
+    """Work accounts (OpenID Connect): which are let in, and which addresses count."""
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        domains = allowed_domains(sociallogin)
+        emails = [address.email for address in sociallogin.email_addresses]
+        email = emails[0] if emails else ""
+        if not email or (domains and _domain(email) not in domains):
+            audit.event(
+                "signin.work_account_refused",
+                request,
+                provider=sociallogin.provider.id,
+                domain=_domain(email) if email else "",
+            )
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "socialaccount/domain_refused.html",
+                    {
+                        "email": email,
+                        "domains": domains,
+                        "provider": sociallogin.provider.name,
+                    },
+                    status=403,
+                )
+            )
+        # The provider vouches for the address when it is one of its own domains and
+        # it does not say otherwise (Entra ID sends no email_verified claim at all).
+        vouched = bool(domains) and _claims(sociallogin).get("email_verified") is not False
+        for address in sociallogin.email_addresses:
+            address.verified = vouched and _domain(address.email) in domains
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        """A work account of an allowed domain may make an account: the admin who
+        configured its provider chose to let that organisation's people in."""
+        return bool(allowed_domains(sociallogin)) or AccountAdapter().is_open_for_signup(request)
+
+    def get_signup_form_initial_data(self, sociallogin: SocialLogin) -> dict[str, Any]:
+        initial = super().get_signup_form_initial_data(sociallogin)
+        initial.pop("username", None)  # made from the address (populate_username)
+        return initial
