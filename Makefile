@@ -36,7 +36,7 @@ restore: .venv/done  ## replace the whole database with FILE, all or nothing (ma
 	@test -n "$(FILE)" || { echo "Say which: make restore FILE=site.backup"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
 
-test: .venv/done chromium lint types check pytest  ## lint, type check, Django checks, then every test (browser tests too)
+test: .venv/done chromium oidc lint types check pytest  ## lint, type check, Django checks, then every test (browser tests too)
 
 lint: .venv/done  ## ruff lint and format check; bandit: no medium or high finding
 	$(BIN)/ruff check .
@@ -54,7 +54,7 @@ check: .venv/done  ## Django system checks and no missing migrations
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: .venv/done  ## the whole pytest suite (DATABASE_URL picks the database)
+pytest: .venv/done oidc  ## the whole pytest suite (DATABASE_URL picks the database)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: .venv/done  ## page timings as ratios to a bare view, on a full-size framework
@@ -77,6 +77,13 @@ chromium:  ## install Debian's Chromium for the browser tests when it is missing
 	  else \
 	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium'"; exit 1; \
 	  fi; \
+	fi
+
+oidc:  ## the test OpenID Connect provider's npm packages (tests/oidc), when Node.js is here
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "No Node.js: the OpenID Connect tests will skip (sudo apt-get install nodejs npm)"; \
+	elif [ ! -d tests/oidc/node_modules ] || [ tests/oidc/package-lock.json -nt tests/oidc/node_modules ]; then \
+	  npm ci --prefix tests/oidc --no-audit --no-fund && touch tests/oidc/node_modules; \
 	fi
 
 clean:  ## remove the virtualenv, local database and collected static files
