@@ -126,14 +126,28 @@ PASSWORD = "x-pass-12345"
 
 class UserFactory(DjangoModelFactory):
     """A person who can sign in with PASSWORD: no job role, no name, an e-mail address
-    made from the username."""
+    made from the username, which they have confirmed (followed the link sent to it);
+    `email_confirmed=False` for one not yet confirmed."""
 
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"person{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_confirmed(self, create, extracted, **kwargs):
+        if create and self.email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(
+                user=self,
+                email=self.email.lower(),
+                primary=True,
+                verified=True if extracted is None else bool(extracted),
+            )
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -14,11 +14,13 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from ..models import CycleRule, Registration, Regulator, ReminderKind, SentReminder, User
@@ -208,12 +210,23 @@ def _claim(due: Due) -> bool:
 
 
 def send_reminders(today: datetime.date) -> tuple[int, int]:
-    """Send every reminder due `today` once. Returns (sent, failed). Three queries, then
+    """Send every reminder due `today` once, to confirmed addresses only. Returns (sent,
+    failed). Three queries, then
     a claim (an insert) per reminder."""
     registrations = list(
         Registration.objects.filter(notify_dates=True)
         .exclude(user__email="")
         .filter(user__is_active=True)
+        # Only to an address its owner has confirmed (followed the link sent to it).
+        .filter(
+            Exists(
+                EmailAddress.objects.filter(
+                    user_id=OuterRef("user_id"),
+                    email__iexact=OuterRef("user__email"),
+                    verified=True,
+                )
+            )
+        )
         .select_related("user")
     )
     rules = {rule.regulator: rule for rule in CycleRule.objects.all()}
@@ -248,7 +261,19 @@ def notify(users: Iterable[User], subject: str, body: str) -> None:
     """Tell `users` (who chose team notices) something a team member did, once the
     transaction that did it commits. A mail server that cannot be reached is logged,
     never an error for the person who acted: their change is saved."""
-    wanted = [u for u in users if u.email and getattr(_registration(u), "notify_team", True)]
+    users = [u for u in users if u.email and getattr(_registration(u), "notify_team", True)]
+    # Only to an address its owner has confirmed (followed the link sent to it).
+    confirmed = (
+        {
+            (user_id, email.casefold())
+            for user_id, email in EmailAddress.objects.filter(
+                user__in=users, verified=True
+            ).values_list("user_id", "email")
+        }
+        if users
+        else set()
+    )
+    wanted = [u for u in users if (u.pk, u.email.casefold()) in confirmed]
 
     def send() -> None:
         for user in wanted:
