@@ -16,7 +16,7 @@ admin.site.site_title = "imhcf admin"
 admin.site.index_title = "Framework, courses and people"
 # Admins sign in where everyone does (with their second factor, counted toward the
 # sign-in lockout): admin's own sign-in page checks neither.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     # Admins change their password where everyone does: with the second factor, and

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
@@ -67,6 +68,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Self sign-up where the deployment opens it (IMHCF_SIGNUP_OPEN); otherwise
         only from a usable invitation (a lead's staff import invites people by e-mail)."""
         return settings.IMHCF_SIGNUP_OPEN or invitation_in(next_url(request)) is not None
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth's second factors (an authenticator app, passkeys, recovery codes) as
+    they come; named in settings.MFA_ADAPTER."""
 
 
 def _domain(email: str) -> str:

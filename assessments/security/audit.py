@@ -65,7 +65,9 @@ def signed_in(
     """Every sign-in, with how it was made (password, passkey, work account)."""
     from allauth.account.authentication import get_authentication_records
 
-    methods = [r.get("method") for r in get_authentication_records(request)] if request else []
+    methods = (
+        [r.get("method") for r in get_authentication_records(request, user)] if request else []
+    )
     event("signin.ok", request, user_id=user.pk, username=user.get_username(), by=methods)
 
 

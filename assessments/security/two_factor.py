@@ -48,7 +48,10 @@ def is_verified(request: HttpRequest) -> bool:
     No query: allauth keeps what was given in the session."""
     if request.session.get(SET_UP):
         return True
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 def factor_set_up(request: HttpRequest) -> None:
