@@ -1,5 +1,6 @@
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -153,6 +154,10 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            # The demo's addresses count as confirmed (nobody reads example.org's mail).
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
             if created or not user.ratings.exists():
                 for (level, domain), (status, evidence) in answers.items():
                     entries = [
@@ -180,7 +185,7 @@ class Command(BaseCommand):
             )
             lines.append(f"  Team '{big.name}': {members} rated members, managed by mina")
         lines.append(
-            "  lead, tess and mina set up two-factor sign-in (any authenticator app) at first "
-            "sign-in."
+            "  lead, tess and mina set up a second factor (an authenticator app or a passkey) "
+            "at first sign-in."
         )
         self.stdout.write("Demo accounts (local use only):\n" + "\n".join(lines))
