@@ -18,7 +18,8 @@ superuser."""
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.auth.backends import ModelBackend
+from allauth.account.auth_backends import AuthenticationBackend
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
@@ -51,10 +52,11 @@ NOBODY = Who(admin=False, manages=False, leads=False)
 
 
 class Roles(TypedDict):
-    """The two EXISTS `_annotated` adds to each user row."""
+    """The EXISTS `_annotated` adds to each user row."""
 
     manages_a_team: bool
     leads_an_organisation: bool
+    email_confirmed: bool
 
 
 def _annotated(users: QuerySet[User]) -> "QuerySet[WithAnnotations[User, Roles]]":
@@ -62,6 +64,13 @@ def _annotated(users: QuerySet[User]) -> "QuerySet[WithAnnotations[User, Roles]]
     return users.annotate(
         manages_a_team=Exists(Membership.objects.managers().filter(user=OuterRef("pk"))),
         leads_an_organisation=Exists(TrainingLead.objects.filter(user=OuterRef("pk"))),
+        # Not a role, but read on the same row for free: has the person confirmed the
+        # address we write to (the dashboard asks them to, until they have)?
+        email_confirmed=Exists(
+            EmailAddress.objects.filter(
+                user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+            )
+        ),
     )
 
 
@@ -103,9 +112,10 @@ def forget(user: User | AnonymousUser) -> None:
             delattr(user, name)
 
 
-class RoleAwareBackend(ModelBackend):
-    """Django's own backend, loading the signed-in user with their roles in the same
-    query, so that `who(request)` costs nothing on an ordinary page."""
+class RoleAwareBackend(AuthenticationBackend):  # type: ignore[misc]
+    """allauth's backend (Django's own, plus signing in by e-mail address), loading the
+    signed-in user with their roles in the same query, so that `who(request)` costs
+    nothing on an ordinary page."""
 
     def get_user(self, user_id: int) -> User | None:
         user = _annotated(User._default_manager.filter(pk=user_id)).first()
