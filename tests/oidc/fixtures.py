@@ -5,6 +5,7 @@ kept for the test session.
     provider = start_oidc(redirect_uri)              # mode="good"
     provider.issuer, provider.client_id, provider.client_secret
     provider.variant("bad-signature")                # same client, another process and issuer
+    provider.variant("multi-tenant", tenant="t-1")   # Entra ID's multi-tenant answers
 
 `oidc_provider` is the provider for allauth's callback on the live server
 (`{live_server.url}/accounts/oidc/work/login/callback/`). Without `node` or
@@ -31,7 +32,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 CALLBACK_PATH = "/accounts/oidc/work/login/callback/"
-MODES = ("good", "bad-signature", "wrong-issuer")
+MODES = ("good", "bad-signature", "wrong-issuer", "multi-tenant")
 START_TIMEOUT = 5.0  # seconds; it answers in well under one
 
 # The people the provider knows. Sign in by typing the e-mail address as "Account".
@@ -84,6 +85,7 @@ class OIDCProvider:
     _start: Callable[..., OIDCProvider] = field(repr=False)
     _process: subprocess.Popen[bytes] = field(repr=False)
     log: Path = field(repr=False)
+    tenant: str | None = None  # mode "multi-tenant": the tid (and issuer path) of its tokens
 
     @property
     def url(self) -> str:
@@ -93,14 +95,16 @@ class OIDCProvider:
     def discovery_url(self) -> str:
         return f"{self.issuer}/.well-known/openid-configuration"
 
-    def variant(self, mode: str) -> OIDCProvider:
+    def variant(self, mode: str, *, tenant: str | None = None) -> OIDCProvider:
         """The provider with the same client and redirect URI in `mode` ("good",
-        "bad-signature", "wrong-issuer"): another process, with its own port and issuer."""
+        "bad-signature", "wrong-issuer", "multi-tenant" with its `tenant`): another
+        process, with its own port and issuer."""
         return self._start(
             self.redirect_uri,
             mode=mode,
             client_id=self.client_id,
             client_secret=self.client_secret,
+            tenant=tenant,
         )
 
     def social_app_settings(self) -> dict[str, object]:
@@ -159,7 +163,7 @@ class Providers:
         self.folder = folder
         self.accounts = folder / "accounts.json"
         self.accounts.write_text(json.dumps(ACCOUNTS))
-        self.running: dict[tuple[str, str, str, str | None], OIDCProvider] = {}
+        self.running: dict[tuple[str, str, str, str | None, str | None], OIDCProvider] = {}
 
     def start(
         self,
@@ -168,19 +172,26 @@ class Providers:
         *,
         client_id: str = "imhcf-test",
         client_secret: str | None = None,
+        tenant: str | None = None,
     ) -> OIDCProvider:
         """The provider for this redirect URI in `mode` ("good", "bad-signature",
-        "wrong-issuer"), started if need be; it answers discovery when this returns."""
+        "wrong-issuer", or "multi-tenant" with the `tenant` its tokens name), started
+        if need be; it answers discovery when this returns."""
         assert mode in MODES, f"mode must be one of {MODES}"
-        key = (redirect_uri, mode, client_id, client_secret)
+        assert (mode == "multi-tenant") == bool(tenant), "a tenant goes with multi-tenant"
+        key = (redirect_uri, mode, client_id, client_secret, tenant)
         provider = self.running.get(key)
         if provider is None or provider._process.poll() is not None:
             provider = self.running[key] = self._launch(
-                redirect_uri, mode, client_id, client_secret or secrets.token_urlsafe(24)
+                redirect_uri,
+                mode,
+                client_id,
+                client_secret or secrets.token_urlsafe(24),
+                tenant,
             )
         return provider
 
-    def _launch(self, redirect_uri, mode, client_id, client_secret) -> OIDCProvider:
+    def _launch(self, redirect_uri, mode, client_id, client_secret, tenant) -> OIDCProvider:
         for _attempt in range(3):  # another process may take the free port first
             port = _free_port()
             issuer = f"http://127.0.0.1:{port}"
@@ -189,12 +200,22 @@ class Providers:
             command += ["--issuer", issuer, "--redirect-uri", redirect_uri, "--mode", mode]
             command += ["--client-id", client_id, "--client-secret", client_secret]
             command += ["--accounts", str(self.accounts)]
+            if tenant:
+                command += ["--tenant", tenant]
             with log.open("wb") as out:
                 process = subprocess.Popen(
                     command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
                 )
             provider = OIDCProvider(
-                issuer, client_id, client_secret, redirect_uri, mode, self.start, process, log
+                issuer,
+                client_id,
+                client_secret,
+                redirect_uri,
+                mode,
+                self.start,
+                process,
+                log,
+                tenant=tenant,
             )
             deadline = time.monotonic() + START_TIMEOUT
             while process.poll() is None and time.monotonic() < deadline:

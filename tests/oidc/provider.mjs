@@ -4,7 +4,8 @@
 //   node tests/oidc/provider.mjs --port 4000 --issuer http://127.0.0.1:4000 \
 //     --client-id imhcf --client-secret s3cret \
 //     --redirect-uri http://127.0.0.1:8000/accounts/oidc/work/login/callback/ \
-//     --accounts accounts.json [--mode good|bad-signature|wrong-issuer]
+//     --accounts accounts.json [--mode good|bad-signature|wrong-issuer|multi-tenant]
+//     [--tenant TID]
 //
 // One confidential client: authorization code flow only, PKCE (S256) required,
 // client_secret_basic or client_secret_post, ID Tokens signed RS256.
@@ -18,13 +19,19 @@
 //                  (same kid, same header and claims)
 //   wrong-issuer   the ID Token's iss is not the discovery document's issuer
 //                  (signed by the published key, so only the issuer is wrong)
+//   multi-tenant   as Microsoft Entra ID's multi-tenant endpoints answer: the ID Token
+//                  carries the account's tenant, tid = TID (--tenant), and is issued by
+//                  that tenant, iss = {issuer}/{TID}/v2.0 (signed by the published key).
+//                  Discovery still names {issuer}: a client configures the issuer
+//                  "{issuer}/{tenantid}/v2.0" itself, as Entra's "organizations"
+//                  document publishes it.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import * as jose from 'jose';
 import Provider from 'oidc-provider';
 
-const MODES = ['good', 'bad-signature', 'wrong-issuer'];
+const MODES = ['good', 'bad-signature', 'wrong-issuer', 'multi-tenant'];
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +42,7 @@ const { values: args } = parseArgs({
     'redirect-uri': { type: 'string' },
     accounts: { type: 'string' },
     mode: { type: 'string', default: 'good' },
+    tenant: { type: 'string' },
   },
 });
 for (const name of ['port', 'issuer', 'client-id', 'client-secret', 'redirect-uri']) {
@@ -45,6 +53,10 @@ for (const name of ['port', 'issuer', 'client-id', 'client-secret', 'redirect-ur
 }
 if (!MODES.includes(args.mode)) {
   console.error(`provider.mjs: --mode must be one of ${MODES.join(', ')}`);
+  process.exit(2);
+}
+if ((args.mode === 'multi-tenant') !== Boolean(args.tenant)) {
+  console.error('provider.mjs: --tenant goes with --mode multi-tenant, and only with it');
   process.exit(2);
 }
 
@@ -197,11 +209,15 @@ provider.use(async (ctx, next) => {
   await next();
 
   if (args.mode !== 'good' && ctx.path === '/token' && ctx.status === 200 && ctx.body?.id_token) {
-    ctx.body.id_token = args.mode === 'bad-signature'
-      ? await resign(ctx.body.id_token, impostorJwk, (claims) => claims)
-      : await resign(ctx.body.id_token, signingJwk, (claims) => ({
-        ...claims, iss: `${args.issuer.replace(/\/$/, '')}/another-issuer`,
-      }));
+    const base = args.issuer.replace(/\/$/, '');
+    const change = {
+      'bad-signature': [impostorJwk, (claims) => claims],
+      'wrong-issuer': [signingJwk, (claims) => ({ ...claims, iss: `${base}/another-issuer` })],
+      'multi-tenant': [signingJwk, (claims) => ({
+        ...claims, tid: args.tenant, iss: `${base}/${args.tenant}/v2.0`,
+      })],
+    }[args.mode];
+    ctx.body.id_token = await resign(ctx.body.id_token, ...change);
   }
 });
 
