@@ -71,8 +71,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """allauth's second factors (an authenticator app, passkeys, recovery codes) as
-    they come; named in settings.MFA_ADAPTER."""
+    """allauth's second factors (an authenticator app, passkeys, recovery codes), with
+    its messages in our words."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That did not match. Check the code (or use your passkey "
+        "again) and try once more.",
+    }
 
 
 def _domain(email: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from allauth.socialaccount.internal import jwtkit
@@ -69,8 +70,15 @@ def _unreachable(request: HttpRequest, provider_id: str, error: Exception) -> Ht
 @login_not_required
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
     try:
-        view = OAuth2LoginView.adapter_view(WorkAccountOIDCAdapter(request, provider_id))
+        adapter = WorkAccountOIDCAdapter(request, provider_id)
+        view = OAuth2LoginView.adapter_view(adapter)
         response: HttpResponse = view(request)
+        if request.method == "GET":
+            # The confirmation page's form is answered with a redirect to the provider,
+            # and browsers hold that redirect to the page's form-action ('self').
+            endpoint = urlsplit(adapter.authorize_url)
+            origin = f"{endpoint.scheme}://{endpoint.netloc}"
+            response._csp_update = {"form-action": [origin]}  # type: ignore[attr-defined]
         return response
     except SocialApp.DoesNotExist as error:
         raise Http404("No such work account provider") from error
