@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -127,6 +128,25 @@ class WorkAccountAdapter(DefaultSocialAccountAdapter):
         vouched = bool(domains) and _claims(sociallogin).get("email_verified") is not False
         for address in sociallogin.email_addresses:
             address.verified = vouched and _domain(address.email) in domains
+        # A work account not yet linked, whose address an account here already has: that
+        # account's owner links it after proving who they are (their password and second
+        # factor), never by the work account alone. Said now, before any form.
+        if (
+            not sociallogin.is_existing
+            and not request.user.is_authenticated
+            and EmailAddress.objects.filter(email__iexact=email).exists()
+        ):
+            audit.event(
+                "signin.work_account_needs_linking", request, provider=sociallogin.provider.id
+            )
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "socialaccount/link_first.html",
+                    {"email": email, "provider": sociallogin.provider.name},
+                    status=409,
+                )
+            )
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         """A work account of an allowed domain may make an account: the admin who

@@ -396,18 +396,19 @@ def test_a_provider_that_goes_down_before_the_callback_is_refused(client, start_
 
 def test_an_existing_account_is_linked_only_after_its_password(client, provider, catalogue):
     """SOCIALACCOUNT_EMAIL_AUTHENTICATION is off: the work account does not sign into
-    the account with its address. The sign-up page (job role) is shown, and sending it
-    is refused with allauth's "An account already exists with this email address.
-    Please sign in to that account first, then connect your ... account." Signed in
-    with the password, the person connects the work account (allauth asks for the
-    password once more first); from then on it signs them straight in."""
+    the account with its address. The person is told at once (before any form) that an
+    account here has the address, and to sign in to it and link the work account.
+    Signed in with the password, the person connects the work account (allauth asks for
+    the password once more first); from then on it signs them straight in."""
     ana = UserFactory(username="ana", email="nurse@trust.nhs.uk", job_role="nurse")
     work_app(provider)
 
-    _form, refused = first_sign_in(client, "nurse@trust.nhs.uk")
+    refused = sign_in_with_work_account(client, "nurse@trust.nhs.uk")
 
-    assert refused.status_code == 200
-    assert "Please sign in to that account first, then connect" in refused.content.decode()
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "You already have an account here" in page
+    assert "Sign in to link your work account" in page
     assert signed_in_as(client) is None
     assert not SocialAccount.objects.exists()
     assert User.objects.filter(email__iexact="nurse@trust.nhs.uk").count() == 1
