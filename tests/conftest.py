@@ -8,7 +8,10 @@ from collections import Counter
 from importlib import import_module
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
 from django.apps import apps
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
@@ -38,6 +41,32 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth keeps its rate limits and the TOTP codes already used in Django's cache:
+    each test starts with none counted and none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _record_both_factors(sender, request, user, **kwargs):
+    """user_logged_in receiver: for a person given an authenticator by
+    tests.factories.with_authenticator, record in the new session what allauth records
+    after the password and a correct code, so `client.force_login(person)` is a sign-in
+    with both factors (the cheap way; tests of signing in use the pages)."""
+    if getattr(user, "signs_in_with_both_factors", False) and request is not None:
+        record_authentication(request, user, "password", username=user.username)
+        record_authentication(request, user, "mfa", id=user.totp.pk, type="totp")
+
+
+@pytest.fixture(autouse=True)
+def _both_factors_on_force_login():
+    user_logged_in.connect(_record_both_factors, dispatch_uid="tests_both_factors")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_both_factors")
 
 
 @pytest.fixture(autouse=True)

@@ -186,11 +186,27 @@ class TrainingLeadFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
-def with_authenticator(user):
-    """Give `user` a confirmed authenticator app and mark it as used at sign-in, so that
-    `client.force_login(user)` counts as a sign-in with both factors: django-otp's own
-    convention for sign-in forms that check the code (`user.otp_device`)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+# The authenticator app every factory person given one uses (base32, as allauth keeps it
+# and as an app is given it): tests.security.helpers.code() answers from it.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
-    user.otp_device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+def with_authenticator(user):
+    """Give `user` an authenticator app (an allauth TOTP authenticator with TOTP_SECRET)
+    and mark this user object so that `client.force_login(user)` counts as a sign-in
+    with both factors.
+
+    The mark is the cheap way, for tests that need a verified session but do not test
+    signing in: conftest's `_both_factors_on_force_login` writes into the new session
+    what allauth writes after a correct code (an "mfa" authentication record). Only this
+    Python object carries the mark: the same person fetched again from the database
+    signs in with the password only. Tests of signing in itself go through the pages
+    (tests.security.helpers.sign_in_with_both_factors)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    user.totp = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TOTP_SECRET)}
+    )
+    user.signs_in_with_both_factors = True
     return user

@@ -68,7 +68,7 @@ def test_the_guard_sees_each_way_of_making_people_and_teams_by_hand():
 def test_a_factory_person_signs_in_with_the_test_password(client, db):
     person = UserFactory(username="dana")
     assert person.email == "dana@example.org" and person.job_role == ""
-    answer = client.post(reverse("login"), {"username": "dana", "password": PASSWORD})
+    answer = client.post(reverse("account_login"), {"login": "dana", "password": PASSWORD})
     assert answer.status_code == 302
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments.models import Reflection, Registration, TrainingRecord
 from tests.assessments.helpers import grid_post, rate
+from tests.security.helpers import prove_again
 from tests.security.test_every_url import OWN_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_another_practitioner_never_sees_alices_evidence(client, alice, bob, nam
     )  # fmt: skip
     Registration.objects.create(user=alice, regulator="nmc")
     client.force_login(bob)
+    prove_again(client)  # deleting the account asks who Bob is again first
     response = client.get(reverse(name, args=PAGES[name]))
     assert response.status_code == 200
     body = response.content.decode("utf-8", errors="ignore")

@@ -15,6 +15,7 @@ from assessments.models import Rating, RatingChange, User
 from tests.assessments.helpers import rate
 from tests.factories import build_full_framework
 from tests.queries import count_queries
+from tests.security.helpers import prove_again
 
 pytestmark = pytest.mark.django_db
 
@@ -201,10 +202,14 @@ def test_exports_hold_everything_and_neutralise_formulas(client, alice):
 def test_deleting_the_account_needs_the_password_and_removes_everything(client, alice):
     rate(alice, {(1, 1): ("achieved", "mine")})
     client.force_login(alice)
-    wrong = client.post(reverse("assessments:delete_account"), {"password": "nope"})
-    assert "Nothing was deleted" in text(wrong) and "That password is not right" in text(wrong)
+    # Who she is is asked again first (allauth), and a wrong password deletes nothing.
+    asked = client.post(reverse("assessments:delete_account"))
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    wrong = client.post(reverse("account_reauthenticate"), {"password": "nope"})
+    assert wrong.status_code == 200 and "password" in wrong.context["form"].errors
     assert User.objects.filter(pk=alice.pk).exists()
-    client.post(reverse("assessments:delete_account"), {"password": "x-pass-12345"})
+    prove_again(client)
+    client.post(reverse("assessments:delete_account"))
     assert not User.objects.filter(pk=alice.pk).exists()
     assert not Rating.objects.exists() and not RatingChange.objects.exists()
 
@@ -248,7 +253,7 @@ def test_every_page_that_speaks_of_privacy_says_the_same_true_thing(client, alic
         "The managers of a team you join, your organisation's training leads, and the site's "
         "admins, can see your"
     )
-    signup = client.get(reverse("signup")).content.decode()
+    signup = client.get(reverse("account_signup")).content.decode()
     client.force_login(alice)
     pages = [signup] + [
         client.get(reverse(f"assessments:{name}")).content.decode()

@@ -1,39 +1,84 @@
-"""Signing in as a person does it: the password form, then codes from a real TOTP
-clock, and the set-up page read the way a person reads it."""
+"""Signing in as a person does it: allauth's sign-in page, then its code page with codes
+from a real TOTP clock, and the set-up page read the way a person reads it."""
 
 import re
+import time
 
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
 from django.urls import reverse
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTP_SECRET
 
 
-def code(device, *, steps_ahead=0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time += steps_ahead * device.step
-    return f"{totp.token():06d}"
+def code(secret: str = TOTP_SECRET, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app with `secret` shows now (or `steps_ahead` periods
+    from now)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + steps_ahead
+    return format_hotp_value(hotp_value(secret, counter))
 
 
-def sign_in(client, user):
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+def a_new_period() -> None:
+    """As if the next 30 seconds had passed for the codes: allauth refuses a code used
+    already within its period (kept in the cache), and a test that signs in twice
+    would otherwise wait for the app's next code."""
+    cache.clear()
+
+
+def sign_in(client, user, password: str = PASSWORD):
+    """The sign-in page: username and password. A person with an authenticator is then
+    sent to the code page (the response's Location)."""
+    response = client.post(reverse("account_login"), {"login": user.username, "password": password})
     assert response.status_code == 302, response.content.decode()[:500]
     return response
 
 
-def set_up(client, user) -> list[str]:
-    """The set-up page as a person uses it: read the key shown, answer with a code.
-    Returns the recovery codes shown; the code used is kept on `user.first_code`."""
-    page = client.get(reverse("two_factor_setup")).content.decode()
-    assert re.search(r'data-testid="secret">([A-Z2-7 ]+)<', page)
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    user.first_code = code(device)
-    response = client.post(
-        reverse("two_factor_setup"), {"token": user.first_code, "password": PASSWORD}
+def give_code(client, answer: str | None = None, secret: str = TOTP_SECRET):
+    """The code page after the password: one code (the app's, unless `answer`)."""
+    return client.post(
+        reverse("mfa_authenticate"), {"code": code(secret) if answer is None else answer}
     )
-    assert response.status_code == 302 and "/codes/" in response["Location"]
-    codes_page = client.get(response["Location"]).content.decode()
-    codes = re.findall(r"<li>([a-z2-7]{5}(?:-[a-z2-7]{5}){4})</li>", codes_page)
+
+
+def sign_in_with_both_factors(client, user, secret: str = TOTP_SECRET):
+    """The whole sign-in, through the pages: the password, then the app's code."""
+    response = sign_in(client, user)
+    assert response["Location"].startswith(reverse("mfa_authenticate")), response["Location"]
+    response = give_code(client, secret=secret)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+def prove_again(client, password: str = PASSWORD):
+    """allauth's "confirm it is you" page, with the password (asked before a change to
+    how one signs in, when the last proof is older than five minutes)."""
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+def secret_shown(page: str) -> str:
+    """The key the set-up page shows for typing into an app by hand."""
+    found = re.search(r"\b([A-Z2-7]{32})\b", page)
+    assert found, "the set-up page shows no key to type in"
+    return found.group(1)
+
+
+def set_up(client, user) -> list[str]:
+    """Setting up an authenticator app as a person does: read the key shown, answer
+    with the app's code, then read the recovery codes. Returns the recovery codes; the
+    secret is kept on `user.secret` and the code used on `user.first_code`."""
+    response = client.get(reverse("mfa_activate_totp"))
+    if response.status_code == 302 and "reauthenticate" in response["Location"]:
+        prove_again(client)
+        response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200, response
+    user.secret = secret_shown(response.content.decode())
+    user.first_code = code(user.secret)
+    response = client.post(reverse("mfa_activate_totp"), {"code": user.first_code})
+    assert response.status_code == 302, response.content.decode()[:800]
+    page = client.get(reverse("mfa_view_recovery_codes"))
+    codes = list(page.context["unused_codes"])
     assert len(codes) == 10
     return codes

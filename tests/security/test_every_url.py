@@ -14,6 +14,9 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.socialaccount.models import SocialApp
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -71,16 +74,17 @@ class Route:
     model_admin: object | None
 
 
-def walk(patterns, prefix="", namespace=""):
+def walk(patterns, prefix="", namespace="", params=frozenset()):
     for pattern in patterns:
+        here = params | frozenset(pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
             inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner, here)
         elif isinstance(pattern, URLPattern) and pattern.name:  # admin's catch-all has none
             yield Route(
                 f"{namespace}:{pattern.name}" if namespace else pattern.name,
                 prefix + str(pattern.pattern),
-                frozenset(pattern.pattern.regex.groupindex),
+                here,
                 getattr(pattern.callback, "model_admin", None),
             )
 
@@ -96,16 +100,25 @@ def unique(routes):
 
 ROUTES = list(unique(walk(get_resolver().url_patterns)))
 OWN_PAGES = [
-    "two_factor",
-    "two_factor_verify",
-    "two_factor_setup",
-    "two_factor_qr",
-    "two_factor_codes",
-    "password_change",
-    "password_change_done",
+    # Second factors (django-allauth): setting up, viewing and replacing them, and
+    # proving who one is again before a change; each asks for a sign-in first.
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_list_webauthn",
+    "mfa_add_webauthn",
+    "mfa_reauthenticate_webauthn",
+    "mfa_generate_recovery_codes",  # asks who one is again first, then makes new ones
+    "mfa_remove_webauthn",
+    "mfa_edit_webauthn",
+    # The account's addresses, password and work accounts (django-allauth).
+    "account_reauthenticate",
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "socialaccount_connections",
     "admin:password_change",  # sends everyone to our own page, with its confirmation
     "admin_password_change",
-    "logout",
     "assessments:dashboard",
     "assessments:profile",
     "assessments:gaps",
@@ -115,8 +128,7 @@ OWN_PAGES = [
     "assessments:history",
     "assessments:export_json",
     "assessments:export_csv",
-    "assessments:delete_account",
-    "assessments:change_email",
+    "assessments:delete_account",  # asks who one is again first (allauth), then asks
     "assessments:teams",  # lists only the teams the signed-in person manages
     "assessments:export_zip",
     "assessments:portfolio",
@@ -128,12 +140,16 @@ OWN_PAGES = [
     "assessments:reflection_new",
 ]
 PUBLIC_PAGES = [
-    "signup",  # when the site opens sign-up (the test opens it)
-    "login",
-    "admin:login",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_complete",
+    "account_signup",  # when the site opens sign-up (the test opens it)
+    "account_login",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_email",  # the key in the link is the secret
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",  # the key in the link is the secret
+    "account_reset_password_from_key_done",
+    "socialaccount_login_cancelled",
     "catalogue:home",
     "catalogue:framework",
     "catalogue:course_list",
@@ -141,6 +157,25 @@ PUBLIC_PAGES = [
     "catalogue:grades",
     "catalogue:accessibility",
     "health",
+]
+# The steps of a sign-in under way (rule "step" below).
+SIGN_IN_STEPS = [
+    "mfa_authenticate",  # the code after the password
+    "mfa_login_webauthn",  # a passkey alone (a POST from the sign-in page)
+    "account_confirm_login_code",
+    "openid_connect_login",  # asks the provider (here: not reachable, said so)
+    "openid_connect_callback",  # the provider's answer (here: none, refused)
+    "socialaccount_signup",  # a work account's first sign-in asks for the job role
+    # Where a work account's failed sign-in is explained, to a signed-in person (one
+    # not signed in is shown it on the callback's own page, and sent to sign in here).
+    "socialaccount_login_error",
+]
+# A person's own second factors (rule "factor" below): the authenticator app (turning
+# it off) and the recovery codes (viewing, downloading, replacing them).
+OWN_FACTOR_PAGES = [
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
 ]
 
 # Who may open each object URL of ours:
@@ -154,11 +189,15 @@ PUBLIC_PAGES = [
 #   staff    admins only (every admin URL not listed here)
 #   nobody   refused to everyone, admins too
 #   any      answers everyone without an error, and shows nothing
+#   step     a step of a sign-in under way (the code after the password, a passkey, a
+#            work account's answer): open to everyone, signed in or not; with none under
+#            way it says so or sends the person to sign in; never a 404 or an error page
+#            of ours
+#   admin_door  admin's own sign-in page: sends anyone not signed in to ours, lets staff
+#            on to the admin, and refuses (403) anyone else signed in
+#   factor   anyone signed in who has set up that second factor (their own); a 404 for
+#            anyone who has not
 RULES = {
-    # A person's authenticator secret, as a page and as a QR code: admins may reset
-    # two-factor sign-in but never read the secret (OTP_ADMIN_HIDE_SENSITIVE_DATA).
-    "admin:otp_totp_totpdevice_config": "nobody",
-    "admin:otp_totp_totpdevice_qrcode": "nobody",
     "assessments:organisations": "leads",
     "assessments:organisation": "lead",
     "assessments:new_team": "lead",
@@ -168,6 +207,10 @@ RULES = {
     "assessments:people": "lead",
     "assessments:change_person": "lead",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
+    "account_logout": "any",
+    "admin:login": "admin_door",
+    **dict.fromkeys(SIGN_IN_STEPS, "step"),
+    **dict.fromkeys(OWN_FACTOR_PAGES, "factor"),
     # Where signing in lands: a redirect to the person's own team or own progress
     # (tests/assessments/test_teams.py), to sign-in for anyone not signed in.
     "assessments:start": "any",
@@ -176,13 +219,12 @@ RULES = {
     "admin:axes_accessattempt_add": "nobody",
     "admin:axes_accesslog_add": "nobody",
     "admin:axes_accessfailurelog_add": "nobody",
-    "admin:otp_totp_totpdevice_add": "nobody",
+    "admin:mfa_authenticator_add": "nobody",
     **dict.fromkeys(OWN_PAGES, "own"),
     **dict.fromkeys(PUBLIC_PAGES, "public"),
     "catalogue:domain_detail": "public",
     "catalogue:competency_detail": "public",
     "catalogue:course_detail": "public",
-    "password_reset_confirm": "public",
     "assessments:grid": "own",
     "assessments:item_file": "own",  # a file on one of the person's own items
     "join": "public",  # the token is the secret: anyone holding it sees the team; joining
@@ -231,7 +273,7 @@ POST_ONLY = {
     "assessments:reflection_file",
     "assessments:file_delete",
     "assessments:item_file",
-    "logout",
+    "account_logout",
     "admin:logout",
 }
 
@@ -272,7 +314,18 @@ def world(catalogue):
     TrainingLeadFactory(organisation=north.organisation, user=tess)
     uma = with_authenticator(UserFactory(username="uma"))
     TrainingLeadFactory(organisation__name="Trust B", user=uma)
+    for person in (mina, omar, lead, stan, lena, tess, uma):  # Bob has no second factor
+        RecoveryCodes.activate(person)
     invite = create_invite(team=north, manager=mina)
+    # A work-account provider (OpenID Connect), as an admin configures one; the walk
+    # never reaches it over the network.
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="work",
+        name="Work account",
+        client_id="imhcf",
+        settings={"server_url": "http://127.0.0.1:9"},  # nothing listens there
+    )
     record = TrainingRecord.objects.create(
         user=alice, title="Study day", finished=datetime.date(2026, 5, 1), hours=6
     )
@@ -336,7 +389,10 @@ def kwargs_for(route: Route, world) -> dict:
         "token": reminders.unsubscribe_token(alice.pk, reminders.DATES)
         if route.name == "unsubscribe"
         else world["invite"].token,
-        "uidb64": "MQ",
+        # allauth's links: a key that was never issued (its page says the link is bad).
+        "uidb36": "1",
+        "key": "never-issued",
+        "provider_id": "work",
         "app_label": "catalogue",
         "kind": "account" if route.name == "assessments:reflection_new" else "csv",
         "id": alice.pk,
@@ -387,7 +443,9 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
     rule = rule_for(route)
     # Our sign-in page, or for the admin its own, which sends people on to ours.
     admin_url = route.route.startswith("admin/")
-    sign_in_url = ("/admin/login/", reverse("login")) if admin_url else reverse("login")
+    sign_in_url = (
+        ("/admin/login/", reverse("account_login")) if admin_url else reverse("account_login")
+    )
     for role in ROLES:
         user = world["users"].get(role)
         response = request(client, route, world, user)
@@ -396,6 +454,19 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
         ).startswith(sign_in_url)
         if rule == "any":
             assert response.status_code == 302, (role, response.status_code)
+        elif rule == "admin_door" and user is not None:
+            staff = role in ("admin", "bare_staff")
+            assert through if staff else response.status_code == 403, (role, response)
+        elif rule == "step":
+            assert response.status_code not in (404, 500), (role, response.status_code)
+        elif rule == "factor" and user is not None:
+            has_factors = Authenticator.objects.filter(user=user).count() == 2
+            expected = "through" if has_factors else 404
+            assert through if has_factors else response.status_code == 404, (
+                role,
+                expected,
+                response.status_code,
+            )
         elif role == "bare_staff" and admin_url:
             # Django admin lets a staff account in and refuses every model page to one
             # without permissions.
@@ -427,11 +498,20 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
 
 
 def test_admins_can_reset_but_never_read_a_persons_authenticator_secret(client, world):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=world["mina"])
+    """An admin sees who has an authenticator and may delete it (a lost phone), but
+    never reads its secret, not even a character at a time through a lookup."""
+    totp = Authenticator.objects.get(user=world["mina"], type=Authenticator.Type.TOTP)
+    secret = totp.data["secret"]
     client.force_login(world["users"]["admin"])
-    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
-    assert page.status_code == 200 and device.key not in page.content.decode()
-    config = reverse("admin:otp_totp_totpdevice_config", args=[device.pk])
-    assert client.get(config).status_code == 403
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[totp.pk]))
+    assert page.status_code == 200 and secret not in page.content.decode()
+    listing = reverse("admin:mfa_authenticator_changelist")
+    assert secret not in client.get(listing).content.decode()
+    probe = client.get(listing, {"data__secret__startswith": secret[0]})
+    assert probe.status_code == 400 or "e=1" in probe.get("Location", "")
+    changed = client.post(
+        reverse("admin:mfa_authenticator_change", args=[totp.pk]), {"type": "totp"}
+    )
+    assert changed.status_code == 403
+    client.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"})
+    assert not Authenticator.objects.filter(pk=totp.pk).exists()
