@@ -23,7 +23,6 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from assessments.items import load_framework  # noqa: E402
 from assessments.models import Status, Team, User  # noqa: E402
@@ -32,6 +31,7 @@ from assessments.plans.offers import read_offers  # noqa: E402
 from assessments.plans.optimiser import Option, best_plan  # noqa: E402
 from assessments.ratings.services import Entry, fingerprint, save_domain  # noqa: E402
 from assessments.teams.budget_plan import team_budget  # noqa: E402
+from bench.signing_in import signed_in_with_both_factors  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
@@ -84,12 +84,8 @@ def setup() -> Client:
     for size in (50, 500):
         build_demo_team(f"Bench {size}", size, manager=user)
     build_portfolios(user)
-    # A manager signs in with both factors: django-otp's convention for a sign-in whose
-    # code was checked is `user.otp_device` (the team pages ask for it on every request).
-    user.otp_device = TOTPDevice.objects.create(user=user, name="Bench phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    return client
+    # A manager signs in with both factors (the team pages ask for the second one).
+    return signed_in_with_both_factors(user)
 
 
 def build_portfolios(user) -> None:

@@ -27,11 +27,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from assessments.models import Organisation, Team, TrainingLead, User  # noqa: E402
 from assessments.ops import scale  # noqa: E402
 from assessments.ops.demo import build_full_framework  # noqa: E402
+from bench.signing_in import signed_in_with_both_factors  # noqa: E402
 from catalogue.loading import load_catalogue  # noqa: E402
 from catalogue.models import Wording  # noqa: E402
 from loadtest.run import psql_admin  # noqa: E402
@@ -82,12 +82,8 @@ def ready(size: str) -> tuple[Organisation, User]:
 
 
 def client_for(lead: User) -> Client:
-    lead.otp_device = TOTPDevice.objects.get_or_create(
-        user=lead, name="Scale phone", defaults={"confirmed": True}
-    )[0]
-    client = Client()
-    client.force_login(lead)
-    return client
+    """The training lead signed in with both factors, through the pages."""
+    return signed_in_with_both_factors(lead)
 
 
 def timed(client: Client, urls: dict[str, str]) -> tuple[dict[str, float], dict[str, int]]:

@@ -35,18 +35,19 @@ import sys
 import tempfile
 import threading
 import time
-from binascii import unhexlify
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django_otp.oath import TOTP
-
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"
+# allauth lets one address sign in 30 times a minute (counted in each server process):
+# every simulated person comes from 127.0.0.1, so a refused sign-in waits and tries again.
+SIGN_IN_WAIT_SECONDS = 5
+SIGN_IN_TRIES = 30
 
 
 # --- the database and the server -----------------------------------------------------
@@ -146,6 +147,22 @@ class Server:
 # --- one simulated person --------------------------------------------------------------
 
 
+def app_code(secret: str) -> str:
+    """The code an authenticator app with `secret` (base32) shows now, computed with
+    allauth's own TOTP functions, which read the site's settings (loaded here once)."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imhcf.settings")
+        django.setup()
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
 @dataclass
 class Response:
     status: int
@@ -238,27 +255,37 @@ class Record:
 class Person:
     username: str
     browser: Browser
-    totp_key: str | None = None
+    totp_secret: str | None = None  # base32, as allauth keeps it
     team: str = ""
     records: list[Record] = field(default_factory=list)
     saves: list[str] = field(default_factory=list)  # evidence of every confirmed save
 
     def sign_in(self, password: str) -> None:
-        login = self.browser.get("/accounts/login/")
-        token = form_fields(login.body)["csrfmiddlewaretoken"]
-        done = self.browser.post(
-            "/accounts/login/",
-            {"csrfmiddlewaretoken": token, "username": self.username, "password": password},
-        )
+        """allauth's sign-in page; then, for a manager, its code page with the code her
+        authenticator app shows now; then her team."""
+        for _ in range(SIGN_IN_TRIES):
+            login = self.browser.get("/accounts/login/")
+            token = form_fields(login.body)["csrfmiddlewaretoken"]
+            done = self.browser.post(
+                "/accounts/login/",
+                {"csrfmiddlewaretoken": token, "login": self.username, "password": password},
+            )
+            if done.status != 429:
+                break
+            time.sleep(SIGN_IN_WAIT_SECONDS)
         if done.status != 302:
             raise RuntimeError(f"{self.username}: sign-in failed ({done.status})")
-        if self.totp_key:
-            page = self.browser.get("/accounts/two-factor/verify/")
-            code = f"{TOTP(unhexlify(self.totp_key)).token():06d}"
-            fields = form_fields(page.body)
+        if self.totp_secret:
+            code_page = done.headers.get("Location", "")
+            if not code_page.startswith("/accounts/2fa/authenticate/"):
+                raise RuntimeError(f"{self.username}: no code asked for (sent to {code_page!r})")
+            fields = form_fields(self.browser.get(code_page).body)
             verified = self.browser.post(
-                "/accounts/two-factor/verify/",
-                {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"], "token": code},
+                code_page,
+                {
+                    "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
+                    "code": app_code(self.totp_secret),
+                },
             )
             if verified.status != 302:
                 raise RuntimeError(f"{self.username}: code refused ({verified.status})")
@@ -277,7 +304,7 @@ class Person:
         return response if status == expect else None
 
     def act(self, start: float, rng: random.Random) -> None:
-        if self.totp_key:
+        if self.totp_secret:
             choice = rng.choices(["team_report", "team_plan", "dashboard"], [6, 1, 1])[0]
             level = rng.randint(1, 3)
             if choice == "team_report":

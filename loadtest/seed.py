@@ -1,6 +1,7 @@
 """The people of a load test, written straight into its own database: practitioners
 with part-filled assessments, managers with teams of rated members and an
-authenticator each (their keys go to a JSON file the load client reads)."""
+authenticator app each (allauth's, whose secrets go to a JSON file the load client
+reads)."""
 
 import json
 import os
@@ -14,8 +15,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.mfa.totp.internal.auth import generate_totp_secret  # noqa: E402
+from allauth.mfa.utils import encrypt  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from assessments.models import JobRole, Membership, User  # noqa: E402
 from assessments.ops.demo import build_demo_team  # noqa: E402
@@ -38,8 +41,11 @@ def main(out: Path, practitioners: int, managers: int, team_size: int) -> None:
         # Some practitioners are on the teams too, so their saves change team reports.
         for person in people[m::managers]:
             Membership.objects.get_or_create(team=team, user=person)
-        device = TOTPDevice.objects.create(user=manager, name="Load test", confirmed=True)
-        keys[manager.username] = device.key
+        secret = generate_totp_secret()
+        Authenticator.objects.create(
+            user=manager, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
+        )
+        keys[manager.username] = secret
     out.write_text(
         json.dumps(
             {
