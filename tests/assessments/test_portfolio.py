@@ -570,7 +570,7 @@ def test_a_reflection_typed_when_the_session_ended_comes_back_after_signing_in(
         "activity": "Forty minutes of writing about a study day on attachment",
     }  # fmt: skip
     response = client.post(url, typed)
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
     assert not Reflection.objects.exists()  # nothing saved behind her back
     client.force_login(alice)
     body = client.get(url).content.decode()

@@ -135,17 +135,17 @@ def test_an_import_invitation_is_accepted_only_by_its_address_and_makes_the_role
     client.logout()
     page = client.get(link).content.decode()
     assert "as one of its managers" in page and "person0@trust-a.example" in page
-    signup = client.get(reverse("signup"), {"next": link})
+    signup = client.get(reverse("account_signup"), {"next": link})
     assert signup.status_code == 200
     form = signup.context["form"]
     assert form["email"].value() == "person0@trust-a.example"
     assert form["first_name"].value() == "Person" and form["job_role"].value() == "health_visitor"
     data = signup_form("Person", "0", "person0", email="someone.else@example.org", next=link)
-    wrong = client.post(reverse("signup"), data)
+    wrong = client.post(reverse("account_signup"), data)
     assert "This invitation was sent to person0@trust-a.example" in wrong.content.decode()
     assert not User.objects.filter(username="person0").exists()
     data["email"] = "Person0@Trust-A.example"
-    assert client.post(reverse("signup"), data).status_code == 302
+    assert client.post(reverse("account_signup"), data).status_code == 302
     client.post(link)
     membership = Membership.objects.get(user__username="person0")
     assert membership.team == team and membership.role == Membership.Role.MANAGER

@@ -50,7 +50,7 @@ def test_evidence_stays_private_until_shared_and_goes_again_when_withdrawn(
 def test_anonymous_visitor_cannot_share(client, team, alice):
     membership = Membership.objects.get(team=team, user=alice)
     response = client.post(reverse("assessments:share", args=[membership.pk]), {"share": "1"})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert not Membership.objects.get(pk=membership.pk).shares_evidence
 
 
@@ -247,7 +247,9 @@ def test_an_invite_link_works_once_and_only_before_it_expires(client, team, mana
     join = reverse("join", args=[invite.token])
     client.logout()
     assert "Sign in to join" in client.get(join).content.decode()  # the page says what to do
-    assert client.post(join)["Location"].startswith(reverse("login"))  # joining needs a sign-in
+    assert client.post(join)["Location"].startswith(
+        reverse("account_login")
+    )  # joining needs a sign-in
     client.force_login(dan)
     done = client.post(join, follow=True).content.decode()
     assert "You joined North locality." in done
@@ -401,7 +403,7 @@ def test_an_invitation_names_its_team_and_survives_signing_up(client, team, mana
     assert f"Join {team.name}" in page and team.organisation.name in page
     assert f'href="/accounts/signup/?next={link}"' in page
     response = client.post(
-        reverse("signup") + f"?next={link}", signup_form("Nia", "Evans", "nia", next=link)
+        reverse("account_signup") + f"?next={link}", signup_form("Nia", "Evans", "nia", next=link)
     )
     assert response.status_code == 302 and response["Location"] == link
     joined = client.post(link)
@@ -412,7 +414,7 @@ def test_an_invitation_names_its_team_and_survives_signing_up(client, team, mana
 def test_a_sign_up_never_sends_you_to_another_site(client, catalogue, settings):
     settings.IMHCF_SIGNUP_OPEN = True
     response = client.post(
-        reverse("signup"), signup_form("Eve", "Out", "eve", next="https://evil.example/")
+        reverse("account_signup"), signup_form("Eve", "Out", "eve", next="https://evil.example/")
     )
     assert response["Location"] == "/me/level/1/domain/1/"
 
@@ -425,17 +427,13 @@ def test_a_bad_invitation_link_says_so_without_naming_any_team(client, team):
 def test_a_manager_lands_on_their_team_and_a_practitioner_sees_no_teams_menu(
     client, team, manager, alice
 ):
-    from tests.security.helpers import PASSWORD, code
+    from tests.security.helpers import sign_in_with_both_factors
 
-    signed = client.post(reverse("login"), {"username": "alice", "password": "x-pass-12345"})
+    signed = client.post(reverse("account_login"), {"login": "alice", "password": "x-pass-12345"})
     assert client.get(signed["Location"])["Location"] == reverse("assessments:dashboard")
     assert "Teams I manage" not in client.get(reverse("assessments:dashboard")).content.decode()
     client.logout()
-    client.post(reverse("login"), {"username": manager.username, "password": PASSWORD})
-    done = client.post(
-        reverse("two_factor_verify") + "?next=" + reverse("assessments:start"),
-        {"token": code(manager.otp_device)},
-    )
+    done = sign_in_with_both_factors(client, manager)
     landed = client.get(done["Location"])
     assert landed["Location"] == reverse("assessments:team_report", args=[team.pk])
     assert "Teams I manage" in client.get(reverse("assessments:dashboard")).content.decode()

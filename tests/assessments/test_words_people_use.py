@@ -61,8 +61,8 @@ def test_the_join_pages_header_sign_up_and_sign_in_keep_the_invitation(
     link = reverse("join", args=[made.token])
     html = client.get(link).content.decode()
     header = html[html.index("<header") : html.index("</header>")]
-    assert f'href="{reverse("signup")}?next={link}"' in header
-    assert f'href="{reverse("login")}?next={link}"' in header
+    assert f'href="{reverse("account_signup")}?next={link}"' in header
+    assert f'href="{reverse("account_login")}?next={link}"' in header
 
 
 def test_small_files_never_read_as_nothing():

@@ -136,8 +136,8 @@ def test_the_first_admin_is_created_without_a_prompt_and_must_set_up_two_factor(
     call_command(
         "createsuperuser", "--noinput", "--username", "lead", "--email", "lead@example.org"
     )
-    client.post(reverse("login"), {"username": "lead", "password": "a-long-admin-passphrase"})
-    assert client.get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
+    client.post(reverse("account_login"), {"login": "lead", "password": "a-long-admin-passphrase"})
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_index"))
 
 
 def test_production_cookies_are_host_only_secure_and_hidden_from_scripts():

@@ -81,7 +81,7 @@ def test_sign_up_refuses_a_control_character_in_a_name_and_keeps_the_rest(
 ):
     settings.IMHCF_SIGNUP_OPEN = True
     form = signup_form("Carol", "Jones", "carol", **{field: bad})
-    page = client.post(reverse("signup"), form)
+    page = client.post(reverse("account_signup"), form)
     assert page.status_code == 200
     assert "invisible control character" in page.content.decode()
     assert 'value="carol"' in page.content.decode()  # the username typed is kept
@@ -102,6 +102,6 @@ def test_sign_up_refuses_what_the_user_table_cannot_store(
 ):
     """Django's form fields already refused these before the review; kept as guards."""
     settings.IMHCF_SIGNUP_OPEN = True
-    page = client.post(reverse("signup"), signup_form("Carol", "Jones", "carol", **changes))
+    page = client.post(reverse("account_signup"), signup_form("Carol", "Jones", "carol", **changes))
     assert page.status_code == 200 and message in page.content.decode()
     assert not User.objects.filter(username="carol").exists()
