@@ -6,12 +6,13 @@ import ipaddress
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
-from django_otp.oath import TOTP
 
 from assessments.models import Membership
 from assessments.security.middleware import LAST_SEEN
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, with_authenticator
+from tests.security.helpers import code, give_code, prove_again, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,34 +28,36 @@ def security_log(caplog):
 
 
 def test_sign_ins_that_work_and_fail_are_logged_without_the_password(client, alice, security_log):
-    client.post(reverse("login"), {"username": "alice", "password": "wrong-password-1"})
-    client.post(reverse("login"), {"username": "alice", "password": "x-pass-12345"})
-    client.post(reverse("logout"))
+    client.post(reverse("account_login"), {"login": "alice", "password": "wrong-password-1"})
+    client.post(reverse("account_login"), {"login": "alice", "password": "x-pass-12345"})
+    client.post(reverse("account_logout"))
     lines = security_log()
     assert any(
         line.startswith("event=signin.failed") and "username='alice'" in line for line in lines
     )
     assert any(
-        line.startswith("event=signin.password_ok") and "ip='127.0.0.1'" in line for line in lines
+        line.startswith("event=signin.ok")
+        and "by=['password']" in line
+        and "ip='127.0.0.1'" in line
+        for line in lines
     )
     assert any(line.startswith("event=signout") for line in lines)
     assert not any("x-pass-12345" in line or "wrong-password-1" in line for line in lines)
 
 
-def test_second_factor_decisions_are_logged_without_the_code(client, alice, security_log, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the right code straight after a wrong one
-    device = with_authenticator(alice).otp_device
-    del alice.otp_device  # sign in with the password only: the code is still owed
-    client.post(reverse("login"), {"username": "alice", "password": "x-pass-12345"})
-    client.post(reverse("two_factor_verify"), {"token": "000000"})
-    good = f"{TOTP(device.bin_key).token():06d}"
-    client.post(reverse("two_factor_verify"), {"token": good})
+def test_second_factor_decisions_are_logged_without_the_code(client, alice, security_log):
+    with_authenticator(alice)
+    sign_in(client, alice)
+    give_code(client, "000000")
+    good = code()
+    give_code(client, good)
     lines = security_log()
     assert any(line.startswith("event=signin.second_factor_failed") for line in lines)
     assert any(
-        line.startswith("event=signin.second_factor_ok") and "factor='authenticator'" in line
+        line.startswith("event=signin.second_factor_ok") and "factor='totp'" in line
         for line in lines
     )
+    assert any(line.startswith("event=signin.ok") and "'mfa'" in line for line in lines)
     assert not any(good in line for line in lines)
 
 
@@ -87,8 +90,8 @@ def test_a_session_ended_by_inactivity_is_logged(client, alice, security_log):
 
 def test_input_cannot_forge_a_log_line(client, security_log):
     client.post(
-        reverse("login"),
-        {"username": "mallory\nevent=signin.password_ok user_id=1", "password": "x"},
+        reverse("account_login"),
+        {"login": "mallory\nevent=signin.ok user_id=1", "password": "x"},
     )
     lines = security_log()
     assert len(lines) == 1 and "\n" not in lines[0]
@@ -97,7 +100,7 @@ def test_input_cannot_forge_a_log_line(client, security_log):
 
 def wrong_passwords(client, username, times, **headers):
     for _ in range(times):
-        client.post(reverse("login"), {"username": username, "password": "wrong-1"}, **headers)
+        client.post(reverse("account_login"), {"login": username, "password": "wrong-1"}, **headers)
 
 
 def test_behind_a_trusted_proxy_the_lockout_and_the_log_use_the_clients_own_address(
@@ -108,20 +111,40 @@ def test_behind_a_trusted_proxy_the_lockout_and_the_log_use_the_clients_own_addr
     settings.IMHCF_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
     stranger = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     wrong_passwords(client, "alice", settings.AXES_FAILURE_LIMIT, **stranger)
-    assert (
-        client.post(
-            reverse("login"), {"username": "alice", "password": "x-pass-12345"}, **stranger
-        ).status_code
-        == 429
+    locked = client.post(
+        reverse("account_login"), {"login": "alice", "password": "x-pass-12345"}, **stranger
     )
+    assert "_auth_user_id" not in client.session and "Too many" in locked.content.decode()
     alice_at_work = {"HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    # allauth's own limit (five failures per account, from anywhere, for five minutes:
+    # ACCOUNT_RATE_LIMITS "login_failed") is let pass here; django-axes', which keys on
+    # the username and the address together, is what this test is about.
+    cache.clear()
     answer = client.post(
-        reverse("login"), {"username": "alice", "password": "x-pass-12345"}, **alice_at_work
+        reverse("account_login"), {"login": "alice", "password": "x-pass-12345"}, **alice_at_work
     )
     assert answer.status_code == 302
     lines = security_log()
     assert any("signin.failed" in line and "ip='203.0.113.9'" in line for line in lines)
-    assert any("signin.password_ok" in line and "ip='198.51.100.7'" in line for line in lines)
+    assert any("signin.ok" in line and "ip='198.51.100.7'" in line for line in lines)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="allauth's default ACCOUNT_RATE_LIMITS['login_failed'] ('10/m/ip,5/5m/key') "
+    "refuses an account's right password from every address for five minutes after a "
+    "stranger's five wrong ones: one stranger locks Alice out everywhere (django-axes alone "
+    "did not). For the lead to decide (settings.ACCOUNT_RATE_LIMITS).",
+)
+def test_a_strangers_wrong_passwords_do_not_lock_the_owner_out_elsewhere(client, alice, settings):
+    settings.IMHCF_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    wrong_passwords(client, "alice", 5, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    answer = client.post(
+        reverse("account_login"),
+        {"login": "alice", "password": "x-pass-12345"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert answer.status_code == 302
 
 
 def test_a_forwarded_address_is_ignored_unless_it_comes_from_a_trusted_proxy(
@@ -133,11 +156,11 @@ def test_a_forwarded_address_is_ignored_unless_it_comes_from_a_trusted_proxy(
     for n in range(settings.AXES_FAILURE_LIMIT):
         wrong_passwords(client, "alice", 1, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
     answer = client.post(
-        reverse("login"),
-        {"username": "alice", "password": "x-pass-12345"},
+        reverse("account_login"),
+        {"login": "alice", "password": "x-pass-12345"},
         HTTP_X_FORWARDED_FOR="203.0.113.200",
     )
-    assert answer.status_code == 429
+    assert "_auth_user_id" not in client.session and "Too many" in answer.content.decode()
     assert all("203.0.113" not in line for line in security_log())
 
 
@@ -166,7 +189,8 @@ def test_sharing_withdrawing_reviews_sign_offs_and_deletion_are_logged(client, a
     client.post(review, {"sign_off": "1"})
     client.force_login(alice)
     client.post(share, {"share": "0"})
-    client.post(reverse("assessments:delete_account"), {"password": "x-pass-12345"})
+    prove_again(client)  # deleting asks who she is again first
+    client.post(reverse("assessments:delete_account"))
     lines = security_log()
     for event, who in [
         ("evidence.shared", alice),
