@@ -203,8 +203,15 @@ ACCOUNT_ADAPTER = "assessments.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_FORMS = {
-    "signup": "assessments.accounts.forms.SignUpForm",
-    "login": "assessments.accounts.forms.SignInForm",
+    name: f"assessments.accounts.forms.{form}"
+    for name, form in {
+        "signup": "SignUpForm",
+        "login": "SignInForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "add_email": "AddEmailForm",
+    }.items()
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -234,8 +241,14 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "IMHCF self-assessment"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_FORMS = {
-    "authenticate": "assessments.accounts.forms.SecondFactorForm",
-    "reauthenticate": "assessments.accounts.forms.SecondFactorAgainForm",
+    name: f"assessments.accounts.forms.{form}"
+    for name, form in {
+        "authenticate": "SecondFactorForm",
+        "reauthenticate": "SecondFactorAgainForm",
+        "activate_totp": "ActivateAppForm",
+        "add_webauthn": "AddPasskeyForm",
+        "edit_webauthn": "EditPasskeyForm",
+    }.items()
 }
 # allauth's default refuses a second factor to anyone with an unconfirmed address, and a
 # new address to anyone with a second factor. Here every account from before migration

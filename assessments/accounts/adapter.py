@@ -65,6 +65,26 @@ def display_name(user: User) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages, in the words people here use.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "That e-mail address and password do not match an "
+        "account. Check both and try again.",
+        "username_password_mismatch": "That username and password do not match an "
+        "account. Check both and try again.",
+        "enter_current_password": "Type your current password.",
+        "incorrect_password": "That password is not right.",
+        "invalid_or_expired_key": "This link has expired or was already used. Ask for a "
+        "new one below.",
+        "too_many_login_attempts": "Too many wrong tries. Wait 15 minutes, then try "
+        "again, or reset your password.",
+        "email_taken": "An account here already uses this e-mail address. Sign in to it, "
+        "or reset its password if you have forgotten it.",
+        "rate_limited": "Too many tries in a short time. Wait a minute, then try again.",
+        "same_as_current": "That is the address you have now.",
+        "unknown_email": "No account here uses that e-mail address.",
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Self sign-up where the deployment opens it (IMHCF_SIGNUP_OPEN); otherwise
         only from a usable invitation (a lead's staff import invites people by e-mail)."""

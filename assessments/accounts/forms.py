@@ -6,9 +6,12 @@ import unicodedata
 from allauth.account import forms as allauth_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.webauthn import forms as webauthn_forms
 from allauth.socialaccount import forms as social_forms
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Q
 
@@ -118,7 +121,14 @@ class SignUpForm(allauth_forms.SignupForm):
         self.invite = invite
         _names_and_role(self)
         self.fields["email"].label = "Email"
+        if "password2" in self.fields:
+            self.fields["password2"].label = "Password again"
         self.fields["email"].help_text = "Work e-mail, e.g. name@nhs.net."
+        # allauth's address field has no length limit; the user table's column has.
+        self.fields["email"].max_length = User._meta.get_field("email").max_length
+        self.fields["email"].validators.append(
+            MaxLengthValidator(self.fields["email"].max_length)
+        )
         self.fields["username"].help_text = "What you will sign in with, with your address."
         self.order_fields(self.FIRST)
 
@@ -167,6 +177,7 @@ class SignInForm(allauth_forms.LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or e-mail address"
         self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs.pop("placeholder", None)
 
     def clean(self):
@@ -204,8 +215,10 @@ class SecondFactorForm(mfa_forms.AuthenticateForm):
             return self.cleaned_data["code"]
 
 
-class SecondFactorAgainForm(mfa_forms.ReauthenticateForm):
-    clean_code = SecondFactorForm.clean_code
+class SecondFactorAgainForm(mfa_forms.ReauthenticateForm, SecondFactorForm):
+    """allauth's "confirm it is you" code check (its save), with SecondFactorForm's
+    clean_code: assigning that function here failed, its super() being bound to
+    SecondFactorForm."""
 
 
 def legacy_recovery_code(user: User, typed: str) -> Authenticator | None:
@@ -225,3 +238,42 @@ def legacy_recovery_code(user: User, typed: str) -> Authenticator | None:
         codes.save(update_fields=["data"])
         codes.user = user
         return codes
+
+
+# allauth's other forms, with labels in the words people here use ----------------------
+def _labelled(base: type[forms.Form], labels: dict[str, str], **help_texts: str) -> type:
+    """`base` with its fields relabelled (and help text given) as here."""
+
+    def __init__(self, *args, **kwargs):
+        base.__init__(self, *args, **kwargs)
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        for name, text in help_texts.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+
+    return type(base.__name__, (base,), {"__init__": __init__, "__module__": __name__})
+
+
+NEW_PASSWORD = {"password1": "New password", "password2": "New password again"}
+ChangePasswordForm = _labelled(
+    allauth_forms.ChangePasswordForm, {"oldpassword": "Your current password", **NEW_PASSWORD}
+)
+SetPasswordForm = _labelled(
+    allauth_forms.SetPasswordForm, {"password1": "Password", "password2": "Password again"}
+)
+ResetPasswordKeyForm = _labelled(allauth_forms.ResetPasswordKeyForm, NEW_PASSWORD)
+AddEmailForm = _labelled(
+    allauth_forms.AddEmailForm,
+    {"email": "New e-mail address"},
+    email="We send a link to it; your old address is kept until you follow the link.",
+)
+ActivateAppForm = _labelled(totp_forms.ActivateTOTPForm, {"code": "Code from the app"})
+AddPasskeyForm = _labelled(
+    webauthn_forms.AddWebAuthnForm,
+    {"passwordless": "Also let this passkey sign me in on its own"},
+    passwordless="Then the passkey alone (with your fingerprint, face or PIN) signs you "
+    "in, without your password.",
+)
+EditPasskeyForm = _labelled(webauthn_forms.EditWebAuthnForm, {"name": "Name of this passkey"})
