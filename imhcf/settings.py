@@ -87,6 +87,9 @@ MIDDLEWARE = [
     # check runs later, at the view, so a timed-out visitor is sent to sign in.
     "assessments.security.middleware.SessionTimeouts",
     "assessments.security.middleware.TwoFactorGate",
+    # Before a change to how one signs in: a work account proves who one is again
+    # when it is the only way in (allauth asks nothing of such a person).
+    "assessments.security.middleware.WorkAccountAgain",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "assessments.security.middleware.PrivatePagesNotStored",

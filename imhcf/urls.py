@@ -45,6 +45,13 @@ urlpatterns = [
         work_accounts.callback,
         name="openid_connect_callback",
     ),
+    # "Confirm it's you" with a work account, for someone with no password and no
+    # second factor (allauth has nothing else to ask them: security.reauth).
+    path(
+        "accounts/confirm-with-work-account/",
+        accounts.confirm_with_work_account,
+        name="confirm_with_work_account",
+    ),
     path("accounts/", include("allauth.urls")),
     path("me/", include("assessments.urls")),
     path("join/<str:token>/", accounts.join, name="join"),

@@ -4,6 +4,7 @@ from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import downloads
 from ..models import Membership
 from ..portfolio import pages as portfolio_pages
-from ..security import access, audit, roles
+from ..security import access, audit, reauth, roles
 from ..teams import services as team_services
 from . import export, services
 from .adapter import invitation_in, next_url
@@ -144,6 +145,37 @@ def delete_account(request):
         )
         return redirect("catalogue:home")
     return render(request, "assessments/delete_account.html")
+
+
+@require_GET
+def confirm_with_work_account(request):
+    """Confirm it's you, for someone whose only way in is a work account: its sign-in
+    again, the provider asked to take the password again (prompt=login), then back to
+    the change they were making (security.reauth)."""
+    target = next_url(request) or reverse("account_email")
+    if not reauth.work_account_only(request.user) or reauth.recently_signed_in_with_work_account(
+        request
+    ):
+        return redirect(target)  # allauth asks anyone else itself; or it was just proved
+    providers = {}
+    for account in SocialAccount.objects.filter(user=request.user).order_by("pk"):
+        if account.provider in providers:
+            continue
+        try:
+            provider = account.get_provider(request)
+        except SocialApp.DoesNotExist:
+            continue  # the provider was removed by an admin
+        providers[account.provider] = {
+            "name": provider.name,
+            "url": provider.get_login_url(
+                request, process="login", next=target, auth_params="prompt=login"
+            ),
+        }
+    return render(
+        request,
+        "account/confirm_with_work_account.html",
+        {"providers": list(providers.values()), "minutes": reauth.timeout_minutes()},
+    )
 
 
 class SignUp(allauth_views.SignupView):

@@ -22,7 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from ..models import User
-from . import audit, kept, roles, two_factor
+from . import audit, kept, reauth, roles, two_factor
 
 # What a sign-in still owed under the hand-written two-factor pages (before allauth):
 # a session that had given the password but not yet its code is ended.
@@ -90,8 +90,16 @@ class SessionTimeouts:
 @cache
 def _open_while_owed() -> tuple[str, ...]:
     """The pages a sign-in may reach while it owes its second factor: giving or setting
-    one up (allauth's pages, and proving who you are again), and signing out."""
-    return (reverse("mfa_index"), reverse("account_reauthenticate"), reverse("account_logout"))
+    one up (allauth's pages, and proving who you are again, with a work account too:
+    "Confirm it's you" and the provider's sign-in, /accounts/oidc/), and signing out."""
+    work_account = reverse("openid_connect_login", kwargs={"provider_id": "-"})
+    return (
+        reverse("mfa_index"),
+        reverse("account_reauthenticate"),
+        reverse(reauth.CONFIRM_PAGE),
+        work_account[: work_account.index("-/")],
+        reverse("account_logout"),
+    )
 
 
 def _to_second_factor(request: HttpRequest) -> HttpResponseRedirect:
@@ -136,6 +144,31 @@ class TwoFactorGate:
         if isinstance(exception, two_factor.SecondFactorNeeded):
             return _to_second_factor(request)
         return None
+
+
+class WorkAccountAgain:
+    """Someone whose only way to sign in is a work account (no password, no second
+    factor) proves who they are with it again before a change to how they sign in, or
+    before deleting their account, as allauth asks everyone else (security.reauth).
+    No query unless the page is one of those changes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponseRedirect | None:
+        match = request.resolver_match
+        if match is None or not request.user.is_authenticated:
+            return None
+        return reauth.work_account_asked(request, match.view_name)
 
 
 class RefuseNulCharacters:

@@ -221,6 +221,9 @@ RULES = {
     "admin:axes_accessfailurelog_add": "nobody",
     "admin:mfa_authenticator_add": "nobody",
     **dict.fromkeys(OWN_PAGES, "own"),
+    # "Confirm it's you" with a work account (security.reauth): sends anyone with a
+    # password or a second factor on to the page they came from.
+    "confirm_with_work_account": "own",
     **dict.fromkeys(PUBLIC_PAGES, "public"),
     "catalogue:domain_detail": "public",
     "catalogue:competency_detail": "public",
