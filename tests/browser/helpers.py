@@ -1,21 +1,51 @@
 """What the browser journeys do again and again: sign in (with the code from the
 authenticator app when the person has one) and sign up."""
 
-from django_otp.oath import TOTP
+import time
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 
 from tests.factories import PASSWORD
 
+# Seconds before a code changes within which app_code waits for the next one.
+CODE_MARGIN_SECONDS = 4
 
-def sign_in(page, site, username, *, password=PASSWORD, device=None, go=True):
-    """Sign in on the sign-in page (`go=False`: the page already shows it)."""
+
+def app_code(authenticator: Authenticator | str) -> str:
+    """The code an authenticator app shows now, for an allauth TOTP authenticator (as
+    tests.factories.with_authenticator gives: `person.totp`) or its base32 secret."""
+    if isinstance(authenticator, Authenticator):
+        secret = decrypt(authenticator.data["secret"])
+    else:
+        secret = authenticator.replace(" ", "")
+    # allauth accepts the current code only: one about to change would be stale by the
+    # time the server checks it, so wait for the next (as a person would).
+    period = mfa_settings.TOTP_PERIOD
+    if (left := period - time.time() % period) < CODE_MARGIN_SECONDS:
+        time.sleep(left + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def give_code(page, authenticator: Authenticator | str) -> None:
+    """The code page after the password (/accounts/2fa/authenticate/)."""
+    page.get_by_label("Code").fill(app_code(authenticator))
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+
+def sign_in(page, site, username, *, password=PASSWORD, authenticator=None, go=True):
+    """Sign in on the sign-in page (`go=False`: the page already shows it); then, for
+    a person with an authenticator app, give its code (`authenticator`: an allauth
+    TOTP Authenticator or its secret)."""
     if go:
         page.goto(site + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        page.get_by_label("Code").fill(f"{TOTP(device.bin_key).token():06d}")
-        page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Username or e-mail address").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    if authenticator is not None:
+        give_code(page, authenticator)
 
 
 def sign_up(page, first, last, username, *, role="health_visitor"):

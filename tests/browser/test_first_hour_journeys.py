@@ -44,7 +44,7 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     page.set_viewport_size({"width": width, "height": 900})
     team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
     mina = UserFactory(username="mina", password=PASSWORD)
-    device = with_authenticator(mina).otp_device
+    app = with_authenticator(mina).totp
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     hana = UserFactory(username="hana", password=PASSWORD, job_role="health_visitor")
     Membership.objects.create(team=team, user=hana)
@@ -62,7 +62,7 @@ def test_after_the_wording_import_the_old_answer_is_confirmed_and_the_manager_to
     expect(page.get_by_text("Saved 10 items in Domain 1 at Level 1.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, site, "mina", device=device)
+    sign_in(page, site, "mina", authenticator=app)
     # A manager lands on her team; the report says what the import changed.
     expect(page.get_by_role("heading", level=1)).to_contain_text("North locality")
     expect(page.get_by_test_id("achieved-as-whole")).to_contain_text(

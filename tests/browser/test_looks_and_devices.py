@@ -31,7 +31,7 @@ def team_with_wording(site):
     build_full_framework()
     team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
     mina = UserFactory(username="mina", password=PASSWORD, first_name="Mina")
-    device = with_authenticator(mina).otp_device
+    app = with_authenticator(mina).totp
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     # Notes of the length people write: they once pushed history tables off a phone.
     rate(
@@ -44,12 +44,12 @@ def team_with_wording(site):
     alice = UserFactory(username="alice", password=PASSWORD, job_role="health_visitor")
     Membership.objects.create(team=team, user=alice)
     rate(alice, {(1, 1): ("achieved", "Joint visits."), (1, 2): ("working_towards", "")})
-    return team, device
+    return team, app
 
 
 def test_the_heat_map_shows_its_colours(page, site, team_with_wording, assert_accessible):
-    team, device = team_with_wording
-    sign_in(page, site, "mina", device=device)
+    team, app = team_with_wording
+    sign_in(page, site, "mina", authenticator=app)
     page.goto(site + f"/me/teams/{team.pk}/")
     achieved = page.locator("td.hm-achieved").first
     working = page.locator("td.hm-working").first
@@ -66,7 +66,7 @@ def test_the_heat_map_shows_its_colours(page, site, team_with_wording, assert_ac
 
 
 def test_nothing_scrolls_sideways_on_a_phone(page, site, team_with_wording):
-    team, device = team_with_wording
+    team, app = team_with_wording
     page.set_viewport_size({"width": 375, "height": 800})
     pages = ["/", "/framework/", "/courses/", "/courses/glasgow-imh-msc/", "/glossary/"]
     for path in pages:
@@ -74,7 +74,7 @@ def test_nothing_scrolls_sideways_on_a_phone(page, site, team_with_wording):
         assert wider_than_screen(page) == [], path
         brand = page.locator(".navbar-brand").bounding_box()
         assert brand["x"] >= 8, path  # the header keeps the page's margin
-    sign_in(page, site, "mina", device=device)
+    sign_in(page, site, "mina", authenticator=app)
     for path in [
         "/me/",
         "/me/gaps/",
@@ -101,18 +101,19 @@ def test_every_signed_in_page_fits_a_phone_and_is_easy_to_touch(
     """At 375 px: nothing wider than its box, no target under 24 px, and radios,
     checkboxes and standalone links 44 px tall (see helpers.PHONE_PROBLEMS)."""
     settings.IMHCF_SIGNUP_OPEN = True
-    team, device = team_with_wording
+    team, app = team_with_wording
     organisation = team.organisation
     TrainingLead.objects.create(organisation=organisation, user=User.objects.get(username="mina"))
     page.set_viewport_size({"width": 375, "height": 800})
     found = {}
-    for path in ["/accounts/signup/", "/accounts/login/"]:
+    sends = {"/accounts/signup/": "Create my account", "/accounts/login/": "Sign in"}
+    for path, button in sends.items():
         page.goto(site + path)
         with page.expect_navigation():
-            page.get_by_role("button", name=re.compile("Create my account|Sign in")).click()
+            page.get_by_role("button", name=button, exact=True).click()
         if problems := phone_problems(page):  # refused: with its error summary
             found[path + " (sent)"] = problems
-    sign_in(page, site, "mina", device=device)
+    sign_in(page, site, "mina", authenticator=app)
     paths = [
         "/me/",
         "/me/gaps/",
@@ -131,6 +132,9 @@ def test_every_signed_in_page_fits_a_phone_and_is_easy_to_touch(
         "/me/portfolio/registration/",
         "/me/portfolio/records/new/?course=glasgow-imh-msc",
         "/me/portfolio/reflections/new/discussion/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
         "/",
         "/framework/",
         "/courses/",

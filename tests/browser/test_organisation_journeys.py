@@ -50,7 +50,7 @@ def test_a_training_lead_imports_forty_staff_into_two_teams_and_sees_only_her_tr
 ):
     page.set_viewport_size({"width": width, "height": 900})
     trust_a, north, tess, _ = trusts()
-    sign_in(page, site, "tess", device=tess.otp_device)
+    sign_in(page, site, "tess", authenticator=tess.totp)
     expect(page.get_by_role("heading", name="Trust A", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="North locality")).to_be_visible()
     expect(page.get_by_text("West locality")).to_have_count(0)
@@ -101,7 +101,7 @@ def test_a_training_lead_imports_forty_staff_into_two_teams_and_sees_only_her_tr
 
 def test_another_trusts_lead_gets_404_on_every_page_of_this_one(page, site):
     trust_a, north, _, uma = trusts()
-    sign_in(page, site, "uma", device=uma.otp_device)
+    sign_in(page, site, "uma", authenticator=uma.totp)
     expect(page.get_by_role("heading", name="Trust B", exact=True)).to_be_visible()
     member = Membership.objects.filter(team=north).first()
     for url in [

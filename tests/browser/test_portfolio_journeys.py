@@ -144,7 +144,7 @@ def test_a_midwife_records_training_reflects_and_downloads_her_nmc_pack(
 
     # Mina, her manager, sees the record and the certificate.
     page.context.clear_cookies()
-    sign_in(page, site, "mina", device=mina.otp_device)
+    sign_in(page, site, "mina", authenticator=mina.totp)
     page.goto(site + f"/me/teams/{north.pk}/training/")
     expect(page.get_by_role("row", name="Maya Reid")).to_contain_text("Infant Mental Health")
     expect(page.get_by_role("link", name="NES certificate.pdf")).to_be_visible()
@@ -153,6 +153,6 @@ def test_a_midwife_records_training_reflects_and_downloads_her_nmc_pack(
 
     # Omar, who manages another team, is told the file does not exist.
     page.context.clear_cookies()
-    sign_in(page, site, "omar", device=omar.otp_device)
+    sign_in(page, site, "omar", authenticator=omar.totp)
     response = page.goto(site + file_url)
     assert response.status == 404

@@ -92,14 +92,14 @@ def test_a_manager_sets_a_team_budget_and_downloads_the_funded_places(
     page.set_viewport_size({"width": width, "height": 900})
     team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
     mina = UserFactory(username="mina", password=PASSWORD, first_name="Mina")
-    device = with_authenticator(mina).otp_device
+    app = with_authenticator(mina).totp
     Membership.objects.create(team=team, user=mina, role=Membership.Role.MANAGER)
     everything = {(1, d): ("achieved", "") for d in range(1, 8)}
     for name, gap in (("ann", 2), ("ben", 5), ("cat", 5)):
         member = UserFactory(username=name, password=PASSWORD, first_name=name.title())
         Membership.objects.create(team=team, user=member)
         rate(member, {**everything, (1, gap): ("working_towards", "")})
-    sign_in(page, site, "mina", device=device)
+    sign_in(page, site, "mina", authenticator=app)
     page.goto(site + f"/me/teams/{team.pk}/")
     page.get_by_role("link", name="Plan within a budget").click()
     page.get_by_label("Budget (£)").fill("5000")
