@@ -231,6 +231,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # (ASVS 7.5.1).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# allauth's own rate limits, beside django-axes' lockout of one username from one
+# address. Its default also locks an account from every address after five wrong
+# passwords from any one: a stranger could lock a nurse out everywhere, so failed
+# sign-ins are limited per address only (generously: a trust's staff may share one
+# NAT address), and sign-ins per address likewise.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "login": "300/m/ip"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session goes on; every other one ends
 ACCOUNT_SESSION_REMEMBER = True  # the session lasts IMHCF_SESSION_MAX_HOURS, as before

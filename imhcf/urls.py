@@ -30,11 +30,15 @@ urlpatterns = [
     # The reverse proxy's health check (imhcf/health.py): the project's, not a feature's.
     path("healthz/", health, name="health"),
     # Sign-in, sign-up, addresses, passwords, second factors and work accounts are
-    # django-allauth's (assessments/accounts/adapter.py says our rules). Three of its
-    # views are ours first: sign-up (invitations), sign-out (clears the browser's copy)
-    # and the work-account views (signatures always checked; Entra ID's tenants).
+    # django-allauth's (assessments/accounts/adapter.py says our rules). Some of its
+    # views are ours first: sign-up (invitations), sign-out (clears the browser's copy),
+    # password change (wrong passwords count toward the lockout), proving who you are
+    # again (with the second factor, where there is one) and the work-account views
+    # (signatures always checked; Entra ID's tenants).
     path("accounts/signup/", accounts.signup, name="account_signup"),
     path("accounts/logout/", accounts.SignOut.as_view(), name="account_logout"),
+    path("accounts/password/change/", accounts.change_password, name="account_change_password"),
+    path("accounts/reauthenticate/", accounts.reauthenticate, name="account_reauthenticate"),
     path(
         "accounts/oidc/<str:provider_id>/login/",
         work_accounts.login,

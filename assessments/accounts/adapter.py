@@ -72,7 +72,9 @@ class AccountAdapter(DefaultAccountAdapter):
         "account. Check both and try again.",
         "username_password_mismatch": "That username and password do not match an "
         "account. Check both and try again.",
-        "enter_current_password": "Type your current password.",
+        # allauth says this when the current password typed is wrong (an empty field
+        # is "This field is required." first).
+        "enter_current_password": "That password is not right.",
         "incorrect_password": "That password is not right.",
         "invalid_or_expired_key": "This link has expired or was already used. Ask for a "
         "new one below.",
@@ -84,6 +86,12 @@ class AccountAdapter(DefaultAccountAdapter):
         "same_as_current": "That is the address you have now.",
         "unknown_email": "No account here uses that e-mail address.",
     }
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The browser's address as the lockout and the security log read it (behind
+        our proxy, from X-Forwarded-For): allauth's rate limits then count per person's
+        address, not per proxy (audit.client_address)."""
+        return audit.client_address(request) or super().get_client_ip(request)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Self sign-up where the deployment opens it (IMHCF_SIGNUP_OPEN); otherwise

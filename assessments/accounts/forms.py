@@ -4,12 +4,14 @@ import hashlib
 import unicodedata
 
 from allauth.account import forms as allauth_forms
+from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.webauthn import forms as webauthn_forms
 from allauth.socialaccount import forms as social_forms
 from django import forms
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
@@ -126,9 +128,7 @@ class SignUpForm(allauth_forms.SignupForm):
         self.fields["email"].help_text = "Work e-mail, e.g. name@nhs.net."
         # allauth's address field has no length limit; the user table's column has.
         self.fields["email"].max_length = User._meta.get_field("email").max_length
-        self.fields["email"].validators.append(
-            MaxLengthValidator(self.fields["email"].max_length)
-        )
+        self.fields["email"].validators.append(MaxLengthValidator(self.fields["email"].max_length))
         self.fields["username"].help_text = "What you will sign in with, with your address."
         self.order_fields(self.FIRST)
 
@@ -257,9 +257,32 @@ def _labelled(base: type[forms.Form], labels: dict[str, str], **help_texts: str)
 
 
 NEW_PASSWORD = {"password1": "New password", "password2": "New password again"}
-ChangePasswordForm = _labelled(
-    allauth_forms.ChangePasswordForm, {"oldpassword": "Your current password", **NEW_PASSWORD}
-)
+
+
+class ChangePasswordForm(
+    _labelled(
+        allauth_forms.ChangePasswordForm,
+        {"oldpassword": "Your current password", **NEW_PASSWORD},
+    )
+):
+    """The current password is checked through Django's authenticate(), so django-axes
+    counts a wrong one exactly as at sign-in: after DJANGO_AXES_FAILURE_LIMIT wrong ones
+    the view signs the session out and the account waits, as at sign-in (ASVS 6.3.1)."""
+
+    locked_out = False
+
+    def clean_oldpassword(self):
+        typed = self.cleaned_data.get("oldpassword", "")
+        request = context.request
+        found = authenticate(request, username=self.user.get_username(), password=typed)
+        if getattr(request, "axes_locked_out", False):
+            self.locked_out = True
+            raise ValidationError("Too many wrong passwords.", code="locked_out")
+        if found is None or found.pk != self.user.pk:
+            raise ValidationError("That password is not right.", code="wrong")
+        return typed
+
+
 SetPasswordForm = _labelled(
     allauth_forms.SetPasswordForm, {"password1": "Password", "password2": "Password again"}
 )

@@ -1,5 +1,7 @@
 """The practitioner's account: profile, sharing, joining a team, export, deletion, sign-up."""
 
+import logging
+
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import downloads
 from ..models import Membership
 from ..portfolio import pages as portfolio_pages
-from ..security import access, audit, reauth, roles
+from ..security import access, audit, reauth, roles, two_factor
 from ..teams import services as team_services
 from . import export, services
 from .adapter import invitation_in, next_url
@@ -214,6 +216,32 @@ class SignUp(allauth_views.SignupView):
 
 
 signup = login_not_required(SignUp.as_view())
+
+
+class ChangePassword(allauth_views.PasswordChangeView):
+    """allauth's password change; too many wrong current passwords sign this session out
+    and the account waits, as at sign-in (forms.ChangePasswordForm)."""
+
+    def form_invalid(self, form):
+        if getattr(form, "locked_out", False):
+            audit.event("reauth.locked_out", self.request, level=logging.WARNING)
+            logout(self.request)
+            return redirect("account_login")
+        return super().form_invalid(form)
+
+
+change_password = ChangePassword.as_view()
+
+
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request):
+    """Proving who you are again. Someone with an authenticator app or a passkey gives
+    that (allauth would also take the password alone: at an open session, knowing the
+    password must not be enough to remove her second factor or change her address)."""
+    if two_factor.has_authenticator(request.user):
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(reverse("mfa_reauthenticate") + (f"?{query}" if query else ""))
+    return allauth_views.reauthenticate(request)
 
 
 class SignOut(allauth_views.LogoutView):

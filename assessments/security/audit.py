@@ -91,13 +91,24 @@ def sign_in_failed(
 
 
 def username_tried(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """The username (or address) typed, for django-axes' lockout: allauth's form calls
-    it "login", and authenticates with "username" or "email"."""
+    """The username (or address) typed, for django-axes' lockout: allauth's sign-in form
+    calls it "login", and authenticates with "username" or "email". The same name must
+    come out when axes records a failure and when it checks for a lockout, or a lockout
+    is never found (proving who you are again passes both the username and the address).
+    Where a signed-in person types only a password, the name is theirs."""
     if credentials:
-        for key in ("username", "email", "login"):
+        # "login" is what axes calls the username when it checks (AXES_USERNAME_FORM_FIELD);
+        # a username, when given, comes before an address (allauth passes both).
+        for key in ("username", "login", "email"):
             if credentials.get(key):
                 return str(credentials[key])
-    return str(request.POST.get("login", "")) if request is not None else ""
+    if request is None:
+        return ""
+    typed = str(request.POST.get("login", ""))
+    user = getattr(request, "user", None)
+    if not typed and user is not None and user.is_authenticated:
+        return str(user.get_username())
+    return typed
 
 
 def _factor_used(sender: object, request: HttpRequest, authenticator: Any, **kwargs: Any) -> None:

@@ -129,13 +129,6 @@ def test_behind_a_trusted_proxy_the_lockout_and_the_log_use_the_clients_own_addr
     assert any("signin.ok" in line and "ip='198.51.100.7'" in line for line in lines)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="allauth's default ACCOUNT_RATE_LIMITS['login_failed'] ('10/m/ip,5/5m/key') "
-    "refuses an account's right password from every address for five minutes after a "
-    "stranger's five wrong ones: one stranger locks Alice out everywhere (django-axes alone "
-    "did not). For the lead to decide (settings.ACCOUNT_RATE_LIMITS).",
-)
 def test_a_strangers_wrong_passwords_do_not_lock_the_owner_out_elsewhere(client, alice, settings):
     settings.IMHCF_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
     wrong_passwords(client, "alice", 5, HTTP_X_FORWARDED_FOR="203.0.113.9")
