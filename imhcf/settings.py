@@ -232,11 +232,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth's own rate limits, beside django-axes' lockout of one username from one
-# address. Its default also locks an account from every address after five wrong
-# passwords from any one: a stranger could lock a nurse out everywhere, so failed
-# sign-ins are limited per address only (generously: a trust's staff may share one
-# NAT address), and sign-ins per address likewise.
-ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "login": "300/m/ip"}
+# address. Five wrong passwords (or second-factor codes) per "key" wait five minutes;
+# for passwords the key is the account name and the browser's address together
+# (AccountAdapter), as axes counts, so a stranger cannot lock a nurse out everywhere;
+# for codes it is the person. Per address, generously: a trust's staff may share one
+# NAT address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/5m/key", "login": "300/m/ip"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session goes on; every other one ends
 ACCOUNT_SESSION_REMEMBER = True  # the session lasts IMHCF_SESSION_MAX_HOURS, as before

@@ -93,6 +93,13 @@ class AccountAdapter(DefaultAccountAdapter):
         address, not per proxy (audit.client_address)."""
         return audit.client_address(request) or super().get_client_ip(request)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """allauth counts wrong passwords per account name; we count them per account
+        name *and* browser address, as django-axes does, so a stranger's guesses do not
+        lock a nurse out everywhere (allauth's private hook for that key)."""
+        key: str = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}@{self.get_client_ip(request)}"
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Self sign-up where the deployment opens it (IMHCF_SIGNUP_OPEN); otherwise
         only from a usable invitation (a lead's staff import invites people by e-mail)."""

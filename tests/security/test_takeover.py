@@ -141,7 +141,10 @@ def test_the_authenticator_cannot_be_removed_or_swapped_from_an_open_session(min
 
 
 def test_knowing_only_the_password_at_an_open_session_cannot_remove_the_authenticator(mina):
-    prove_again(mina.client)
+    """The password given where she is asked who she is does not count: someone with an
+    authenticator is sent to give a code from it instead."""
+    typed = mina.client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert typed["Location"].startswith(reverse("mfa_reauthenticate"))
     totp = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
     mina.client.post(reverse("mfa_deactivate_totp"), {"id": totp.pk})
     assert Authenticator.objects.filter(pk=totp.pk).exists()
@@ -173,7 +176,7 @@ def test_moving_to_a_new_phone_after_proving_who_one_is_ends_other_sessions(team
     give_code(elsewhere, secret=mina.secret)
     assert not signed_out(elsewhere)
     old = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
-    prove_again(own)
+    prove_again(own, secret=mina.secret)
     assert own.post(reverse("mfa_deactivate_totp"), {"id": old.pk}).status_code == 302
     assert signed_out(elsewhere)
     set_up(own, mina)  # the new phone

@@ -153,7 +153,7 @@ def test_a_practitioner_may_turn_it_on_and_off(client, alice):
     answer = sign_in(client, alice)
     assert answer["Location"].startswith(reverse("mfa_authenticate"))  # now asked
     give_code(client, secret=alice.secret)
-    prove_again(client)
+    prove_again(client, secret=alice.secret)
     totp = Authenticator.objects.get(user=alice, type=Authenticator.Type.TOTP)
     off = client.post(reverse("mfa_deactivate_totp"), {"id": totp.pk})
     assert off.status_code == 302
