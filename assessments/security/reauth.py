@@ -42,6 +42,8 @@ def _changed(name: str) -> Any:
             fields["kind"] = authenticator.type
             if name == "two_factor.added":
                 two_factor.factor_set_up(request)
+            elif name == "two_factor.removed":
+                two_factor.factor_removed(request)
         if "sociallogin" in kwargs:
             fields["provider"] = kwargs["sociallogin"].account.provider
         if "socialaccount" in kwargs:

@@ -8,7 +8,10 @@ given while someone is signed in, so the places that need the second factor chec
 every request (the gate for admins, access.managed_team for team managers): a role
 given mid-session takes effect at once. Checking costs no query."""
 
-from allauth.account.authentication import get_authentication_records
+from allauth.account.authentication import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+)
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -56,3 +59,17 @@ def is_verified(request: HttpRequest) -> bool:
 
 def factor_set_up(request: HttpRequest) -> None:
     request.session[SET_UP] = True
+
+
+def factor_removed(request: HttpRequest) -> None:
+    """Someone removed a second factor. When it was their last one, this sign-in no
+    longer counts as having given one: a manager who removes her only app (a new
+    phone) is asked to set one up again at the next page that needs it."""
+    if has_authenticator(request.user):
+        return
+    request.session.pop(SET_UP, None)
+    records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY)
+    if isinstance(records, list):
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            record for record in records if record.get("method") != "mfa"
+        ]

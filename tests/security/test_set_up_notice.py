@@ -29,3 +29,25 @@ def test_the_page_opened_of_ones_own_accord_does_not_say_must(client):
     page = client.get(reverse("mfa_index")).content.decode()
     assert MUST not in page
     assert "Authenticator app" in page
+
+
+@pytest.mark.django_db(transaction=True)  # allauth tells of a removed app once committed
+def test_a_manager_who_removes_her_only_app_is_asked_to_set_one_up_again(team):
+    """A new phone: she removes the old app. Her team pages then ask for a second
+    factor again; nothing of the team's opens on this sign-in until she sets one up."""
+    from allauth.mfa.models import Authenticator
+    from django.test import Client
+
+    from tests.security.helpers import prove_again, set_up
+
+    mina = UserFactory(username="mina")
+    MembershipFactory(team=team, user=mina, role=Membership.Role.MANAGER)
+    client = Client()
+    sign_in(client, mina)
+    set_up(client, mina)
+    report = reverse("assessments:team_report", args=[team.pk])
+    assert client.get(report).status_code == 200
+    prove_again(client, secret=mina.secret)
+    app = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
+    assert client.post(reverse("mfa_deactivate_totp"), {"id": app.pk}).status_code == 302
+    assert client.get(report)["Location"].startswith(reverse("mfa_index"))
