@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint types fmt chromium check pytest bench scale loadtest faults backup restore clean
+.PHONY: help run serve test lint types fmt chromium oidc check pytest bench scale loadtest faults backup restore clean
 
 .venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
 	$(PY) -m venv .venv
