@@ -164,8 +164,6 @@ IMHCF_SIGNUP_OPEN = env_bool("IMHCF_SIGNUP_OPEN", False)
 LOGOUT_REDIRECT_URL = "catalogue:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
-    # Django's ModelBackend, loading the signed-in user with their roles in the same
-    # query (security.roles: who someone is, worked out once per request).
     # allauth's backend (username or e-mail, passkeys), loading the signed-in user with
     # their roles in the same query (security.roles: who someone is, once per request).
     "assessments.security.roles.RoleAwareBackend",
@@ -225,10 +223,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "imhcf: "
 ACCOUNT_PREVENT_ENUMERATION = True
-# Changing the address, the password or an authenticator, and deleting the account, ask
-# who you are again (the password, a code, a passkey or the work account) unless you
-# proved it on that same page within the last five minutes; signing in does not count
-# (ASVS 7.5.1).
+# Changing the address or an authenticator, linking a work account and deleting the
+# account ask who you are again (a code or passkey where you have one, else the
+# password; the work account for people with neither) unless you proved it within the
+# last five minutes. Signing in does not count, except for people with only a work
+# account (security.reauth). Changing the password asks for the current one, and for
+# a code or passkey too where you have one (accounts.views.ChangePassword) (ASVS 7.5.1).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth's own rate limits, beside django-axes' lockout of one username from one

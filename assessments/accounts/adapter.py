@@ -78,8 +78,8 @@ class AccountAdapter(DefaultAccountAdapter):
         "incorrect_password": "That password is not right.",
         "invalid_or_expired_key": "This link has expired or was already used. Ask for a "
         "new one below.",
-        "too_many_login_attempts": "Too many wrong tries. Wait 15 minutes, then try "
-        "again, or reset your password.",
+        "too_many_login_attempts": "Too many wrong tries. Wait a few minutes, then try "
+        "again (or reset your password, if it is the password you have forgotten).",
         "email_taken": "An account here already uses this e-mail address. Sign in to it, "
         "or reset its password if you have forgotten it.",
         "rate_limited": "Too many tries in a short time. Wait a minute, then try again.",

@@ -230,7 +230,11 @@ class ChangePassword(allauth_views.PasswordChangeView):
         return super().form_invalid(form)
 
 
-change_password = ChangePassword.as_view()
+# With an authenticator app or a passkey, the current password alone is not enough:
+# at an open session, whoever learnt it could otherwise change it.
+change_password = reauthentication_required(
+    ChangePassword.as_view(), enabled=lambda request: two_factor.has_authenticator(request.user)
+)
 
 
 @require_http_methods(["GET", "POST"])
