@@ -14,6 +14,8 @@ e-mail links); this module only says our rules:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -106,9 +109,43 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.IMHCF_SIGNUP_OPEN or invitation_in(next_url(request)) is not None
 
 
+SEALED = "sealed:"
+
+
+def _keys() -> MultiFernet:
+    """Fernet keys made from SECRET_KEY and each of SECRET_KEY_FALLBACKS (the first
+    seals; any opens), so a rotated SECRET_KEY keeps every authenticator working."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet(
+        [
+            Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"imhcf-mfa:{s}".encode()).digest()))
+            for s in secrets
+        ]
+    )
+
+
+def seal(text: str) -> str:
+    """An authenticator's secret as stored: encrypted with a key kept outside the
+    database (ASVS 6.5.2: a copy of the database alone gives no working code)."""
+    return SEALED + _keys().encrypt(text.encode()).decode()
+
+
+def unseal(stored: str) -> str:
+    if not stored.startswith(SEALED):
+        return stored  # stored before sealing (migration 0021 seals them all)
+    return _keys().decrypt(stored[len(SEALED) :].encode()).decode()
+
+
 class MFAAdapter(DefaultMFAAdapter):
     """allauth's second factors (an authenticator app, passkeys, recovery codes), with
-    its messages in our words."""
+    its messages in our words, and their secrets (the app's key, the seed recovery codes
+    are made from) encrypted in the database."""
+
+    def encrypt(self, text: str) -> str:
+        return seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return unseal(encrypted_text)
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,

@@ -9,6 +9,7 @@ import hashlib
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -71,10 +72,14 @@ def test_authenticator_apps_recovery_codes_and_addresses_carry_over():
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
         # The newest confirmed app of each person, with the same secret; none for an
-        # app never confirmed.
+        # app never confirmed. Secrets are then kept encrypted (0021): the database
+        # alone does not give them.
         secret = base64.b32encode(bytes.fromhex(KEY)).decode()
         [totp] = Authenticator.objects.filter(type=Authenticator.Type.TOTP)
-        assert totp.user_id == mina.pk and totp.data["secret"] == secret
+        assert totp.user_id == mina.pk and decrypt(totp.data["secret"]) == secret
+        assert secret not in str(totp.data)
+        seed = Authenticator.objects.get(user_id=mina.pk, type="recovery_codes").data["seed"]
+        assert seed.startswith("sealed:")
         # Each address kept, not confirmed; a second account with the same address
         # (addresses were never unique) leaves it to the older one.
         addresses = EmailAddress.objects.values_list("user_id", "email", "verified", "primary")

@@ -57,6 +57,7 @@ def test_setting_up_opens_the_team_pages_and_shows_recovery_codes(client, mina):
     assert client.get(report(mina)).status_code == 200
     totp = Authenticator.objects.get(user=mina, type=Authenticator.Type.TOTP)
     assert decrypt(totp.data["secret"]) == mina.secret  # the key shown is the one kept
+    assert mina.secret not in str(totp.data)  # ...encrypted: the database alone is not enough
     # The codes are not kept in the clear: only a seed they are made from.
     stored = Authenticator.objects.get(user=mina, type=Authenticator.Type.RECOVERY_CODES)
     assert not any(c in str(stored.data) for c in codes)
