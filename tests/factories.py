@@ -1,12 +1,14 @@
 """Minimal valid objects: the catalogue, and people with their teams, organisations,
 memberships and training leads. Tests state every fact they rely on."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments.models import Membership, Organisation, Team, TrainingLead, User
+from assessments.models import Invite, Membership, Organisation, Team, TrainingLead, User
 from assessments.ops.demo import FULL_SIZES, build_full_framework  # noqa: F401 (re-exported)
 from catalogue.models import (
     Competency,
@@ -176,6 +178,17 @@ class MembershipFactory(DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.MEMBER
+
+
+class InviteFactory(DjangoModelFactory):
+    """An invitation to a team, good for 14 days; give `email` (and `name`, `job_role`)
+    for one sent to a person, as a lead's staff import makes them."""
+
+    class Meta:
+        model = Invite
+
+    team = factory.SubFactory(TeamFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 
 
 class TrainingLeadFactory(DjangoModelFactory):

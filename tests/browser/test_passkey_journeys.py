@@ -229,24 +229,11 @@ def test_a_passkey_removed_on_the_server_is_refused(page, site, mina, authentica
     expect(page).not_to_have_url(re.compile(rf"/me/teams/{mina.team.pk}/$"))
 
 
-def test_a_passkey_that_does_not_work_is_said_on_the_page(page, site, mina, assert_accessible):
+def test_a_passkey_that_does_not_work_is_said_on_the_page(
+    page, site, mina, authenticator, assert_accessible
+):
     """A device with no passkey for this site: the browser refuses, and the page says
     so beside the button (allauth's script only told the console)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
     page.goto(site + "/accounts/login/")
     page.locator("#passkey_login").click()
     problem = page.get_by_role("alert")

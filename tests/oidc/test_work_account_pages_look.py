@@ -34,12 +34,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots-work")  # noqa: S108 (for a person to look at)
 WIDTHS = [1280, 375]
-# Problems seen on pages outside templates/socialaccount/, kept here so that nothing new
-# slips in beside them (remove each when its page is mended): on a wide screen, site.css
-# gives a standalone link no more height than its line (it does on a phone).
-KNOWN = {
-    ("sign-in", 1280): ['small: a.link-standalone "Forgotten your password?" is 208 x 19 px'],
-}
 
 
 @pytest.fixture
@@ -67,7 +61,7 @@ def looks_right(page, width, assert_accessible):  # noqa: F811
         expect(heading).to_have_text(h1)
         page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
         assert_accessible(page)
-        assert phone_problems(page) == KNOWN.get((name, width), []), f"{name} at {width} px"
+        assert phone_problems(page) == [], f"{name} at {width} px"
 
     return check
 

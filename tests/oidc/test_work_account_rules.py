@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Invite, Membership, User
-from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+from tests.factories import PASSWORD, InviteFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.oidc.fixtures import CALLBACK_PATH
 
 CALLBACK = f"http://testserver{CALLBACK_PATH}"  # where the test client's site is
@@ -124,13 +124,12 @@ def provider(start_oidc):
 @pytest.fixture
 def invite(catalogue):
     """An invitation e-mailed to Ana Nurse (a training lead's staff import makes them)."""
-    team = TeamFactory(name="Perinatal team", organisation__name="Trust A")
-    return Invite.objects.create(
-        team=team,
+    return InviteFactory(
+        team__name="Perinatal team",
+        team__organisation__name="Trust A",
         email="nurse@trust.nhs.uk",
         name="Ana Nurse",
         job_role="nurse",
-        expires_at=timezone.now() + timedelta(days=14),
     )
 
 

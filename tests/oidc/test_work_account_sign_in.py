@@ -5,17 +5,15 @@ with PKCE), and back. The rules in detail are in test_work_account_rules.py."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Invite, Membership, User
-from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+from assessments.models import Membership, User
+from tests.factories import PASSWORD, InviteFactory, MembershipFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,14 +45,13 @@ def work_app(oidc_provider, site):
 
 @pytest.fixture
 def invite(site):
-    """Ana Nurse's invitation to the perinatal team (from a training lead's staff import)."""
-    team = TeamFactory(name="Perinatal team", organisation__name="Trust A")
-    return Invite.objects.create(
-        team=team,
+    """An invitation e-mailed to Ana Nurse (a training lead's staff import makes them)."""
+    return InviteFactory(
+        team__name="Perinatal team",
+        team__organisation__name="Trust A",
         email="nurse@trust.nhs.uk",
         name="Ana Nurse",
         job_role="nurse",
-        expires_at=timezone.now() + timedelta(days=14),
     )
 
 
