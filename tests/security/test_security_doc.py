@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = {"S": "security", "A": "assessments", "C": "catalogue", "B": "browser"}
+FOLDERS = {"S": "security", "A": "assessments", "C": "catalogue", "B": "browser", "O": "oidc"}
 
 
 def test_every_test_named_in_the_security_document_exists():
@@ -17,5 +17,5 @@ def test_every_test_named_in_the_security_document_exists():
     }
     named = set(re.findall(r"::(test_\w+)", doc))
     assert named and named <= tests, sorted(named - tests)
-    for short, folder in re.findall(r"`([SACB])/(test_\w+\.py)", doc):
+    for short, folder in re.findall(r"`([SACBO])/(test_\w+\.py)", doc):
         assert (ROOT / "tests" / FOLDERS[short] / folder).is_file(), folder
