@@ -131,9 +131,8 @@ def seal(text: str) -> str:
 
 
 def unseal(stored: str) -> str:
-    if not stored.startswith(SEALED):
-        return stored  # stored before sealing (migration 0021 seals them all)
-    return _keys().decrypt(stored[len(SEALED) :].encode()).decode()
+    """The secret again (every stored one is sealed: migration 0021 sealed the older)."""
+    return _keys().decrypt(stored.removeprefix(SEALED).encode()).decode()
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import AnonymousUser
@@ -126,10 +125,7 @@ def work_account_only(user: User | AnonymousUser) -> bool:
     ask such a person again, so their work account is asked. One query."""
     if not user.is_authenticated or user.has_usable_password():
         return False
-    return not Authenticator.objects.filter(
-        user_id=user.pk,
-        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
-    ).exists()
+    return not two_factor.has_authenticator(user)
 
 
 def recently_signed_in_with_work_account(request: HttpRequest) -> bool:
