@@ -61,6 +61,11 @@ urlpatterns = [
         name="staff_import_confirm",
     ),
     path(
+        "organisations/<int:pk>/import/sending/<int:job>/",
+        staff.staff_import_sending,
+        name="staff_import_sending",
+    ),
+    path(
         "organisations/<int:pk>/import/template.<str:kind>",
         staff.staff_import_template,
         name="staff_import_template",

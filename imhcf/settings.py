@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -154,6 +155,75 @@ if os.environ.get("DATABASE_REPLICA_URL"):
             DATABASES["replica"][key] = DATABASES["default"][key]
 DATABASE_ROUTERS = ["imhcf.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared state: cache, sessions, background work ---------------------------------
+# IMHCF_REDIS_URL (production: several app servers and a worker). The cache is Redis, so
+# what is cached (allauth's rate-limit counts and used codes, the public catalogue
+# pages) is the same on every app server; sessions are read from Redis and written
+# through to the database (cached_db), so any app server serves anyone, a page costs no
+# session query, and a Redis restart signs nobody out. Without it (`make run`, most
+# tests): a per-process memory cache and database sessions, as before.
+REDIS_URL = os.environ.get("IMHCF_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "imhcf",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background work (assessments/tasks/) runs on Celery workers, sent through a broker:
+# IMHCF_BROKER_URL, or Redis when IMHCF_REDIS_URL is set. With neither, a task runs in
+# the process that asks for it, after its transaction commits (`make run` needs no
+# server). A task is acknowledged only once done, so one on a worker that dies is run
+# again by another (after IMHCF_TASK_REDELIVER_SECONDS); every task is idempotent.
+CELERY_BROKER_URL = os.environ.get("IMHCF_BROKER_URL") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is stopped after 5 minutes, well inside the redelivery time, so a task is only
+# ever redelivered when its worker has died, never while it still runs.
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("IMHCF_TASK_REDELIVER_SECONDS", "900"))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues work waits at most about a second for a broker that is down;
+# the work is then found and queued again by the next sweep (assessments/tasks/sweep.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_IMPORTS = [
+    "assessments.tasks.invitations",
+    "assessments.tasks.mail",
+    "assessments.tasks.reminders",
+    "assessments.tasks.sweep",
+    "assessments.tasks.tallies",
+]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# The scheduler (`celery -A imhcf beat`, docs/deploy.md): the day's reminders, and a
+# sweep every few minutes for work that was saved but never queued or never finished.
+CELERY_BEAT_SCHEDULE = {
+    "reminders": {
+        "task": "assessments.tasks.reminders.queue_due_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "sweep": {
+        "task": "assessments.tasks.sweep.sweep",
+        "schedule": 300.0,
+    },
+}
 
 # Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "assessments.User"
@@ -318,6 +388,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+CELERY_TIMEZONE = TIME_ZONE  # the reminders go at 07:00 London time
 
 # Static files --------------------------------------------------------------------
 # Bootstrap is vendored under static/vendor/: no CDN, so the app works offline.

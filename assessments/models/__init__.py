@@ -1,6 +1,7 @@
 """The assessments app's models, one module per concern; importable from here
 (`assessments.models.X`), as migrations and the rest of the code expect."""
 
+from .background import FailedTask, Job
 from .people import (
     SUGGESTED_LEVEL,
     JobRole,
@@ -40,6 +41,8 @@ from .teams import (
 )
 
 __all__ = [
+    "FailedTask",
+    "Job",
     "CodeTheme",
     "CycleRule",
     "EvidenceFile",

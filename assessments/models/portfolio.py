@@ -375,14 +375,18 @@ class ReminderKind(models.TextChoices):
 
 
 class SentReminder(models.Model):
-    """A reminder claimed for sending. The row is written before the e-mail goes, under
-    a unique key, so two runs of send_reminders (even overlapping) send it once."""
+    """A reminder claimed for sending. The row is written under a unique key before the
+    e-mail is queued, so two runs of the day's reminders (even overlapping) queue it
+    once; its task sends it only while `sent_at` is empty, and the sweep queues again a
+    claim that was never sent."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=ReminderKind)
     due = models.DateField()
     days_before = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    task = models.CharField(max_length=64, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -237,6 +237,29 @@ class Invite(models.Model):
     email = models.EmailField(blank=True, help_text="e.g. sam.jones@example.nhs.uk")
     name = models.CharField(max_length=300, blank=True, help_text="e.g. Sam Jones")
     job_role = models.CharField(max_length=20, choices=JobRole, blank=True)
+    # The e-mail of an addressed invitation is sent in the background (tasks/invitations).
+    job = models.ForeignKey(
+        "assessments.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invites",
+        help_text="The sending of the staff import that made it.",
+    )
+    mail_claim = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The task sending its e-mail now: another copy of the work leaves it alone.",
+    )
+    mailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server took its e-mail."
+    )
+    mail_problem = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why its e-mail was not sent, e.g. 'the mail server refused the address'.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,23 +1,23 @@
 """E-mails a practitioner chose to receive: reminders before her renewal and appraisal
-dates (send_reminders, run daily) and notices when the other side of a team acts
+dates (queued daily) and notices when the other side of a team acts
 (a member shares evidence; a manager reviews or signs off). Every e-mail carries a
 one-click unsubscribe (RFC 8058) for its kind, and says how to change the choice.
 
 A reminder is claimed by writing its SentReminder row, under a unique key, in its own
-transaction before the e-mail goes: a second run, even one overlapping the first, finds
-the row and sends nothing. If the mail server refuses, the claim is withdrawn so the
-next run tries again."""
+transaction before its e-mail is queued: a second run, even one overlapping the first,
+finds the row and queues nothing. Its task (tasks/reminders.py) sends it while the row
+says it is not sent yet, retrying a mail server that is down; the sweep queues again a
+claim whose task was lost."""
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -198,21 +198,22 @@ def _text(due: Due, reg: Registration, rule: CycleRule | None) -> tuple[str, str
     )
 
 
-def _claim(due: Due) -> bool:
+def _claim(due: Due) -> SentReminder | None:
+    """The reminder's claim, written now; None when another run claimed it first."""
     try:
         with transaction.atomic():
-            SentReminder.objects.create(
+            return SentReminder.objects.create(
                 user_id=due.user_id, kind=due.kind, due=due.due, days_before=due.days_before
             )
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
-def send_reminders(today: datetime.date) -> tuple[int, int]:
-    """Send every reminder due `today` once, to confirmed addresses only. Returns (sent,
-    failed). Three queries, then
-    a claim (an insert) per reminder."""
+def queue_reminders(today: datetime.date) -> int:
+    """Claim every reminder due `today`, to confirmed addresses only, and queue its
+    e-mail (tasks/reminders.py sends it). Returns how many were queued; one claimed by an
+    earlier or overlapping run is not queued again. Three queries, then a claim (an
+    insert) per reminder."""
     registrations = list(
         Registration.objects.filter(notify_dates=True)
         .exclude(user__email="")
@@ -230,37 +231,32 @@ def send_reminders(today: datetime.date) -> tuple[int, int]:
         .select_related("user")
     )
     rules = {rule.regulator: rule for rule in CycleRule.objects.all()}
-    by_user = {reg.user_id: reg for reg in registrations}
-    sent = failed = 0
-    connection = None
+    from ..tasks import queueing
+    from ..tasks import reminders as reminder_tasks
+
+    queued = 0
     for due in reminders_due(today, registrations, rules):
-        if not _claim(due):
-            continue  # sent before, or another run is sending it now
-        reg = by_user[due.user_id]
-        subject, body = _text(due, reg, rules.get(reg.regulator))
-        try:
-            if connection is None:
-                connection = get_connection(fail_silently=False)
-                connection.open()
-            message(reg.user, DATES, subject, body, connection).send()
-        except (smtplib.SMTPException, OSError):
-            SentReminder.objects.filter(
-                user_id=due.user_id, kind=due.kind, due=due.due, days_before=due.days_before
-            ).delete()
-            log.warning("reminder not sent", extra={"user": due.user_id, "kind": due.kind})
-            failed += 1
-            connection = None
-        else:
-            sent += 1
-    if connection is not None:
-        connection.close()
-    return sent, failed
+        claim = _claim(due)
+        if claim is not None:
+            queueing.later(reminder_tasks.send_reminder, claim.pk)
+            queued += 1
+    return queued
+
+
+def send_claimed(claim: SentReminder, connection: BaseEmailBackend | None = None) -> None:
+    """E-mail the reminder `claim` stands for (its text as of now). Raises what the mail
+    server raises; the caller records the sending."""
+    reg = Registration.objects.select_related("user").get(user_id=claim.user_id)
+    rule = CycleRule.objects.filter(regulator=reg.regulator).first()
+    due = Due(claim.user_id, claim.kind, claim.due, claim.days_before)
+    subject, body = _text(due, reg, rule)
+    message(reg.user, DATES, subject, body, connection).send()
 
 
 def notify(users: Iterable[User], subject: str, body: str) -> None:
-    """Tell `users` (who chose team notices) something a team member did, once the
-    transaction that did it commits. A mail server that cannot be reached is logged,
-    never an error for the person who acted: their change is saved."""
+    """Tell `users` (who chose team notices) something a team member did: one e-mail
+    each, queued once the transaction that did it commits (tasks/mail.py). A mail server
+    that cannot be reached delays the e-mail, never the person who acted."""
     users = [u for u in users if u.email and getattr(_registration(u), "notify_team", True)]
     # Only to an address its owner has confirmed (followed the link sent to it).
     confirmed = (
@@ -275,15 +271,12 @@ def notify(users: Iterable[User], subject: str, body: str) -> None:
     )
     wanted = [u for u in users if (u.pk, u.email.casefold()) in confirmed]
 
-    def send() -> None:
-        for user in wanted:
-            try:
-                message(user, TEAM, subject, f"Hello {user.display_name},\n\n{body}").send()
-            except (smtplib.SMTPException, OSError):
-                log.warning("team notice not sent", extra={"user": user.pk})
+    from ..tasks import mail, queueing
 
-    if wanted:
-        transaction.on_commit(send)
+    for user in wanted:
+        queueing.later(
+            mail.send_notice, user.pk, TEAM, subject, f"Hello {user.display_name},\n\n{body}"
+        )
 
 
 def _registration(user: User) -> Registration | None:

@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest
 from ..models import (
     EvidenceFile,
     Invite,
+    Job,
     Membership,
     Organisation,
     Reflection,
@@ -212,3 +213,22 @@ def evidence_file(request: SignedInRequest, pk: int) -> EvidenceFile:
     if found.owner_id != user.pk:
         _second_factor_given(request)
     return found
+
+
+def import_sending(request: SignedInRequest, organisation: Organisation, job_id: int) -> Job:
+    """The invitation e-mails of a staff import into `organisation` (which must come from
+    access.organisation: any of its leads may follow them), or 404."""
+    job = Job.objects.filter(
+        pk=job_id, organisation=organisation, kind=Job.Kind.INVITATIONS
+    ).first()
+    if job is None:
+        raise _refused(request, f"organisation:{organisation.pk}/sending", job_id)
+    return job
+
+
+def own_job(request: SignedInRequest, pk: int) -> Job:
+    """A download being prepared for the signed-in person (theirs only), or 404."""
+    job = Job.objects.filter(pk=pk, owner=request.user, organisation=None).first()
+    if job is None:
+        raise _refused(request, "job", pk)
+    return job

@@ -1,13 +1,9 @@
 """Writes with rules for teams: a manager's review or sign-off, invitations (made and
 e-mailed), and a training lead's changes to who is on a team."""
 
-import smtplib
-from collections.abc import Callable
 from datetime import timedelta
 
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import INVITE_DAYS, Invite, Membership, Organisation, Rating, Review, Team, User
@@ -77,43 +73,6 @@ def create_invite(
         name=name,
         job_role=job_role,
     )
-
-
-def send_invitations(
-    invites: list[Invite], link: Callable[[Invite], str]
-) -> tuple[list[Invite], list[Invite]]:
-    """E-mail addressed invitations over one connection to the mail server (Django's mail
-    backend); `link(invite)` is its join link. Returns (sent, not sent): one the server
-    refuses, or all when it cannot be reached, stays saved for its link to go another
-    way."""
-    sent, failed = [], []
-    try:
-        connection = get_connection(fail_silently=False)
-        connection.open()
-    except (smtplib.SMTPException, OSError):
-        return [], list(invites)
-    try:
-        for invite in invites:
-            role = "one of its managers" if invite.role == Membership.Role.MANAGER else "a member"
-            body = render_to_string(
-                "assessments/invitation_email.txt",
-                {"invite": invite, "link": link(invite), "role": role, "invite_days": INVITE_DAYS},
-            )
-            message = EmailMessage(
-                f"Invitation to join {invite.team.name} ({invite.team.organisation})",
-                body,
-                to=[invite.email],
-                connection=connection,
-            )
-            try:
-                message.send()
-            except (smtplib.SMTPException, OSError):
-                failed.append(invite)
-            else:
-                sent.append(invite)
-    finally:
-        connection.close()
-    return sent, failed
 
 
 @transaction.atomic

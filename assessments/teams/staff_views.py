@@ -7,6 +7,8 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from catalogue.importing import ImportProblem
 
 from .. import downloads
-from ..models import INVITE_DAYS, Invite, Membership
+from ..models import INVITE_DAYS, Invite, Job, Membership
 from ..security import access, audit
+from ..tasks import invitations
 from . import importing, services
 from .forms import InviteForm, StaffImportForm, TeamNameForm
 
@@ -147,8 +150,8 @@ def staff_import(request, pk):
 
 @require_http_methods(["POST"])
 def staff_import_confirm(request, pk):
-    """Write the previewed import (all or nothing), then e-mail each invitation; one that
-    cannot be sent is listed with its link to send another way."""
+    """Write the previewed import (all or nothing) and queue its invitation e-mails; the
+    lead then follows them on the sending page. No e-mail is sent in this request."""
     organisation = access.organisation(request, pk)
     kept = request.session.get(IMPORT)
     if (
@@ -158,26 +161,70 @@ def staff_import_confirm(request, pk):
     ):
         messages.error(request, "That preview is no longer current: upload the file again.")
         return redirect("assessments:staff_import", pk=organisation.pk)
-    done = importing.apply(organisation, importing.from_session(kept["rows"]), lead=request.user)
+    with transaction.atomic():
+        done = importing.apply(
+            organisation, importing.from_session(kept["rows"]), lead=request.user
+        )
+        job = invitations.start(
+            invites=done.invites,
+            lead=request.user,
+            organisation=organisation,
+            site=request.build_absolute_uri("/").rstrip("/"),
+            detail={
+                "file": kept["file"],
+                "teams": [team.name for team in done.teams],
+                "unchanged": done.unchanged,
+            },
+        )
     del request.session[IMPORT]
-    sent, failed = services.send_invitations(done.invites, lambda i: _link(request, i))
     audit.event(
         "staff.imported",
         request,
         organisation=organisation.pk,
         invites=len(done.invites),
         teams=len(done.teams),
-        unsent=len(failed),
+        job=job.pk,
     )
+    return redirect(job)
+
+
+SENDING_SHOWN = 200  # names listed on the sending page; the rest are counted
+
+
+@require_GET
+def staff_import_sending(request, pk, job):
+    """How far a staff import's invitation e-mails have got: sent, still to send, and
+    every one that could not be sent with its link, to pass on another way. Four
+    queries after access, whatever the size of the import."""
+    organisation = access.organisation(request, pk)
+    job = access.import_sending(request, organisation, job)
+    invites = Invite.objects.filter(job=job)
+    tally = invites.aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(mailed_at__isnull=False)),
+        refused=Count("pk", filter=~Q(mail_problem="")),
+    )
+    stopped = job.state == Job.State.FAILED
+    not_sent = invites.filter(mailed_at=None)
+    if not stopped:
+        not_sent = not_sent.exclude(mail_problem="")
+    listed = list(
+        not_sent.select_related("team").order_by("team__name", "name", "pk")[:SENDING_SHOWN]
+    )
+    waiting = tally["total"] - tally["sent"] - tally["refused"]
     context = {
         "organisation": organisation,
-        "done": done,
-        "sent": sent,
-        "failed": [(invite, _link(request, invite)) for invite in failed],
-        "file": kept["file"],
+        "job": job,
+        "detail": job.detail,
+        "total": tally["total"],
+        "sent": tally["sent"],
+        "waiting": 0 if stopped else waiting,
+        "stopped": stopped,
+        "not_sent_count": tally["refused"] + (waiting if stopped else 0),
+        "not_sent": [(invite, _link(request, invite)) for invite in listed],
         "invite_days": INVITE_DAYS,
     }
-    return render(request, "assessments/staff_import_done.html", context)
+    return render(request, "assessments/staff_import_sending.html", context)
 
 
 @require_GET

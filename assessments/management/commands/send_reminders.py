@@ -1,16 +1,17 @@
-"""Send the day's reminders; run daily (docs/deploy.md: cron or a systemd timer). Safe to
-run twice, or twice at once: each reminder is claimed before it is sent."""
+"""Queue the day's reminders (the scheduler does this at 07:00: docs/deploy.md; this
+command is for catching up by hand). Safe to run twice, or twice at once: each reminder
+is claimed before it is queued, and sent once."""
 
 import datetime
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments.portfolio.reminders import send_reminders
+from assessments.portfolio.reminders import queue_reminders
 
 
 class Command(BaseCommand):
-    help = "E-mail the renewal, application-window and appraisal reminders due today."
+    help = "Queue the renewal, application-window and appraisal reminders due today."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,7 +21,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today=None, **options):
-        sent, failed = send_reminders(today or timezone.localdate())
-        self.stdout.write(f"Reminders sent: {sent}; not sent (will be tried again): {failed}")
-        if failed:
-            raise SystemExit(1)
+        queued = queue_reminders(today or timezone.localdate())
+        self.stdout.write(f"Reminders queued: {queued}")
