@@ -15,7 +15,8 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         INVITATIONS = "invitations", "Invitation e-mails of a staff import"
         RECORD_ZIP = "record_zip", "Whole record (ZIP)"
-        RECORD_PDF = "record_pdf", "Portfolio (PDF)"
+        PACK_PDF = "pack_pdf", "Revalidation pack (PDF)"
+        PACK_ZIP = "pack_zip", "Revalidation pack with its files (ZIP)"
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting or under way"
