@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from catalogue.labels import money, total
@@ -289,13 +290,20 @@ def team_budget(
     funding = Funding([(m.user_id, m.gaps) for m in considered], options)
     result = funding.solve(budget)
     names = {m.user_id: m for m in considered}
-    places: dict[str, Place] = {}
-    reached: dict[str, Counter] = defaultdict(Counter)
+    takers: dict[str, list[Member]] = defaultdict(list)  # by option key, in member order
+    chosen: dict[str, Option] = {}
     for funded in result.funded:
         member = names[funded.member]
         for option in funded.options:
-            places.setdefault(option.key, Place(option)).add(member, fees)
-            reached[option.key].update(option.reaches & member.gaps)
+            chosen[option.key] = option
+            takers[option.key].append(member)
+    places: dict[str, Place] = {}
+    reached: dict[str, Counter] = defaultdict(Counter)
+    for key, members in takers.items():  # each place's members added at once
+        places[key] = Place(chosen[key])
+        places[key].add_all(members, fees)
+        reaches = chosen[key].reaches
+        reached[key].update(chain.from_iterable(reaches.intersection(m.gaps) for m in members))
     _mark_recorded(team, result.funded, places, names)
     every_gap = frozenset().union(*(m.gaps for m in considered)) if considered else frozenset()
     ordered = sorted(places.values(), key=lambda p: (-p.closes, -p.contributes, p.option.key))

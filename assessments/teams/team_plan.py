@@ -179,8 +179,8 @@ def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamG
     for user_id, first, last, username, chosen, job_role, text in rows:
         text = text or ""
         if text not in gaps_of:
-            done = (key_of[ref] for ref in text.split(",") if ref in key_of)
-            gaps_of[text] = every.difference(done)
+            # A ref of an item that no longer exists maps to None: in no gap set.
+            gaps_of[text] = every.difference(map(key_of.get, text.split(",")))
         members.append(
             Member(
                 user_id,

@@ -5,10 +5,10 @@ unpublished prices, contributes-to links and their strengths are all drawn."""
 import itertools
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from assessments.plans.budget import fund
+from assessments.plans.budget import Funding, fund
 from assessments.plans.optimiser import (
     NAMED,
     OPTIONAL,
@@ -169,6 +169,41 @@ def test_the_team_budget_plan_agrees_with_brute_force(opts, members, budget):
     # What each member is given adds up to the totals.
     for funded in result.funded:
         assert (funded.closes, funded.reaches) == worth(funded.options, team[funded.member][1])
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    opts=options(most=3),
+    members=st.lists(st.sets(st.sampled_from(GAPS)), min_size=1, max_size=3),
+    budget=st.sampled_from([Decimal(v) for v in (0, 50, 100, 150, 300, 450, 900, 5000)]),
+)
+@example(  # one member's cheapest place is affordable, the other's is not
+    opts=[
+        Option("o0", "Course 0", "place", Decimal(100), None, frozenset({"g0"})),
+        Option("o1", "Course 1", "place", Decimal(400), None, frozenset({"g1"})),
+    ],
+    members=[{"g0"}, {"g1"}],
+    budget=Decimal(150),
+)
+def test_every_team_frontier_step_and_total_agrees_with_brute_force(opts, members, budget):
+    """The frontier's steps and a budget's totals, whether the solver is asked or the
+    budget settles it alone (nothing but free places affordable, or enough for every
+    member's most complete set), are the best any choice of sets can do; the totals
+    are those of the plan the page shows at that budget."""
+    team = [(n, frozenset(gaps)) for n, gaps in enumerate(members)]
+    funding = Funding(team, opts)
+    for step, result in funding.frontier():
+        assert (result.closed, result.reached, result.fee) == brute_team(team, opts, step)
+        assert result.proven
+    totals = Funding(team, opts).totals(budget)
+    assert (totals.closed, totals.reached, totals.fee) == brute_team(team, opts, budget)
+    plan = Funding(team, opts).solve(budget)
+    assert (plan.closed, plan.reached, plan.fee, plan.members) == (
+        totals.closed,
+        totals.reached,
+        totals.fee,
+        totals.members,
+    )
 
 
 def test_among_plans_closing_as_many_the_stronger_evidence_wins_before_the_price():
