@@ -26,6 +26,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from .models import CODE_PATTERN, LEVELS, Competency, Domain, Framework, Wording
+from .page_cache import catalogue_changed
 
 COLUMNS = ("code", "domain", "heading", "level", "knowledge", "ability")
 # What the framework can need: 7 domains x 99 codes x 3 levels = 2,079 rows. A file
@@ -393,6 +394,8 @@ def _write(name: str, rows: list[Row]) -> ImportResult:
     for number in result.domains:
         size = sum(1 for code in competencies if code.startswith(f"{number}."))
         Domain.objects.filter(number=number).update(declared_size=size)
+    # update() sends no signal: the cached public pages are out of date all the same.
+    catalogue_changed()
     return result
 
 

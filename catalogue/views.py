@@ -1,6 +1,7 @@
 """Public pages: the framework browser, the courses and the glossary.
 
-Every page here is open to anyone (`@login_not_required`); all reads go through
+Every page here is open to anyone (`@login_not_required`) and kept whole in the cache
+for visitors who are not signed in (page_cache.py); all reads go through
 QuerySet methods whose query counts are pinned by tests.
 """
 
@@ -29,6 +30,7 @@ from .models import (
     Term,
     Wording,
 )
+from .page_cache import cached_for_visitors
 
 
 @dataclass
@@ -41,6 +43,7 @@ class DomainSection:
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def accessibility(request):
     """How accessible the site is, how that is checked, and what is not yet right."""
     return render(request, "catalogue/accessibility.html")
@@ -48,6 +51,7 @@ def accessibility(request):
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def home(request):
     """What the site is for, and how complete the loaded framework is."""
     context = {
@@ -60,6 +64,7 @@ def home(request):
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def framework(request):
     """Levels, domains and competencies, with search. Six queries whatever the size."""
     form = FrameworkSearchForm(request.GET or None)
@@ -112,6 +117,7 @@ def _coverage_by_level(rows) -> dict[int, list[Coverage]]:
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def domain_detail(request, number):
     """A domain: its competencies, their wording per level and the courses covering it."""
     domain = get_object_or_404(Domain.objects.with_counts(), number=number)
@@ -144,6 +150,7 @@ def domain_detail(request, number):
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def competency_detail(request, code):
     """One competency: its wording at each level and which courses cover it, and why."""
     competency = get_object_or_404(
@@ -167,6 +174,7 @@ def competency_detail(request, code):
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def course_list(request):
     """Courses with filters and sorting; bad filter values are reported, the rest still apply."""
     form = CourseFilterForm(request.GET or None)
@@ -189,6 +197,7 @@ class DomainCoverage:
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def course_detail(request, slug):
     """A course: modules, fees side by side, outcomes, and coverage by domain and level."""
     course = get_object_or_404(Course.objects.for_detail(), slug=slug)
@@ -238,6 +247,7 @@ def _ksf_sections(course) -> list[KsfSection]:
 
 @require_GET
 @login_not_required
+@cached_for_visitors
 def glossary(request):
     """The framework's key terms, in our own words."""
     return render(request, "catalogue/glossary.html", {"terms": list(Term.objects.all())})
@@ -256,6 +266,7 @@ class GradeRow:
 
 @login_not_required
 @require_GET
+@cached_for_visitors
 def grades(request):
     """What each coverage grade means, and which grades close a gap. One query."""
     counts = dict(
