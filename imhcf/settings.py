@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Read-your-writes: for IMHCF_PIN_SECONDS after a signed-in person's write, report
+    # reads go to the primary, not the replica (imhcf/pinning.py).
+    "imhcf.pinning.PinAfterWrite",
     # Deny by default: a view must say @login_not_required to be public.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,6 +157,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         if key in DATABASES["default"]:
             DATABASES["replica"][key] = DATABASES["default"][key]
 DATABASE_ROUTERS = ["imhcf.routers.ReplicaRouter"]
+# After a write, that person's report reads stay on the primary this long (imhcf.pinning):
+# far longer than the replica's lag (`make cluster` prints it).
+IMHCF_PIN_SECONDS = int(os.environ.get("IMHCF_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state: cache, sessions, background work ---------------------------------
