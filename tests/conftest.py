@@ -208,27 +208,49 @@ def postgres_server_reachable() -> bool:
     return done.returncode == 0 and done.stdout.strip() == "1"
 
 
+def redis_server_reachable() -> bool:
+    """A Redis server on 127.0.0.1:6379 answering PING, as on the CI machine."""
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need the suite to run on PostgreSQL (DATABASE_URL) with a
-    server `psql` can reach; elsewhere (a laptop with only Python) they skip and say why."""
-    if connection.vendor == "postgresql" and postgres_server_reachable():
-        return
-    why = pytest.mark.skip(reason="needs PostgreSQL: runs in CI's PostgreSQL pass")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(why)
+    server `psql` can reach, tests marked `redis` a Redis server on 127.0.0.1:6379;
+    elsewhere (a laptop with only Python) they skip and say why."""
+    needs = {
+        "postgres": (
+            connection.vendor == "postgresql" and postgres_server_reachable(),
+            "needs PostgreSQL: runs in CI's PostgreSQL pass",
+        ),
+        "redis": (
+            any("redis" in item.keywords for item in items) and redis_server_reachable(),
+            "needs Redis on 127.0.0.1:6379 (redis-server --port 6379): runs in CI",
+        ),
+    }
+    for marker, (available, reason) in needs.items():
+        if available:
+            continue
+        why = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(why)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """With IMHCF_NO_SKIPS=1 (CI's PostgreSQL pass) a skipped `postgres` test fails:
-    there, every test that needs PostgreSQL must really run."""
+    """With IMHCF_NO_SKIPS=1 (CI's PostgreSQL pass) a skipped `postgres` or `redis` test
+    fails: there, every test that needs PostgreSQL or Redis must really run."""
     report = yield
     if (
         report.skipped
         and os.environ.get("IMHCF_NO_SKIPS") == "1"
         and call.when == "setup"
-        and "postgres" in item.keywords
+        and ("postgres" in item.keywords or "redis" in item.keywords)
     ):
         report.outcome = "failed"
         report.longrepr = f"skipped where every test must run: {report.longrepr}"
