@@ -1,7 +1,9 @@
 from django.urls import path
 
 from .accounts import views as accounts
+from .models import Job
 from .plans import views as plans
+from .portfolio import prepared
 from .portfolio import views as portfolio
 from .ratings import views as ratings
 from .teams import staff_views as staff
@@ -25,12 +27,15 @@ urlpatterns = [
     path("history/", ratings.history, name="history"),
     path("export.json", accounts.export_json, name="export_json"),
     path("export.csv", accounts.export_csv, name="export_csv"),
-    path("export.zip", accounts.export_zip, name="export_zip"),
+    # Big downloads are prepared on the queue: a POST asks, the job's page follows it.
+    path("export.zip", prepared.ask, {"kind": Job.Kind.RECORD_ZIP}, name="export_zip"),
+    path("downloads/<int:job>/", prepared.page, name="prepared"),
+    path("downloads/<int:job>/<str:filename>", prepared.download, name="prepared_file"),
     path("portfolio/", portfolio.portfolio, name="portfolio"),
     path("portfolio/registration/", portfolio.registration, name="registration"),
     path("portfolio/dates.ics", portfolio.dates_ics, name="dates_ics"),
-    path("portfolio/pack.pdf", portfolio.pack_pdf, name="pack_pdf"),
-    path("portfolio/pack.zip", portfolio.pack_zip, name="pack_zip"),
+    path("portfolio/pack.pdf", prepared.ask, {"kind": Job.Kind.PACK_PDF}, name="pack_pdf"),
+    path("portfolio/pack.zip", prepared.ask, {"kind": Job.Kind.PACK_ZIP}, name="pack_zip"),
     path("portfolio/records/new/", portfolio.record_new, name="record_new"),
     path("portfolio/records/<int:pk>/", portfolio.record, name="record"),
     path("portfolio/records/<int:pk>/delete/", portfolio.record_delete, name="record_delete"),

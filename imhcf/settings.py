@@ -212,6 +212,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_IMPORTS = [
     "assessments.tasks.invitations",
     "assessments.tasks.mail",
+    "assessments.tasks.prepared",
     "assessments.tasks.reminders",
     "assessments.tasks.sweep",
     "assessments.tasks.tallies",
@@ -424,6 +425,9 @@ DEFAULT_STORAGE = (
 )
 IMHCF_UPLOAD_MAX_MB = int(os.environ.get("IMHCF_UPLOAD_MAX_MB", "10"))
 IMHCF_UPLOAD_QUOTA_MB = int(os.environ.get("IMHCF_UPLOAD_QUOTA_MB", "100"))
+# A download prepared on the queue (the whole record, the portfolio pack) is kept in the
+# same private storage for this long after it is ready, then deleted (tasks/sweep.py).
+IMHCF_PREPARED_HOURS = int(os.environ.get("IMHCF_PREPARED_HOURS", "1"))
 
 # Reminders (manage.py send_reminders, daily): days before each date that an e-mail
 # goes; an NMC registrant also hears the day her application window opens. Links in

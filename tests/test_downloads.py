@@ -18,17 +18,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import downloads
-from assessments.models import TrainingRecord
+from assessments.models import Job, TrainingRecord
 from assessments.portfolio import files
 from assessments.portfolio import services as portfolio_services
+from assessments.tasks import prepared
 from tests.factories import TrainingLeadFactory, UserFactory, with_authenticator
 
 FILE_PATH = re.compile(r"\.(\w+|<str:kind>)$")
-# A person's uploaded file, under the name they gave it (no extension in the pattern).
-ALSO_DOWNLOADS = {"assessments:evidence_file"}
-# URLs with an extension that are not downloads, each with why (none since allauth
-# shows the authenticator's QR code inside its set-up page).
-NOT_DOWNLOADS: dict[str, str] = {}
+# A person's uploaded file, under the name they gave it, and a download prepared on the
+# queue, under its own name (no extension in either pattern).
+ALSO_DOWNLOADS = {"assessments:evidence_file", "assessments:prepared_file"}
+# URLs with an extension that are not downloads, each with why.
+NOT_DOWNLOADS: dict[str, str] = {
+    # Built on the queue: a POST asks, and the file leaves through prepared_file.
+    "assessments:export_zip": "asks for the whole record to be prepared",
+    "assessments:pack_pdf": "asks for the pack to be prepared",
+    "assessments:pack_zip": "asks for the pack with its files to be prepared",
+}
 CSV, XLSX, PDF, ZIP = downloads.CSV, downloads.XLSX, downloads.PDF, downloads.ZIP
 
 # name: (who asks, the URL's kinds (for template.<kind>), the type said, query string)
@@ -36,10 +42,8 @@ DOWNLOADS: dict[str, tuple[str, dict[str, str], str | None, dict[str, str]]] = {
     "assessments:plan_pdf": ("alice", {}, PDF, {}),
     "assessments:export_json": ("alice", {}, "application/json", {}),
     "assessments:export_csv": ("alice", {}, CSV, {}),
-    "assessments:export_zip": ("alice", {}, ZIP, {}),
+    "assessments:prepared_file": ("alice", {}, ZIP, {}),  # her whole record
     "assessments:dates_ics": ("alice", {}, "text/calendar; charset=utf-8", {}),
-    "assessments:pack_pdf": ("alice", {}, PDF, {}),
-    "assessments:pack_zip": ("alice", {}, ZIP, {}),
     "assessments:evidence_file": ("alice", {}, "application/pdf", {}),
     "assessments:team_report_csv": ("mina", {}, CSV, {"level": "1"}),
     "assessments:team_report_xlsx": ("mina", {}, XLSX, {"level": "1"}),
@@ -127,8 +131,12 @@ def people(team, alice, manager, admin_user) -> dict[str, object]:
     evidence = portfolio_services.add_file(
         owner=alice, checked=files.check(pdf, used=0), record=record
     )
+    download = prepared.start(owner=alice, kind=Job.Kind.RECORD_ZIP)
+    prepared.prepare(download.pk)  # as a worker would, once the ask commits
+    download.refresh_from_db()
     return {
         "alice": alice,
+        "prepared": download,
         "mina": manager,
         "tess": tess,
         "lead": admin_user,
@@ -141,6 +149,8 @@ def url_for(name: str, kind: str | None, people: dict) -> str:
     if name == "assessments:evidence_file":
         evidence = people["evidence"]
         return reverse(name, args=[evidence.pk, evidence.name])
+    if name == "assessments:prepared_file":
+        return reverse(name, args=[people["prepared"].pk, people["prepared"].filename])
     if name == "assessments:staff_import_template":
         return reverse(name, args=[people["team"].organisation_id, kind])
     if name.startswith("admin:"):

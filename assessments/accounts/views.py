@@ -105,20 +105,12 @@ def join(request, token):
 
 @require_GET
 def export_json(request):
-    """Everything the user owns, as JSON (files are in export.zip)."""
+    """Everything the user owns, as JSON (files are in the whole-record ZIP, prepared on
+    the queue: portfolio/prepared.py)."""
     return downloads.attachment(
         export.record_json(request.user),
         filename="my-imhcf-data.json",
         content_type="application/json",
-    )
-
-
-@require_GET
-def export_zip(request):
-    """Everything the user owns in one download: record.json, CSVs of ratings and
-    history, training records and reflections, and every file they uploaded."""
-    return downloads.attachment(
-        export.record_zip(request.user), filename="my-imhcf-record.zip", content_type=downloads.ZIP
     )
 
 

@@ -89,9 +89,12 @@ def portfolio_data(user: User, files: list[EvidenceFile] | None = None) -> dict[
                 "kind": r.kind,
                 "date": r.due.isoformat(),
                 "days_before": r.days_before,
-                "sent_at": r.sent_at.isoformat(),
+                "sent_at": _plain(r.sent_at),
             }
-            for r in SentReminder.objects.filter(user=user).order_by("sent_at")
+            # sent ones only: a reminder claimed for sending has no sent_at yet
+            for r in SentReminder.objects.filter(user=user, sent_at__isnull=False).order_by(
+                "sent_at"
+            )
         ],  # fmt: skip
         "files": [
             {

@@ -9,7 +9,6 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -29,8 +28,9 @@ THEMES = dict(CodeTheme.choices)
 SOURCES = dict(FeedbackSource.choices)
 
 
-def build(request: HttpRequest, user: User) -> dict[str, Any]:
-    """Everything the pack shows. Eight queries."""
+def build(user: User) -> dict[str, Any]:
+    """Everything the pack shows. Eight queries. Built on a worker (tasks/prepared.py):
+    it needs the person, never a request."""
     registration = pages.registration_of(user)
     records = pages.records_of(user, files=True)
     reflections = pages.reflections_of(user, files=True)
@@ -76,9 +76,13 @@ def _code_themes(records: list[TrainingRecord], reflections: list[Reflection]) -
         record.code_from_reflections = bool(themes) and not own
 
 
-def pdf(request: HttpRequest, built: dict[str, Any]) -> bytes:
-    html = render_to_string("assessments/portfolio/pack_print.html", built, request=request)
-    return downloads.pdf_bytes(html, request.build_absolute_uri("/"))
+def pdf(built: dict[str, Any], site: str) -> bytes:
+    """The pack as a PDF. `site` is the address its stylesheet's URL starts with (e.g.
+    https://imhcf.example.nhs.uk/): WeasyPrint reads that file from our static files on
+    disk (downloads.pdf_bytes). The page uses no context processor, so it renders the
+    same with or without a request."""
+    html = render_to_string("assessments/portfolio/pack_print.html", built)
+    return downloads.pdf_bytes(html, site)
 
 
 def number(evidence_files: list[EvidenceFile]) -> list[EvidenceFile]:
@@ -98,9 +102,10 @@ def add_files(archive: zipfile.ZipFile, evidence_files: Iterable[EvidenceFile]) 
             archive.writestr(evidence.archive_name, handle.read())
 
 
-def pack_zip(request: HttpRequest, built: dict[str, Any]) -> bytes:
+def pack_zip(built: dict[str, Any], site: str) -> bytes:
+    """The pack PDF and every file it refers to."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         add_files(archive, built["files"])
-        archive.writestr("portfolio-pack.pdf", pdf(request, built))
+        archive.writestr("portfolio-pack.pdf", pdf(built, site))
     return buffer.getvalue()

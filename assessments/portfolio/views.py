@@ -1,6 +1,7 @@
 """The practitioner's portfolio: training records, reflections, their files, her
-regulator's cycle and reminders, and the downloads that gather them. Her own pages take
-ids only through access.own_*; a file is served only through evidence_file."""
+regulator's cycle and reminders (the pack and the whole record are prepared on the
+queue: prepared.py). Her own pages take ids only through access.own_*; a file is served
+only through evidence_file."""
 
 import datetime
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from ..items import grid_domain, load_framework
 from ..models import Reflection, ReflectionKind, Registration, Template, TrainingRecord, User
 from ..security import access, audit, kept
 from ..security.signed_in import SignedInRequest
-from . import files, packs, pages, reminders, services
+from . import files, pages, reminders, services
 from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
 
 
@@ -340,24 +341,6 @@ def dates_ics(request: SignedInRequest) -> HttpResponse:
     body = reminders.calendar(registration, pages.rule_of(registration), stamp)
     return downloads.attachment(
         body, filename="imhcf-dates.ics", content_type="text/calendar; charset=utf-8"
-    )
-
-
-@require_GET
-def pack_pdf(request: SignedInRequest) -> HttpResponse:
-    """The regulator's pack as a PDF."""
-    built = packs.build(request, request.user)
-    return downloads.attachment(
-        packs.pdf(request, built), filename="portfolio-pack.pdf", content_type=downloads.PDF
-    )
-
-
-@require_GET
-def pack_zip(request: SignedInRequest) -> HttpResponse:
-    """The pack PDF and every file it refers to, in one ZIP."""
-    built = packs.build(request, request.user)
-    return downloads.attachment(
-        packs.pack_zip(request, built), filename="portfolio-pack.zip", content_type=downloads.ZIP
     )
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.template.loader import render_to_string
-from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import Membership, Reflection, Registration, TrainingLead, TrainingRecord
@@ -19,6 +18,7 @@ from assessments.portfolio.files import megabytes
 from assessments.teams import services as team_services
 from catalogue.models import Course
 from tests.factories import UserFactory
+from tests.prepared import prepared_download
 
 User = get_user_model()
 
@@ -79,7 +79,7 @@ def test_the_training_records_csv_names_the_course_by_its_title(client, alice):
         user=alice, course=nes, title="NES", finished=datetime.date(2026, 3, 5), hours=3
     )
     client.force_login(alice)
-    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("assessments:export_zip")).content))
+    archive = zipfile.ZipFile(io.BytesIO(prepared_download(client, "assessments:export_zip").body))
     rows = archive.read("training-records.csv").decode()
     assert nes.title in rows and "nes-imh-elearning" not in rows
 
@@ -104,9 +104,7 @@ def test_the_cpd_log_gives_the_code_from_the_reflection_when_the_record_has_none
         activity="A study day",
         code_themes=["effective", "people"],
     )
-    request = RequestFactory().get("/")
-    request.user = alice
-    html = render_to_string("assessments/portfolio/pack_print.html", packs.build(request, alice))
+    html = render_to_string("assessments/portfolio/pack_print.html", packs.build(alice))
     study_day = html[html.index("<strong>Study day") :]
     study_day = study_day[: study_day.index("</tr>")]
     assert "Practise effectively; Prioritise people (from its reflection)" in study_day

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import (
+    Job,
     Membership,
     Reflection,
     TrainingRecord,
@@ -29,6 +30,7 @@ from assessments.models import (
 )
 from assessments.portfolio import files, reminders
 from assessments.portfolio import services as portfolio_services
+from assessments.tasks import prepared
 from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import (
@@ -130,6 +132,8 @@ OWN_PAGES = [
     "assessments:export_csv",
     "assessments:delete_account",  # asks who one is again first (allauth), then asks
     "assessments:teams",  # lists only the teams the signed-in person manages
+    # A download to be prepared: a POST asks (tests/assessments/test_prepared_downloads.py);
+    # a GET goes to the page that offers it.
     "assessments:export_zip",
     "assessments:portfolio",
     "assessments:registration",
@@ -260,6 +264,9 @@ RULES = {
     # An evidence file: its owner, and a manager of her team while she shares evidence
     # (she does here); never a lead or an admin who does not manage the team.
     "assessments:evidence_file": "evidence",
+    # A download prepared on the queue, its page and its file: the person who asked only.
+    "assessments:prepared": "owner",
+    "assessments:prepared_file": "owner",
     # The signed token is the secret; a GET only asks (a POST unsubscribes).
     "unsubscribe": "public",
 }
@@ -339,10 +346,14 @@ def world(catalogue):
     evidence = portfolio_services.add_file(
         owner=alice, checked=files.check(pdf, used=0), record=record
     )
+    download = prepared.start(owner=alice, kind=Job.Kind.RECORD_ZIP)
+    prepared.prepare(download.pk)  # as a worker would, once the ask commits
+    download.refresh_from_db()
     return {
         "record": record,
         "reflection": reflection,
         "evidence": evidence,
+        "prepared": download,
         "alice": alice,
         "mina": mina,
         "tess": tess,
@@ -382,6 +393,8 @@ def kwargs_for(route: Route, world) -> dict:
         if route.route.startswith("me/organisations/")
         else north.pk,
         "name": world["evidence"].name,
+        "job": world["prepared"].pk,  # Alice's whole record, prepared and ready
+        "filename": world["prepared"].filename,
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
         "level": 1,
