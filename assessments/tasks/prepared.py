@@ -103,7 +103,9 @@ def start(*, owner: User, kind: str) -> Job:
         )
         if fresh is not None:
             return fresh
-        job = Job.objects.create(kind=kind, owner=owner, queued_at=now)
+        job = Job.objects.create(
+            kind=kind, owner=owner, queued_at=now, filename=KINDS[kind].filename
+        )
         later(prepare, job.pk)
     return job
 
