@@ -1,3 +1,5 @@
+import importlib
+
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.admin import SocialAppAdmin, SocialAppForm
 from allauth.socialaccount.models import SocialApp
@@ -5,10 +7,21 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
+from django.utils import timezone
 
 from catalogue.admin import LabelledInline
 
-from .models import CycleRule, Membership, Organisation, Team, TrainingLead, User
+from .models import (
+    CycleRule,
+    FailedTask,
+    Invite,
+    Job,
+    Membership,
+    Organisation,
+    Team,
+    TrainingLead,
+    User,
+)
 from .security import audit
 
 
@@ -175,3 +188,73 @@ class CycleRuleAdmin(admin.ModelAdmin):
         ),
         ("Source", {"fields": ["summary", "source", "checked_on"]}),
     ]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background work people follow (a staff import's e-mails, a download being
+    prepared): read only, to see what is waiting and what failed."""
+
+    list_display = ["kind", "state", "owner", "organisation", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["owner", "organisation"]
+    search_fields = ["owner__username", "organisation__name"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = [
+        "kind",
+        "state",
+        "owner",
+        "organisation",
+        "created_at",
+        "queued_at",
+        "finished_at",
+        "filename",
+        "expires_at",
+        "detail",
+        "problem",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(admin.ModelAdmin):
+    """Tasks that failed after their last retry: what, with which arguments, and why.
+    'Try again' queues each once more (a staff import's unsent e-mails included)."""
+
+    list_display = ["name", "failed_at", "error", "job"]
+    list_filter = ["name"]
+    search_fields = ["name", "error"]
+    date_hierarchy = "failed_at"
+    fields = readonly_fields = ["name", "arguments", "error", "failed_at", "job"]
+    actions = ["try_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Try again: queue the selected tasks once more")
+    def try_again(self, request, queryset):
+        from .tasks.queueing import later
+
+        tried = 0
+        for failure in queryset:
+            if failure.job_id is not None:
+                # The job waits again; its unsent e-mails are no longer held by the
+                # task that gave up, so the new copy may send them.
+                Job.objects.filter(pk=failure.job_id).update(
+                    state=Job.State.WAITING, problem="", queued_at=timezone.now()
+                )
+                Invite.objects.filter(job_id=failure.job_id, mailed_at=None).update(mail_claim="")
+            module, _, task = failure.name.rpartition(".")
+            later(getattr(importlib.import_module(module), task), *failure.arguments)
+            audit.event("task.retried", request, task=failure.name, failure=failure.pk)
+            failure.delete()
+            tried += 1
+        self.message_user(request, f"Queued again: {tried}.")

@@ -193,12 +193,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A task is stopped after 5 minutes, well inside the redelivery time, so a task is only
-# ever redelivered when its worker has died, never while it still runs.
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TASK_TIME_LIMIT = 300
+# A task is stopped after 5 minutes (or half the redelivery time, if shorter), so a task
+# is only ever redelivered when its worker has died, never while it still runs: the
+# tasks' claims (tasks/invitations.py) rely on it.
+TASK_REDELIVER_SECONDS = int(os.environ.get("IMHCF_TASK_REDELIVER_SECONDS", "900"))
+CELERY_TASK_TIME_LIMIT = max(1, min(300, TASK_REDELIVER_SECONDS // 2))
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT * 4 // 5)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("IMHCF_TASK_REDELIVER_SECONDS", "900"))
+    "visibility_timeout": TASK_REDELIVER_SECONDS,
+    # How often a worker looks for a dead worker's tasks that are due again: every few
+    # seconds (one cheap Redis query), rather than kombu's default of every 100 s.
+    "unacked_restore_interval": max(1, min(10, TASK_REDELIVER_SECONDS // 3)),
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues work waits at most about a second for a broker that is down;
@@ -486,6 +492,8 @@ LOGGING = {
         "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         # Security events (assessments/security/audit.py): sign-ins, second factors, refusals.
         "imhcf.security": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # Workers: each task received, done, retried or failed, and that they are ready.
+        "celery": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
 
