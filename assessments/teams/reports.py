@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from ..items import ITEM_REF, FrameworkView, Item, achieved_in, item_ref
 from ..models import MEMBERS, Membership, Rating, Status, Team, TeamTally
+from ..models.tallies import COMPETENCIES
 from . import tallies
 from .heatmap import row_cells
 
@@ -187,9 +188,15 @@ def organisation_overview(
         )
     )
     if sort in ("share", "share_low"):
-        refs = [item.ref for item in framework.items_at(level)]
+        items = framework.items_at(level)
+        if all(not item.is_whole_domain for item in items):
+            # Every competency is an item at this level: one row per job role holds what
+            # the members achieved of them all (an index-only read per team).
+            rows = TeamTally.objects.filter(level=level, ref=COMPETENCIES)
+        else:  # some domains are rated as a whole: the items' own rows
+            rows = TeamTally.objects.filter(level=level, ref__in=[item.ref for item in items])
         achieved = (
-            TeamTally.objects.filter(team_id=OuterRef("pk"), level=level, ref__in=refs)
+            rows.filter(team_id=OuterRef("pk"))
             .values("team_id")
             .annotate(n=Sum("people"))
             .values("n")

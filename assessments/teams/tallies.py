@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 
 from ..items import ITEM_REF
 from ..models import MEMBERS, Achieved, Membership, Rating, Status, TeamTally
+from ..models.tallies import COMPETENCIES
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def team_counts(team_id: int, *, level: int, job_role: str = "") -> Counts:
     for row_level, ref, people in rows.values_list("level", "ref", "people"):
         if (row_level, ref) == MEMBERS:
             members += people
-        else:
+        elif ref != COMPETENCIES:
             achieved[ref] += people
     return Counts(members, dict(achieved))
 
@@ -97,6 +98,9 @@ def counted() -> dict[tuple, int]:
         .values_list("user__memberships__team_id", "user__job_role", "level_id", "ref", "n")
     ):
         expected[(team_id, job_role, level, ref)] = n
+        if ref > 0:  # a competency's, not a domain's as a whole
+            key = (team_id, job_role, level, COMPETENCIES)
+            expected[key] = expected.get(key, 0) + n
     return expected
 
 
@@ -121,7 +125,12 @@ def drift() -> list[str]:
     for key in sorted(set(expected) | set(found), key=str):
         if expected.get(key, 0) != found.get(key, 0):
             team_id, job_role, level, ref = key
-            what = "members" if (level, ref) == MEMBERS else f"level {level} item {ref}"
+            if (level, ref) == MEMBERS:
+                what = "members"
+            elif ref == COMPETENCIES:
+                what = f"level {level} competencies in all"
+            else:
+                what = f"level {level} item {ref}"
             lines.append(
                 f"team {team_id}, job role {job_role or '(none)'}, {what}: "
                 f"tally {found.get(key, 0)}, counted {expected.get(key, 0)}"
@@ -129,8 +138,9 @@ def drift() -> list[str]:
     return lines + people
 
 
-# The full count as one statement (the migration's first count is the same), so the
-# database does it in one pass: 20 million ratings take about a minute on PostgreSQL.
+# The full count as one statement (migration 0011's first count, with 0023's counts of
+# competencies per level), so the database does it in one pass: 20 million ratings take
+# about a minute on PostgreSQL.
 RECOUNT = """
 INSERT INTO assessments_teamtally (team_id, job_role, level, ref, people)
 SELECT m.team_id, u.job_role, 0, 0, COUNT(*) FROM assessments_membership m
@@ -142,6 +152,12 @@ FROM assessments_membership m JOIN assessments_user u ON u.id = m.user_id
 JOIN assessments_rating r ON r.user_id = m.user_id
 WHERE m.role = 'member' AND r.status = 'achieved'
 GROUP BY m.team_id, u.job_role, r.level_id, COALESCE(r.competency_id, -r.domain_id)
+UNION ALL
+SELECT m.team_id, u.job_role, r.level_id, 0, COUNT(*)
+FROM assessments_membership m JOIN assessments_user u ON u.id = m.user_id
+JOIN assessments_rating r ON r.user_id = m.user_id
+WHERE m.role = 'member' AND r.status = 'achieved' AND r.competency_id IS NOT NULL
+GROUP BY m.team_id, u.job_role, r.level_id
 """
 
 

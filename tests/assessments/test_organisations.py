@@ -70,6 +70,42 @@ def test_the_tally_migration_counts_what_is_already_there(catalogue, team, alice
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_competencies_migration_counts_what_is_there_and_goes_back(catalogue, team, alice):
+    """Migration 0023 counts the competencies each team has achieved per level from the
+    tallies already there, its triggers keep them, and going back leaves the tallies of
+    0011 (kept by its triggers again)."""
+    from assessments.items import load_framework
+    from assessments.models import Rating, TeamTally
+    from assessments.ops.demo import build_full_framework
+    from assessments.teams import tallies
+    from tests.assessments.helpers import rate
+
+    build_full_framework()
+    competencies = len(load_framework().items[(1, 1)])
+    rate(alice, {(1, 1): ("achieved", "")})
+    at_0023 = {"team_id": team.pk, "level": 1, "ref": 0}
+    try:
+        migrate([("assessments", "0022_background_work")])
+        assert not TeamTally.objects.filter(**at_0023).exists()
+        rate(alice, {(1, 2): ("achieved", "")})  # kept by 0011's triggers
+        migrate([("assessments", "0023_team_tally_competencies")])
+        both = competencies + len(load_framework().items[(1, 2)])
+        assert TeamTally.objects.get(**at_0023).people == both
+        assert tallies.drift() == []
+        ratings = Rating.objects.filter(user=alice, level_id=1)
+        ratings.filter(domain_id=2).update(status="working_towards")  # 0023's triggers
+        assert TeamTally.objects.get(**at_0023).people == competencies
+        migrate([("assessments", "0022_background_work")])
+        assert not TeamTally.objects.filter(**at_0023).exists()
+        ratings.update(status="working_towards")  # 0011's triggers again
+        assert not TeamTally.objects.filter(**at_0023).exists()
+        assert TeamTally.objects.filter(team=team, level=1).exclude(people=0).count() == 0
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert tallies.drift() == []
+
+
 # Training leads: an organisation's own people in charge of its teams.
 
 from django.urls import reverse  # noqa: E402
@@ -183,3 +219,68 @@ def test_the_overview_pages_teams_with_a_constant_number_of_queries(client, tess
     # session, user, the organisation, domains, competencies, count of teams, a page of
     # teams, their tallies, the organisation's member places
     assert few == many == 9
+
+
+def test_sorted_by_share_on_a_full_framework_teams_keep_their_order_across_pages(
+    client, tess, team, catalogue
+):
+    """Once every competency is worded at level 1 (the share is then read from one row
+    per team and job role), teams sort by the share of every item their members have
+    achieved, highest first (lowest first for share_low), ties by name, on every page;
+    teams under three members never rank; a domain achieved as a whole before its
+    wording was added counts for nothing, as on every other page."""
+    from assessments.items import achieved_in, load_framework
+    from assessments.models import Rating
+    from assessments.ops.demo import build_full_framework
+    from assessments.teams import tallies
+
+    trust = team.organisation  # North locality: Alice and Bob, 2 members (hidden)
+    assert load_framework().items[(1, 1)][0].is_whole_domain  # the shipped wording
+    before = make_team("Before the wording", 3, trust, achieved_domains=[1])
+    build_full_framework()
+    framework = load_framework()
+    items = framework.items_at(1)
+    assert not any(item.is_whole_domain for item in items)
+    for i in range(26):  # teams 2k and 2k+1 achieve as much: ties
+        made = make_team(f"Team {25 - i:02d}", 3 + i % 2, trust)
+        done = items[: (i // 2) * 5]
+        Rating.objects.bulk_create(
+            Rating(
+                user_id=user_id,
+                level_id=1,
+                domain_id=item.domain,
+                competency_id=item.competency_id,
+                status="achieved",
+            )
+            for user_id in made.memberships.values_list("user_id", flat=True)
+            for item in done
+        )
+    assert tallies.team_counts(before.pk, level=1).achieved == {-1: 3}  # kept, not counted
+
+    def expected(low: bool) -> list[str]:
+        shares = []
+        for each in trust.teams.all():
+            counts = tallies.team_counts(each.pk, level=1)
+            share = achieved_in(items, counts.achieved) / counts.members
+            shares.append(((-1 if counts.members < 3 else share), each.name, each.pk))
+        shares.sort(key=lambda s: (s[0] if low else -s[0], s[1], s[2]))
+        return [name for _, name, _ in shares]
+
+    client.force_login(tess)
+    url = reverse("assessments:organisation", args=[trust.pk])
+    for sort in ("share", "share_low"):
+        shown = []
+        for page in (1, 2):
+            found = client.get(url, {"level": 1, "sort": sort, "page": page})
+            shown += [row.team.name for row in found.context["overview"].page.object_list]
+        assert shown == expected(low=sort == "share_low")
+        assert len(shown) == 28
+    first = client.get(url, {"level": 1, "sort": "share"}).context["overview"].page
+    assert [row.team.name for row in first.object_list[:4]] == [
+        "Team 00",
+        "Team 01",
+        "Team 02",
+        "Team 03",
+    ]  # 60 items each: ties by name, though the teams were made in the other order
+    # The same queries as on a framework with domains rated as a whole.
+    assert count_queries(client, url, data={"level": 1, "sort": "share"}) == 9
