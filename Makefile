@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 export CHROMIUM_PATH ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint types fmt chromium oidc check pytest bench scale loadtest faults backup restore clean
+.PHONY: help run serve test lint types fmt chromium oidc check pytest bench scale loadtest faults cluster haproxy backup restore clean
 
 .venv/done: pyproject.toml  ## (re)create the virtualenv when the dependencies change
 	$(PY) -m venv .venv
@@ -66,8 +66,21 @@ scale: .venv/done  ## organisation pages at 10,000 and 105,000 practitioners on 
 loadtest: .venv/done  ## 50 users for 60 s on gunicorn (2 workers) and PostgreSQL, then the bare view
 	$(BIN)/python loadtest/run.py $(LOAD_ARGS)
 
-faults: .venv/done  ## the same load with a worker killed and PostgreSQL restarted; checks every save
+faults: .venv/done  ## the same load, a worker killed and a PostgreSQL of its own restarted; checks every save
 	$(BIN)/python loadtest/run.py --faults $(LOAD_ARGS)
+
+cluster: .venv/done haproxy  ## two app servers behind HAProxy, a streaming standby, a worker: load, kills, a restart (~4 min)
+	$(BIN)/python -m loadtest.cluster_run $(CLUSTER_ARGS)
+
+haproxy:  ## install Debian's HAProxy for `make cluster` when it is missing (needs root)
+	@if ! command -v haproxy >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's haproxy for make cluster"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else \
+	    echo "make cluster needs HAProxy: run 'sudo apt-get install haproxy'"; exit 1; \
+	  fi; \
+	fi
 
 chromium:  ## install Debian's Chromium for the browser tests when it is missing (needs root)
 	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \

@@ -27,6 +27,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -36,12 +37,14 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from email.message import Message
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `python loadtest/run.py`: the project's packages
 PYTHON = sys.executable
 HOST = "127.0.0.1"
 # allauth lets one address sign in 30 times a minute (counted in each server process):
@@ -166,7 +169,7 @@ def app_code(secret: str) -> str:
 @dataclass
 class Response:
     status: int
-    headers: dict
+    headers: Message  # case-insensitive: HAProxy sends its headers in lower case
     body: str
 
 
@@ -204,6 +207,22 @@ def form_fields(html: str) -> dict[str, str]:
     return parser.fields
 
 
+def multipart(form: dict, files: dict) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in form.items()
+    ]
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 class Browser:
     """Cookies and requests for one person; a new connection per request, as gunicorn's
     sync workers close each one."""
@@ -212,13 +231,18 @@ class Browser:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict | None = None) -> Response:
+    def request(
+        self, method: str, path: str, form: dict | None = None, files: dict | None = None
+    ) -> Response:
+        """`files`: {field: (file name, bytes)}, sent with `form` as multipart/form-data."""
         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
         headers = {"Host": f"{HOST}:{self.port}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
+        body: str | bytes | None = None
+        if files:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+        elif form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
@@ -231,7 +255,7 @@ class Browser:
                         self.cookies.pop(name, None)
                     else:
                         self.cookies[name] = morsel.value
-            return Response(raw.status, dict(raw.headers), text)
+            return Response(raw.status, raw.headers, text)
         finally:
             conn.close()
 
@@ -249,6 +273,8 @@ class Record:
     status: int
     ms: float
     ok: bool
+    retry_after: bool = False  # a 503 that said when to come back
+    server: str = ""  # which app server answered, behind HAProxy (X-Served-By)
 
 
 @dataclass
@@ -289,8 +315,9 @@ class Person:
             )
             if verified.status != 302:
                 raise RuntimeError(f"{self.username}: code refused ({verified.status})")
-            teams = self.browser.get("/me/teams/").body
-            self.team = re.search(r'href="(/me/teams/\d+/)"', teams).group(1)
+            if not self.team:
+                teams = self.browser.get("/me/teams/").body
+                self.team = re.search(r'href="(/me/teams/\d+/)"', teams).group(1)
 
     def timed(self, start: float, label: str, method: str, path: str, form=None, expect=200):
         began = time.perf_counter()
@@ -300,7 +327,18 @@ class Person:
         except OSError:
             response, status = None, 0
         ms = (time.perf_counter() - began) * 1000
-        self.records.append(Record(began - start, label, status, ms, status == expect))
+        headers = response.headers if response else {}
+        self.records.append(
+            Record(
+                began - start,
+                label,
+                status,
+                ms,
+                status == expect,
+                retry_after="Retry-After" in headers,
+                server=headers.get("X-Served-By", ""),
+            )
+        )
         return response if status == expect else None
 
     def act(self, start: float, rng: random.Random) -> None:
@@ -446,18 +484,6 @@ def confirmed_saves_missing(database_url: str, saves: list[str]) -> list[str]:
     return [s for s in saves if s not in found]
 
 
-def restart_postgresql() -> float:
-    version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(x) for x in v.split(".")])[
-        -1
-    ]
-    began = time.perf_counter()
-    subprocess.run(  # noqa: S603
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],  # noqa: S607
-        check=True,
-    )
-    return time.perf_counter() - began
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -471,7 +497,16 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="imhcf-load-"))
-    database_url = fresh_database(args.database)
+    primary = None
+    if args.faults:
+        # A PostgreSQL of the run's own (loadtest/cluster.py), so restarting it cuts no
+        # one else's connections (other people's tests use the machine's server).
+        from loadtest import cluster
+
+        primary = cluster.make_primary(cluster.make_root(), free_port())
+        database_url = primary.url()
+    else:
+        database_url = fresh_database(args.database)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     env.update(
         DATABASE_URL=database_url,
@@ -517,7 +552,7 @@ def main() -> int:
             events.append(f"killed gunicorn worker {victim} at {at:.1f}s")
             time.sleep(args.seconds * 0.2)
             at = time.perf_counter() - start
-            took = restart_postgresql()
+            took = primary.restart()
             restart.append(Window("restart", at, at + took + GRACE_SECONDS))
             events.append(f"restarted PostgreSQL at {at:.1f}s (took {took:.1f}s)")
         for thread in threads:
@@ -581,6 +616,9 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         server.stop()
+        if primary is not None:
+            primary.stop()
+            shutil.rmtree(primary.root, ignore_errors=True)
 
 
 if __name__ == "__main__":
