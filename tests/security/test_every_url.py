@@ -30,7 +30,7 @@ from assessments.models import (
 )
 from assessments.portfolio import files, reminders
 from assessments.portfolio import services as portfolio_services
-from assessments.tasks import prepared
+from assessments.tasks import invitations, prepared
 from assessments.teams.services import create_invite
 from catalogue.models import Course
 from tests.factories import (
@@ -208,6 +208,7 @@ RULES = {
     "assessments:staff_import": "lead",
     "assessments:staff_import_confirm": "lead",
     "assessments:staff_import_template": "lead",
+    "assessments:staff_import_sending": "lead",
     "assessments:people": "lead",
     "assessments:change_person": "lead",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
@@ -224,6 +225,9 @@ RULES = {
     "admin:axes_accesslog_add": "nobody",
     "admin:axes_accessfailurelog_add": "nobody",
     "admin:mfa_authenticator_add": "nobody",
+    # Background work is made by the app and its workers, never typed in admin.
+    "admin:assessments_job_add": "nobody",
+    "admin:assessments_failedtask_add": "nobody",
     **dict.fromkeys(OWN_PAGES, "own"),
     # "Confirm it's you" with a work account (security.reauth): sends anyone with a
     # password or a second factor on to the page they came from.
@@ -349,7 +353,15 @@ def world(catalogue):
     download = prepared.start(owner=alice, kind=Job.Kind.RECORD_ZIP)
     prepared.prepare(download.pk)  # as a worker would, once the ask commits
     download.refresh_from_db()
+    sending = invitations.start(
+        invites=[create_invite(team=north, manager=tess, email="sam@trust-a.example")],
+        lead=tess,
+        organisation=north.organisation,
+        site="http://testserver",
+        detail={"file": "staff.csv", "teams": [], "unchanged": 0},
+    )
     return {
+        "sending": sending,
         "record": record,
         "reflection": reflection,
         "evidence": evidence,
@@ -393,7 +405,10 @@ def kwargs_for(route: Route, world) -> dict:
         if route.route.startswith("me/organisations/")
         else north.pk,
         "name": world["evidence"].name,
-        "job": world["prepared"].pk,  # Alice's whole record, prepared and ready
+        # Alice's whole record, prepared and ready; or a staff import's e-mails to Trust A.
+        "job": world["sending"].pk
+        if route.name == "assessments:staff_import_sending"
+        else world["prepared"].pk,
         "filename": world["prepared"].filename,
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
