@@ -245,6 +245,9 @@ class FailedTaskAdmin(admin.ModelAdmin):
 
         tried = 0
         for failure in queryset:
+            module, _, task = failure.name.rpartition(".")
+            if not module.startswith("assessments.tasks."):
+                continue  # only our own tasks are ever recorded; nothing else is imported
             if failure.job_id is not None:
                 # The job waits again; its unsent e-mails are no longer held by the
                 # task that gave up, so the new copy may send them.
@@ -252,7 +255,6 @@ class FailedTaskAdmin(admin.ModelAdmin):
                     state=Job.State.WAITING, problem="", queued_at=timezone.now()
                 )
                 Invite.objects.filter(job_id=failure.job_id, mailed_at=None).update(mail_claim="")
-            module, _, task = failure.name.rpartition(".")
             later(getattr(importlib.import_module(module), task), *failure.arguments)
             audit.event("task.retried", request, task=failure.name, failure=failure.pk)
             failure.delete()

@@ -64,11 +64,13 @@ def keep_failure(sender: Task | None = None, args=None, exception=None, **kwargs
     job_id = args[0] if args and getattr(sender, "follows_job", False) else None
     error = f"{type(exception).__name__}: {exception}"
     try:
-        FailedTask.objects.create(
+        FailedTask.objects.create(  # never for a retry: task_failure comes after the last
             name=getattr(sender, "name", "?"),
             arguments=list(args or []),
             error=error,
-            job_id=job_id if Job.objects.filter(pk=job_id).exists() else None,
+            job_id=job_id
+            if job_id is not None and Job.objects.filter(pk=job_id).exists()
+            else None,
         )
         if job_id is not None:
             Job.objects.filter(pk=job_id, state=Job.State.WAITING).update(

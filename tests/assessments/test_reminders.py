@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import FailedTask, Membership, Registration, SentReminder, User
 from assessments.portfolio import reminders

@@ -10,10 +10,10 @@ import email
 import re
 
 import pytest
-from django.test import TestCase
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
