@@ -10,6 +10,8 @@ from imhcf.health import health
 
 # The database unreachable is a 503 even when a middleware (the session) raised it.
 handler500 = "assessments.security.unavailable.server_error"
+# ... and when the session could not be saved, which Django calls a bad request.
+handler400 = "assessments.security.unavailable.bad_request"
 
 admin.site.site_header = "imhcf administration"
 admin.site.site_title = "imhcf admin"

@@ -12,6 +12,14 @@ Two hooks, because Django hands errors over in two places:
   SessionTimeouts or TwoFactorGate, the session write on the way out) into a response
   at that layer, by calling handler500, so no middleware further out ever sees it
   raised, wherever it sits in MIDDLEWARE.
+- `bad_request`, the project's handler400, for the one error Django reports as the
+  visitor's: a session row that cannot be updated (the database went down between
+  reading the session and writing it back) becomes UpdateError, then SessionInterrupted,
+  a 400 "Bad Request" page (found by `make faults`: a save sent while PostgreSQL
+  restarted).
+
+An error counts as the database being down when it, or an error it was raised while
+handling, is one of DATABASE_DOWN.
 
 Neither touches the database: the page is rendered without the request (no context
 processors, no user, no session)."""
@@ -36,8 +44,16 @@ logger = logging.getLogger("imhcf.unavailable")
 
 
 def database_down(exception: BaseException | None) -> bool:
-    """Whether this exception means the database is unreachable for now."""
-    return isinstance(exception, DATABASE_DOWN)
+    """Whether this exception, or one it was raised while handling (Django's session
+    store turns OperationalError into UpdateError, then SessionInterrupted), means the
+    database is unreachable for now."""
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, DATABASE_DOWN):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
 
 
 def unavailable_response() -> HttpResponse:
@@ -79,4 +95,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_down(sys.exc_info()[1]):
         return unavailable_response()
     response: HttpResponseServerError = defaults.server_error(request)
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a 503 when the request failed because the database is unreachable
+    (a session that could not be saved); Django's own 400 page otherwise."""
+    if database_down(exception):
+        return unavailable_response()
+    response: HttpResponse = defaults.bad_request(request, exception)
     return response
