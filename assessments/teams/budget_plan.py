@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import chain
 from typing import TYPE_CHECKING
 
 from catalogue.labels import money, total
@@ -26,7 +25,16 @@ from ..plans.optimiser import (
     STRENGTHS,
     Option,
 )
-from .team_plan import Member, Place, TeamGaps, TeamPlan, option_fees, team_gaps, team_plan
+from .team_plan import (
+    Member,
+    Place,
+    TeamGaps,
+    TeamPlan,
+    option_fees,
+    shared_gaps,
+    team_gaps,
+    team_plan,
+)
 
 if TYPE_CHECKING:
     from ..plans.budget import BudgetResult
@@ -303,7 +311,9 @@ def team_budget(
         places[key] = Place(chosen[key])
         places[key].add_all(members, fees)
         reaches = chosen[key].reaches
-        reached[key].update(chain.from_iterable(reaches.intersection(m.gaps) for m in members))
+        for gaps, times in shared_gaps(members):
+            for gap in reaches.intersection(gaps):
+                reached[key][gap] += times
     _mark_recorded(team, result.funded, places, names)
     every_gap = frozenset().union(*(m.gaps for m in considered)) if considered else frozenset()
     ordered = sorted(places.values(), key=lambda p: (-p.closes, -p.contributes, p.option.key))

@@ -1,9 +1,10 @@
 """The team plan: every member's own best plan, added up per option."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain
+from typing import NamedTuple
 
 from django.db.models import FilteredRelation, Q
 
@@ -41,9 +42,10 @@ class Place:
         the fee is the same for each, and the counting runs in C)."""
         count = len(members)
         self.members.extend(member.name for member in members)
-        gaps = [member.gaps for member in members]
-        self.closes += sum(map(len, map(self.option.closes.intersection, gaps)))
-        self.contributes += sum(map(len, map(self.option.contributes.intersection, gaps)))
+        closes, contributes = self.option.closes, self.option.contributes
+        for gaps, times in shared_gaps(members):
+            self.closes += times * len(closes.intersection(gaps))
+            self.contributes += times * len(contributes.intersection(gaps))
         standard, nhs = fees[False][self.option.key], fees[True][self.option.key]
         if standard is None:
             self.unpublished += count
@@ -120,12 +122,23 @@ class TeamPlan:
         return sum(c.unpublished for c in self.courses)
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
+    """A tuple, not a dataclass: a team of 5,000 makes 5,000 of them per page."""
+
     user_id: int
     name: str
     target: int  # the level they assess up to
-    gaps: frozenset[str]  # their gap keys at the level
+    gaps: frozenset[str]  # their gap keys at the level (one object per distinct set)
+
+
+def shared_gaps(members: Iterable[Member]) -> list[tuple[frozenset[str], int]]:
+    """Each gap set among these members, with how many members have it: members with
+    the same gaps share one set (team_gaps), so work per set, not per member, is done
+    a handful of times for a team of 5,000."""
+    members = list(members)
+    times = Counter(id(member.gaps) for member in members)
+    sets = {id(member.gaps): member.gaps for member in members}
+    return [(sets[key], n) for key, n in times.items()]
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,11 @@ class TeamGaps:
 
     def missing(self) -> dict[str, int]:
         """How many members miss each item."""
-        return Counter(chain.from_iterable(member.gaps for member in self.members))
+        missing: Counter[str] = Counter()
+        for gaps, times in shared_gaps(self.members):
+            for key in gaps:
+                missing[key] += times
+        return missing
 
     def unmet(self) -> list[tuple[Item, int]]:
         """Items no listed course reaches, with how many members miss them, most first."""
@@ -175,12 +192,16 @@ def team_gaps(team, framework: FrameworkView, catalogue, *, level: int) -> TeamG
     key_of = {str(gap.item.ref): gap.key for gap in items}
     every = frozenset(key_of.values())
     gaps_of: dict[str, frozenset[str]] = {"": every}  # members with the same achievements
+    # One object per distinct set, whatever order the refs were joined in: what is worked
+    # out per set (shared_gaps, the plan's signatures) is then done once for all of them.
+    interned: dict[frozenset[str], frozenset[str]] = {every: every}
     members = []
     for user_id, first, last, username, chosen, job_role, text in rows:
         text = text or ""
         if text not in gaps_of:
             # A ref of an item that no longer exists maps to None: in no gap set.
-            gaps_of[text] = every.difference(map(key_of.get, text.split(",")))
+            gaps = every.difference(map(key_of.get, text.split(",")))
+            gaps_of[text] = interned.setdefault(gaps, gaps)
         members.append(
             Member(
                 user_id,
@@ -227,9 +248,9 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     first_reached: Counter = Counter()
     if courses:
         reaches = courses[0].option.reaches
-        first_reached.update(
-            chain.from_iterable(reaches.intersection(m.gaps) for m in takers[courses[0].option.key])
-        )
+        for gaps, times in shared_gaps(takers[courses[0].option.key]):
+            for key in reaches.intersection(gaps):
+                first_reached[key] += times
     closing = frozenset().union(*(o.closes for o in options))
     sets = {id(m.gaps): m.gaps for m in found.members}.values()  # shared, not per member
     return TeamPlan(
