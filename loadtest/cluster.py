@@ -200,8 +200,9 @@ PROXY_503 = (
 @dataclass
 class Proxy:
     """HAProxy: round robin over the app servers, each checked on /healthz/ every
-    second (down after 2 failures, up after 2 successes). A request refused by a dead
-    server is sent to another (retries, redispatch). When no server is up (the
+    second (down after 2 failures, up after 2 successes), and marked down at once when
+    it refuses a connection; a request it refused is sent to another (retries,
+    redispatch on every retry). When no server is up (the
     database restarting makes every /healthz/ answer 503) HAProxy's own 503 says
     Retry-After, as the app's does. X-Served-By names the server that answered. Each
     server gets at most as many requests at once as it has workers; the rest wait in
@@ -225,7 +226,7 @@ class Proxy:
             "    timeout check 3s",
             "    timeout queue 30s",
             "    retries 3",
-            "    option redispatch",
+            "    option redispatch 1",
             "    option forwardfor",
             f"    errorfile 503 {self.root / 'proxy-503.http'}",
             "frontend web",
@@ -236,7 +237,10 @@ class Proxy:
             "    option httpchk",
             f"    http-check send meth GET uri /healthz/ ver HTTP/1.1 hdr Host {HOST}",
             "    http-check expect status 200",
-            "    default-server inter 1s fall 2 rise 2",
+            # A refused connection marks the server down at once, without waiting for
+            # two failed checks.
+            "    default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1"
+            " on-error mark-down",
             "    http-response set-header X-Served-By %s",
         ]
         # maxconn: no more requests than a server has sync workers, the rest queue here,

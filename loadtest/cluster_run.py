@@ -295,6 +295,8 @@ def main() -> int:  # noqa: C901 - one story, told in order
         for person in [*people, *checkers, lead]:
             person.sign_in(password)
 
+        for person in [*people, *checkers]:
+            person.pause_after_error = 1.0  # someone told "try again in a minute"
         lag = LagWatch(primary)
         lag.start()
         everyone = people + checkers

@@ -285,6 +285,9 @@ class Person:
     team: str = ""
     records: list[Record] = field(default_factory=list)
     saves: list[str] = field(default_factory=list)  # evidence of every confirmed save
+    # Seconds a person waits after a page that failed (503, dropped) before going on;
+    # 0 sends the next request at once, so a fault's second counts many failures.
+    pause_after_error: float = 0.0
 
     def sign_in(self, password: str) -> None:
         """allauth's sign-in page; then, for a manager, its code page with the code her
@@ -327,6 +330,8 @@ class Person:
         except OSError:
             response, status = None, 0
         ms = (time.perf_counter() - began) * 1000
+        if status != expect and self.pause_after_error:
+            time.sleep(self.pause_after_error)
         headers = response.headers if response else {}
         self.records.append(
             Record(
