@@ -221,11 +221,9 @@ def main() -> int:  # noqa: C901 - one story, told in order
         began = time.perf_counter()
         cluster.empty_redis()
         primary = cluster.make_primary(root, free_port())
-        started.append(primary)
         standby = cluster.make_standby(primary, free_port())
-        started.append(standby)
-        sink.start()
         started.append(sink)
+        sink.start()
         proxy_port = free_port()
         env = {
             k: v
@@ -265,16 +263,16 @@ def main() -> int:  # noqa: C901 - one story, told in order
         )
         cast = json.loads(cast_file.read_text())
         for server in servers.values():
-            server.start(args.workers)
             started.append(server)
+            server.start(args.workers)
         worker = cluster.Worker("worker1", env, root)
-        worker.start()
         started.append(worker)
+        worker.start()
         proxy = cluster.Proxy(
             proxy_port, {n: s.port for n, s in servers.items()}, root, args.workers
         )
-        proxy.start()
         started.append(proxy)
+        proxy.start()
         print(
             f"cluster: primary :{primary.port}, standby :{standby.port}, "
             f"app1 :{servers['app1'].port}, app2 :{servers['app2'].port}, "
@@ -455,6 +453,8 @@ def main() -> int:  # noqa: C901 - one story, told in order
                 piece.stop()
             except Exception as error:  # noqa: BLE001 - tear down the rest whatever happens
                 print(f"cluster: stopping {piece}: {error}", file=sys.stderr)
+        for name in ("standby", "primary"):  # whether or not they finished starting
+            cluster.Postgres(name, 0, root).stop()
         if os.environ.get("IMHCF_CLUSTER_KEEP"):
             print(f"cluster: kept {root}")
         else:
