@@ -96,6 +96,24 @@ class AccountAdapter(DefaultAccountAdapter):
         address, not per proxy (audit.client_address)."""
         return audit.client_address(request) or super().get_client_ip(request)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails (confirm an address, reset a password, a changed password)
+        are written here, in the request, and sent by a worker (tasks/mail.py), so a
+        slow or restarting mail server never holds up the page."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from ..tasks import mail
+
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        mail.send_now(message)
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """allauth counts wrong passwords per account name; we count them per account
         name *and* browser address, as django-axes does, so a stranger's guesses do not

@@ -33,10 +33,11 @@ def redis_or_skip():
 
 
 @contextmanager
-def broker(celery_app):
-    """Queue tasks on Redis rather than running them in-process, for one test."""
+def broker(celery_app, url: str = REDIS):
+    """Queue tasks on the broker at `url` (the test's Redis) rather than running them
+    in-process, for one test."""
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    celery_app.conf.update(task_always_eager=False, broker_url=REDIS)
+    celery_app.conf.update(task_always_eager=False, broker_url=url)
     _forget_connections(celery_app)
     try:
         yield

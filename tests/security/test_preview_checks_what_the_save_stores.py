@@ -68,7 +68,8 @@ def test_a_preview_at_every_limit_confirms_and_stores_it_as_given(client, team, 
     assert page.status_code == 200
     url = reverse("assessments:staff_import_confirm", args=[team.organisation.pk])
     answer = client.post(url, {"digest": page.context["digest"]})
-    assert answer.status_code == 200  # the result page; on PostgreSQL too
+    assert answer.status_code == 302  # saved; on PostgreSQL too
+    assert client.get(answer["Location"]).status_code == 200  # the sending page
     invite = Invite.objects.get()
     assert (invite.name, invite.email, invite.team.name) == (name, email, team_name)
     assert Team.objects.filter(name=team_name).exists()
