@@ -6,6 +6,7 @@ import random
 from django.contrib.auth import get_user_model
 
 from catalogue.models import Competency, Domain, Level, Wording
+from catalogue.page_cache import catalogue_changed
 
 from ..items import load_framework
 from ..models import JobRole, Membership, Organisation, Rating, Status, Team
@@ -86,3 +87,4 @@ def build_full_framework():
         for c in Competency.objects.all()
         for level in levels
     )
+    catalogue_changed()  # bulk writes send no signal: cached framework pages are stale
