@@ -9,7 +9,17 @@ are.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, FloatField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from ..items import ITEM_REF, FrameworkView, Item, achieved_in, item_ref
@@ -158,6 +168,40 @@ class Overview:
     member_places: int  # members of those teams, a person on two teams counted twice
 
 
+def _share(framework: FrameworkView, level: int) -> Expression:
+    """What a team's members have achieved of the items at `level` per member, as the
+    overview sorts by it (the same order as the share of every item); -1 for a team too
+    small to show. When every item is a competency, one subquery per team reads its
+    members and its competencies achieved from the same few rows (ref 0 at level 0 and
+    at `level`, one per job role: an index-only read); where some domain is still rated
+    as a whole, its items' own rows."""
+    items = framework.items_at(level)
+    if all(not item.is_whole_domain for item in items):
+        rows = TeamTally.objects.filter(ref=COMPETENCIES, level__in=[MEMBERS[0], level])
+        achieved = Sum("people", filter=Q(level=level))
+    else:
+        refs = [item.ref for item in items]
+        rows = TeamTally.objects.filter(
+            Q(level=MEMBERS[0], ref=MEMBERS[1]) | Q(level=level, ref__in=refs)
+        )
+        achieved = Sum("people", filter=Q(level=level))
+    members = Sum("people", filter=Q(level=MEMBERS[0]))
+    per_team = (
+        rows.filter(team_id=OuterRef("pk"))
+        .values("team_id")
+        .annotate(members=members, achieved=achieved)
+        .annotate(
+            share=Case(
+                When(Q(members__lt=MIN_GROUP) | Q(members__isnull=True), then=Value(-1.0)),
+                default=Cast(Coalesce("achieved", 0), FloatField()) / Cast("members", FloatField()),
+                output_field=FloatField(),
+            )
+        )
+        .values("share")
+    )
+    return Coalesce(Subquery(per_team), Value(-1.0), output_field=FloatField())
+
+
 def organisation_overview(
     organisation,
     framework: FrameworkView,
@@ -188,27 +232,7 @@ def organisation_overview(
         )
     )
     if sort in ("share", "share_low"):
-        items = framework.items_at(level)
-        if all(not item.is_whole_domain for item in items):
-            # Every competency is an item at this level: one row per job role holds what
-            # the members achieved of them all (an index-only read per team).
-            rows = TeamTally.objects.filter(level=level, ref=COMPETENCIES)
-        else:  # some domains are rated as a whole: the items' own rows
-            rows = TeamTally.objects.filter(level=level, ref__in=[item.ref for item in items])
-        achieved = (
-            rows.filter(team_id=OuterRef("pk"))
-            .values("team_id")
-            .annotate(n=Sum("people"))
-            .values("n")
-        )
-        teams = teams.annotate(
-            share=Case(
-                When(member_count__lt=MIN_GROUP, then=Value(-1.0)),
-                default=Cast(Coalesce(Subquery(achieved), 0), FloatField())
-                / Cast(F("member_count"), FloatField()),
-                output_field=FloatField(),
-            )
-        )
+        teams = teams.annotate(share=_share(framework, level))
         order = ["-share" if sort == "share" else "share", "name", "pk"]
     elif sort == "size":
         order = ["-member_count", "name", "pk"]
