@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from ..models import EvidenceFile, Reflection, TrainingRecord, User
+from ..models import EvidenceFile, Job, Reflection, TrainingRecord, User
 from . import files
 
 if TYPE_CHECKING:
@@ -95,7 +95,9 @@ def delete_file(*, evidence: EvidenceFile) -> None:
 
 
 def forget_files_of(user: User) -> None:
-    """Call inside the transaction that deletes an account: its files go after commit."""
+    """Call inside the transaction that deletes an account: its files go after commit,
+    evidence and any download prepared for it (tasks/prepared.py) alike."""
     _forget_files_on_commit(
         list(EvidenceFile.objects.filter(owner=user).values_list("file", flat=True))
+        + list(Job.objects.filter(owner=user).exclude(file="").values_list("file", flat=True))
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Task
 from celery.signals import task_failure
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
@@ -22,7 +23,9 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 RETRIED: dict[str, Any] = {
     "autoretry_for": TRANSIENT,
     "retry_backoff": 5,
-    "retry_backoff_max": 600,
+    # A retry waits on a worker, unacknowledged, until its time comes: the wait must stay
+    # below the broker's redelivery time, or the broker hands a second copy to another.
+    "retry_backoff_max": min(600, settings.TASK_REDELIVER_SECONDS // 2),
     "retry_jitter": True,
     "max_retries": 6,
 }

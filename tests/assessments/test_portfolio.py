@@ -161,16 +161,25 @@ def test_deleting_a_record_deletes_its_files(
 def test_deleting_the_account_deletes_its_files(
     alice, settings, django_capture_on_commit_callbacks
 ):
+    from django.core.files.storage import default_storage
+
     from assessments.accounts.services import delete_account
+    from assessments.models import Job
     from assessments.portfolio import files, services
+    from assessments.tasks import prepared
 
     record = nes_record(alice)
     checked = files.check(upload("c.pdf", PDF), used=0)
     services.add_file(owner=alice, checked=checked, record=record)
-    assert len(stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        download = prepared.start(owner=alice, kind=Job.Kind.RECORD_ZIP)
+    download.refresh_from_db()
+    assert download.file and default_storage.exists(download.file.name)  # her whole record
+    assert len(stored_files(settings)) == 2  # the certificate, and the ZIP holding it
     with django_capture_on_commit_callbacks(execute=True):
         delete_account(user=alice)
     assert stored_files(settings) == []
+    assert not default_storage.exists(download.file.name)  # not left for the sweep
 
 
 # Uploads -------------------------------------------------------------------------
