@@ -225,12 +225,14 @@ CELERY_IMPORTS = [
 ]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
-# The scheduler (`celery -A imhcf beat`, docs/deploy.md): the day's reminders, and a
-# sweep every few minutes for work that was saved but never queued or never finished.
+# The scheduler (`celery -A imhcf beat`, docs/deploy.md): the day's reminders at 07:00
+# and again every hour until 21:00 (a reminder is claimed once, so the later runs only
+# catch what a lost task or a stopped scheduler missed), and a sweep every few minutes
+# for work that was saved but never queued or never finished.
 CELERY_BEAT_SCHEDULE = {
     "reminders": {
         "task": "assessments.tasks.reminders.queue_due_reminders",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-21", minute=0),
     },
     "sweep": {
         "task": "assessments.tasks.sweep.sweep",

@@ -14,7 +14,8 @@ log = logging.getLogger("imhcf.tasks")
 
 # Failures that pass: the mail server or the database restarting, a dropped connection.
 # A task that meets one is tried again later, waiting longer each time (about 5 s, 10 s,
-# 20 s ... up to 10 minutes, with jitter so workers do not retry in step), six times.
+# 20 s ... up to half the broker's redelivery time: 7.5 minutes by default), with jitter
+# so workers do not retry in step, six times.
 TRANSIENT: tuple[type[BaseException], ...] = (
     OSError,  # refused or dropped connections, time-outs (SMTPServerDisconnected is one)
     smtplib.SMTPException,
