@@ -30,6 +30,7 @@ from .team_plan import (
     Place,
     TeamGaps,
     TeamPlan,
+    count_keys,
     option_fees,
     shared_gaps,
     team_gaps,
@@ -311,9 +312,8 @@ def team_budget(
         places[key] = Place(chosen[key])
         places[key].add_all(members, fees)
         reaches = chosen[key].reaches
-        for gaps, times in shared_gaps(members):
-            for gap in reaches.intersection(gaps):
-                reached[key][gap] += times
+        shared = shared_gaps(members)
+        reached[key] = count_keys([(reaches.intersection(gaps), n) for gaps, n in shared])
     _mark_recorded(team, result.funded, places, names)
     every_gap = frozenset().union(*(m.gaps for m in considered)) if considered else frozenset()
     ordered = sorted(places.values(), key=lambda p: (-p.closes, -p.contributes, p.option.key))

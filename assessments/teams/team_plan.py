@@ -4,6 +4,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
+from operator import mul
 from typing import NamedTuple
 
 from django.db.models import FilteredRelation, Q
@@ -42,10 +44,12 @@ class Place:
         the fee is the same for each, and the counting runs in C)."""
         count = len(members)
         self.members.extend(member.name for member in members)
-        closes, contributes = self.option.closes, self.option.contributes
-        for gaps, times in shared_gaps(members):
-            self.closes += times * len(closes.intersection(gaps))
-            self.contributes += times * len(contributes.intersection(gaps))
+        shared = shared_gaps(members)
+        sets, times = [gaps for gaps, _ in shared], [n for _, n in shared]
+        self.closes += sum(map(mul, times, map(len, map(self.option.closes.intersection, sets))))
+        self.contributes += sum(
+            map(mul, times, map(len, map(self.option.contributes.intersection, sets)))
+        )
         standard, nhs = fees[False][self.option.key], fees[True][self.option.key]
         if standard is None:
             self.unpublished += count
@@ -141,6 +145,18 @@ def shared_gaps(members: Iterable[Member]) -> list[tuple[frozenset[str], int]]:
     return [(sets[key], n) for key, n in times.items()]
 
 
+def count_keys(shared: list[tuple[frozenset[str], int]]) -> Counter[str]:
+    """How many members have each key, from (keys, members) pairs: the sets of one
+    member counted in C, as before sets were shared; a shared set once, times its
+    members."""
+    counted = Counter(chain.from_iterable(keys for keys, n in shared if n == 1))
+    for keys, n in shared:
+        if n > 1:
+            for key in keys:
+                counted[key] += n
+    return counted
+
+
 @dataclass(frozen=True)
 class TeamGaps:
     """Every member's gaps at one level, and every item of the level with its matches."""
@@ -154,11 +170,7 @@ class TeamGaps:
 
     def missing(self) -> dict[str, int]:
         """How many members miss each item."""
-        missing: Counter[str] = Counter()
-        for gaps, times in shared_gaps(self.members):
-            for key in gaps:
-                missing[key] += times
-        return missing
+        return count_keys(shared_gaps(self.members))
 
     def unmet(self) -> list[tuple[Item, int]]:
         """Items no listed course reaches, with how many members miss them, most first."""
@@ -248,9 +260,8 @@ def team_plan(team, framework: FrameworkView, catalogue, *, level: int, objectiv
     first_reached: Counter = Counter()
     if courses:
         reaches = courses[0].option.reaches
-        for gaps, times in shared_gaps(takers[courses[0].option.key]):
-            for key in reaches.intersection(gaps):
-                first_reached[key] += times
+        shared = shared_gaps(takers[courses[0].option.key])
+        first_reached = count_keys([(reaches.intersection(gaps), n) for gaps, n in shared])
     closing = frozenset().union(*(o.closes for o in options))
     sets = {id(m.gaps): m.gaps for m in found.members}.values()  # shared, not per member
     return TeamPlan(
