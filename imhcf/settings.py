@@ -170,15 +170,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # session query, and a Redis restart signs nobody out. Without it (`make run`, most
 # tests): a per-process memory cache and database sessions, as before.
 REDIS_URL = os.environ.get("IMHCF_REDIS_URL", "")
+# Redis down is not the site down: a cache that cannot be reached answers "not cached"
+# (django-redis's IGNORE_EXCEPTIONS, each logged), so sessions are read from the
+# database, pages are rendered afresh, and only allauth's shared counts (its rate
+# limits; django-axes' lockouts are in the database) are off until Redis is back
+# (assessments/ops/shared_cache.py).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "assessments.ops.shared_cache.SharedCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "imhcf",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Background work (assessments/tasks/) runs on Celery workers, sent through a broker:
 # IMHCF_BROKER_URL, or Redis when IMHCF_REDIS_URL is set. With neither, a task runs in

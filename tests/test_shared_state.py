@@ -28,16 +28,26 @@ def shared_state(settings):
     Redis database; yields a client of that database to look inside."""
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "imhcf",
-        }
-    }
+    settings.CACHES = redis_caches(REDIS_URL)
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield store
     store.flushdb()
+
+
+def redis_caches(url: str) -> dict:
+    """CACHES as IMHCF_REDIS_URL=`url` makes them (imhcf/settings.py)."""
+    return {
+        "default": {
+            "BACKEND": "assessments.ops.shared_cache.SharedCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "imhcf",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
 
 
 def another_app_server(browser: Client | None = None) -> Client:
@@ -139,3 +149,17 @@ def test_the_cached_catalogue_pages_are_shared_between_app_servers(
 
     assert page.status_code == 200
     assert shared_state.get("imhcf:1:catalogue:version") is not None
+
+
+def test_with_redis_down_people_still_sign_in_and_keep_their_session(settings, alice):
+    """Redis unreachable (a port nobody listens on): the cache answers "not cached", the
+    session is read from and written to the database, and the pages answer as usual."""
+    from tests.mail import free_port
+
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    browser = another_app_server()
+    assert sign_in(browser).status_code == 302
+    page = another_app_server(browser).get(reverse("assessments:dashboard"))
+    assert page.status_code == 200 and page.context["user"] == alice
+    assert another_app_server().get("/courses/").status_code == 200  # rendered afresh
