@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "axes",
+    # The public JSON API (/api/v1/, catalogue/api/) and its OpenAPI description; the
+    # sidecar serves Swagger UI's files from our own static files (the CSP allows no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "catalogue",
     "assessments",
 ]
@@ -548,3 +553,33 @@ CONTENT_SECURITY_POLICY = {
 }
 if env_bool("DJANGO_SECURE", False):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# The JSON API (/api/v1/, catalogue/api/): Django REST framework, deny by default like the
+# pages (each public view says AllowAny), the site's own sessions for now, JSON only (the
+# browsable page is Swagger UI at /api/v1/docs/, whose files and start-up script are ours,
+# so the CSP above needs no exception). Versioned by the URL prefix.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "imhcf API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "The UK Infant Mental Health Competencies Framework as loaded on this site (levels, "
+        "domains, competencies and how much of the wording is in), and the course catalogue "
+        "(fees, runs, modules and how strongly each course covers each part of the "
+        "framework, with the source fact each link rests on). Read-only and open to anyone. "
+        'A figure a provider does not publish is null and labelled "not published"; '
+        "0 means free."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

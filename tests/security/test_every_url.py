@@ -236,6 +236,12 @@ RULES = {
     "catalogue:domain_detail": "public",
     "catalogue:competency_detail": "public",
     "catalogue:course_detail": "public",
+    # The public JSON API (catalogue/api/), its OpenAPI description and Swagger UI page.
+    "api:framework": "public",
+    "api:course_list": "public",
+    "api:course_detail": "public",
+    "api:schema": "public",
+    "api:docs": "public",
     "assessments:grid": "own",
     "assessments:item_file": "own",  # a file on one of the person's own items
     "join": "public",  # the token is the secret: anyone holding it sees the team; joining
