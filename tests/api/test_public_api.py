@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openapi_spec_validator import validate
 
@@ -185,8 +186,6 @@ def test_writing_is_refused_never_an_error(client, catalogue, url, method):
 
 
 def test_a_signed_in_write_without_the_csrf_token_is_refused(catalogue, alice):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     response = client.post(COURSES, {}, content_type="application/json")
