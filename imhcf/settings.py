@@ -571,8 +571,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "imhcf API",
     "VERSION": "1",
     "DESCRIPTION": (
-        "The UK Infant Mental Health Competencies Framework as loaded on this site (levels, "
-        "domains, competencies and how much of the wording is in), and the course catalogue "
+        "The UK Infant Mental Health Competencies Framework as this site holds it (levels, "
+        "domains, competencies and how much of its wording is here), and the course catalogue "
         "(fees, runs, modules and how strongly each course covers each part of the "
         "framework, with the source fact each link rests on). Read-only and open to anyone. "
         'A figure a provider does not publish is null and labelled "not published"; '

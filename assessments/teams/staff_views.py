@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,7 +28,7 @@ IMPORT = "imhcf_staff_import"  # the checked rows between preview and confirmati
 
 
 def _link(request, invite: Invite) -> str:
-    return request.build_absolute_uri(reverse("join", args=[invite.token]))
+    return invitations.link(request.build_absolute_uri("/").rstrip("/"), invite)
 
 
 @require_GET

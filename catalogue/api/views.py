@@ -13,12 +13,17 @@ from ..completeness import framework_completeness
 from ..models import LEVELS, Competency, Course, Domain, Framework, Level, Wording
 from .serializers import CourseDetailSerializer, CourseSerializer, FrameworkSerializer
 
+# Open to anyone and the same for everyone: no sign-in is read, so the description shows
+# no padlock or "Authorize" for them and a POST meets 405, not a CSRF check.
+PUBLIC: list = []
+
 
 class FrameworkView(APIView):
     """The framework as loaded: levels, domains, their competencies with the wording at
     each level, and how complete the loaded wording is. Six queries whatever its size."""
 
     permission_classes = [AllowAny]
+    authentication_classes = PUBLIC
 
     @extend_schema(responses=FrameworkSerializer, operation_id="framework")
     def get(self, request: Request) -> Response:
@@ -47,6 +52,7 @@ class CourseList(generics.ListAPIView):
     page whatever the catalogue's size: the count, courses, fees, levels covered."""
 
     permission_classes = [AllowAny]
+    authentication_classes = PUBLIC
     serializer_class = CourseSerializer
     queryset = Course.objects.for_listing().order_by("title", "pk")
 
@@ -56,6 +62,7 @@ class CourseDetail(generics.RetrieveAPIView):
     its graded coverage with the source fact each link rests on. Six queries."""
 
     permission_classes = [AllowAny]
+    authentication_classes = PUBLIC
     serializer_class = CourseDetailSerializer
     queryset = Course.objects.for_detail()
     lookup_field = "slug"
