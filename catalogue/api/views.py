@@ -19,7 +19,7 @@ PUBLIC: list = []
 
 
 class FrameworkView(APIView):
-    """The framework as loaded: levels, domains, their competencies with the wording at
+    """The framework as this site holds it: levels, domains, their competencies with the wording at
     each level, and how complete the loaded wording is. Six queries whatever its size."""
 
     permission_classes = [AllowAny]
