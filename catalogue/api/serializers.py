@@ -55,7 +55,7 @@ class LevelSerializer(serializers.ModelSerializer):
 
 class CompletenessSerializer(serializers.Serializer):
     declared = serializers.IntegerField(help_text="The publisher's count of competencies.")
-    known = serializers.IntegerField(help_text="Competencies whose code is loaded.")
+    known = serializers.IntegerField(help_text="Competencies this site knows by code.")
     worded = serializers.IntegerField(
         help_text="Competencies with the framework's own wording at one level or more."
     )

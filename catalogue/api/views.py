@@ -20,7 +20,7 @@ PUBLIC: list = []
 
 class FrameworkView(APIView):
     """The framework as this site holds it: levels, domains, their competencies with the wording at
-    each level, and how complete the loaded wording is. Six queries whatever its size."""
+    each level, and how much of the wording this site has. Six queries whatever its size."""
 
     permission_classes = [AllowAny]
     authentication_classes = PUBLIC
