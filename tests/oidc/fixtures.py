@@ -196,12 +196,21 @@ class Providers:
             port = _free_port()
             issuer = f"http://127.0.0.1:{port}"
             log = self.folder / f"provider-{port}-{mode}.log"
-            command = [self.node, str(HERE / "provider.mjs"), "--port", str(port)]
-            command += ["--issuer", issuer, "--redirect-uri", redirect_uri, "--mode", mode]
-            command += ["--client-id", client_id, "--client-secret", client_secret]
-            command += ["--accounts", str(self.accounts)]
+            options = {
+                "port": port,
+                "issuer": issuer,
+                "redirect-uri": redirect_uri,
+                "mode": mode,
+                "client-id": client_id,
+                "client-secret": client_secret,
+                "accounts": self.accounts,
+            }
             if tenant:
-                command += ["--tenant", tenant]
+                options["tenant"] = tenant
+            # --name=value: a random secret starts with "-" one time in 64, and
+            # node's parseArgs then takes it for an option of its own.
+            command = [self.node, str(HERE / "provider.mjs")]
+            command += [f"--{name}={value}" for name, value in options.items()]
             with log.open("wb") as out:
                 process = subprocess.Popen(
                     command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL

@@ -497,3 +497,14 @@ def test_the_admin_keeps_the_secret_when_saved_empty(client, provider, admin_use
     app.refresh_from_db()
     assert app.name == "Trust work account"
     assert app.secret == provider.client_secret
+
+
+def test_a_client_secret_that_starts_with_a_dash_still_signs_in(start_oidc, client, catalogue):
+    # A random secret begins with "-" one time in 64; the provider must still start
+    # and check it (CI once failed on exactly that).
+    provider = start_oidc(CALLBACK, client_secret="-dash-first-secret")
+    work_app(provider)
+
+    first_sign_in(client, "nurse@trust.nhs.uk")
+
+    assert signed_in_as(client).email == "nurse@trust.nhs.uk"
