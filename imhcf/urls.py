@@ -60,7 +60,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("me/", include("assessments.urls")),
-    path("api/v1/", include("catalogue.api.urls")),  # the public JSON API (catalogue/api/)
+    path("api/v1/", include("imhcf.api_urls")),  # the JSON API (catalogue/api/, assessments/api/)
     path("join/<str:token>/", accounts.join, name="join"),
     path("unsubscribe/<str:token>/", portfolio.unsubscribe, name="unsubscribe"),
     path("", include("catalogue.urls")),

@@ -1,6 +1,7 @@
-"""/api/v1/: the public API, its OpenAPI description and its Swagger UI page. Every view
-here is public, so each is marked `login_not_required` (LoginRequiredMiddleware denies
-by default)."""
+"""The public part of /api/v1/: the framework, the courses, the OpenAPI description and
+its Swagger UI page (imhcf/api_urls.py puts the API together). Every view here is
+public, so each is marked `login_not_required` (LoginRequiredMiddleware denies by
+default)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
@@ -8,8 +9,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from . import views
-
-app_name = "api"
 
 urlpatterns = [
     path("framework/", login_not_required(views.FrameworkView.as_view()), name="framework"),

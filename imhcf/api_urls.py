@@ -1,0 +1,15 @@
+"""/api/v1/, one namespace ("api:") put together from the apps' parts: the public
+framework and courses (catalogue/api/), a person's own record (assessments/api/record.py)
+and an organisation's teams, staff and keys (assessments/api/organisations/)."""
+
+from assessments.api import record
+from assessments.api.organisations import urls as organisations
+from catalogue.api import urls as public
+
+app_name = "api"
+
+urlpatterns = [
+    *public.urlpatterns,
+    *record.urlpatterns,
+    *organisations.urlpatterns,
+]
