@@ -216,6 +216,125 @@ class TrainingRecord(models.Model):
         return reverse("assessments:record", args=[self.pk])
 
 
+class ProposalSource(models.TextChoices):
+    XAPI = "xapi", "xAPI statements"
+    CSV = "csv", "CSV file"
+
+
+class ProposalState(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for her to confirm or discard"
+    CONFIRMED = "confirmed", "Confirmed: a training record was made"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ProposedRecord(models.Model):
+    """Learning brought in from another system (an xAPI file or a CSV) that would become
+    a training record once its practitioner confirms it. Until then it counts nowhere:
+    no plan, tally, pack or export reads this table. Kept (marked confirmed or
+    discarded) once decided, so the same file brought in again proposes nothing twice:
+    `key` is the statement id, or the activity or title with the day finished."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="proposed_records",
+        help_text="Whose record it would be.",
+    )
+    course = models.ForeignKey(
+        "catalogue.Course",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The catalogue course it was recognised as, by activity id or title.",
+    )
+    module = models.ForeignKey(
+        "catalogue.Module",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The module of that course, when it was recognised as one.",
+    )
+    title = models.CharField(max_length=200, help_text="e.g. Developing Positive Early Attachments")
+    provider = models.CharField(
+        max_length=200, blank=True, help_text="e.g. NHS Education for Scotland"
+    )
+    method = models.CharField(max_length=12, choices=Method, default=Method.COURSE)
+    finished = models.DateField(help_text="The day it was completed, e.g. 5 March 2026.")
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="CPD hours, when the file gives them, e.g. 2.5. Empty: not given.",
+    )
+    outcome = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="What the file says of it: completed or passed. Empty for a CSV row.",
+    )
+    source = models.CharField(max_length=8, choices=ProposalSource)
+    file_name = models.CharField(max_length=200, help_text="e.g. turas-statements.json")
+    statement_id = models.CharField(
+        max_length=64, blank=True, help_text="The xAPI statement id, a UUID. Empty for a CSV."
+    )
+    activity_id = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The xAPI activity id, e.g. https://learn.example.org/courses/imh-1.",
+    )
+    brought_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who uploaded the file: the practitioner, or a training lead.",
+    )
+    organisation = models.ForeignKey(
+        "assessments.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation of the training lead who brought it in, if one did.",
+    )
+    key = models.CharField(
+        max_length=64,
+        help_text="What makes it the same learning twice: a digest of the statement id, "
+        "or of the activity (or title) and the day finished.",
+    )
+    state = models.CharField(max_length=10, choices=ProposalState, default=ProposalState.PROPOSED)
+    record = models.ForeignKey(
+        TrainingRecord,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The training record confirming it made.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-finished", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="proposed_record_once_per_user"),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0),
+                name="proposed_record_hours_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ProposalState.values), name="proposed_record_state_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state"], name="proposed_record_by_user")]
+
+    def __str__(self):
+        return f"Proposed: {self.title} ({self.finished:%d %b %Y})"
+
+
 class ReflectionKind(models.TextChoices):
     ACCOUNT = "account", "Reflective account"
     FEEDBACK = "feedback", "Practice-related feedback"
