@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Organisation API keys (assessments/models/api_keys.py): hashed, with a prefix.
+    "rest_framework_api_key",
     "catalogue",
     "assessments",
 ]
@@ -566,6 +568,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Requests per organisation API key (assessments/api/organisations/keys.py).
+    "DEFAULT_THROTTLE_RATES": {"organisation_key": "600/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "imhcf API",

@@ -8,7 +8,15 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments.models import Invite, Membership, Organisation, Team, TrainingLead, User
+from assessments.models import (
+    Invite,
+    Membership,
+    Organisation,
+    OrganisationAPIKey,
+    Team,
+    TrainingLead,
+    User,
+)
 from assessments.ops.demo import FULL_SIZES, build_full_framework  # noqa: F401 (re-exported)
 from catalogue.models import (
     Competency,
@@ -223,3 +231,11 @@ def with_authenticator(user):
     )
     user.signs_in_with_both_factors = True
     return user
+
+
+def api_key(organisation, *, scope="read", name="Reports", **fields):
+    """An API key of `organisation` (read-only unless `scope="write"`), and the key
+    itself, as its page shows it once: (OrganisationAPIKey, "prefix.secret")."""
+    return OrganisationAPIKey.objects.create_key(
+        organisation=organisation, scope=scope, name=name, **fields
+    )

@@ -1,6 +1,7 @@
 """The assessments app's models, one module per concern; importable from here
 (`assessments.models.X`), as migrations and the rest of the code expect."""
 
+from .api_keys import OrganisationAPIKey
 from .background import FailedTask, Job
 from .people import (
     SUGGESTED_LEVEL,
@@ -44,6 +45,7 @@ from .teams import (
 )
 
 __all__ = [
+    "OrganisationAPIKey",
     "FailedTask",
     "Job",
     "CodeTheme",

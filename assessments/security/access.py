@@ -19,6 +19,7 @@ makes themselves a manager (teams.services)."""
 
 from typing import TYPE_CHECKING, TypedDict, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 
@@ -28,6 +29,7 @@ from ..models import (
     Job,
     Membership,
     Organisation,
+    OrganisationAPIKey,
     Reflection,
     Team,
     TrainingRecord,
@@ -119,6 +121,44 @@ def organisation(request: SignedInRequest, pk: int) -> Organisation:
     if found is None:
         raise _refused(request, "organisation", pk)
     _second_factor_given(request)
+    return found
+
+
+def api_organisation(request: HttpRequest, pk: int, *, write: bool = False) -> Organisation:
+    """The organisation of an /api/v1/organisations/<pk>/… request, or 404; the first
+    line of every view there (assessments/api/organisations/keys.py says how a request
+    is authenticated).
+
+    With an organisation API key (request.auth): the key's own organisation when `pk`
+    names it, else 404 (a key never learns whether another organisation exists); a write
+    (`write=True`) with a read-only key is refused, 403 ("this key can only read").
+    With a session: as access.organisation decides for the pages, an organisation she
+    leads, or any for the site's admins (User.is_site_admin: they may use the
+    organisation API with their session, as they may open every organisation's pages;
+    staff status alone is not enough), else 404; and this sign-in must have given its
+    second factor, else 403 (a program cannot be sent to give it, as a page is).
+    No query with a key (it came with its organisation); one with a session."""
+    key = getattr(request, "auth", None)
+    if isinstance(key, OrganisationAPIKey):
+        if key.organisation_id != pk:
+            raise _refused(request, "organisation", pk)
+        if write and not key.can_write:
+            raise PermissionDenied(
+                "This API key can only read. A training lead can make a key that can "
+                "also write, on the organisation's API keys page."
+            )
+        return key.organisation
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise _refused(request, "organisation", pk)
+    found = Organisation.objects.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise _refused(request, "organisation", pk)
+    if not two_factor.is_verified(request):
+        raise PermissionDenied(
+            "This sign-in has not given its second factor: sign in to the site with it, "
+            "then try again."
+        )
     return found
 
 
@@ -232,3 +272,14 @@ def own_job(request: SignedInRequest, pk: int) -> Job:
     if job is None:
         raise _refused(request, "job", pk)
     return job
+
+
+def own_person(request: HttpRequest) -> User:
+    """The person whose own record an API call reads: whoever is signed in with her own
+    session or personal token. An organisation's key is nobody's record (401)."""
+    from rest_framework.exceptions import NotAuthenticated
+
+    user = request.user
+    if not user.is_authenticated or not isinstance(user, User):
+        raise NotAuthenticated("Sign in, or send your personal token, to read your own record.")
+    return user
