@@ -242,6 +242,12 @@ RULES = {
     "api:course_detail": "public",
     "api:schema": "public",
     "api:docs": "public",
+    # A person's own record (assessments/api/record.py): only ever her own.
+    "api:me": "own",
+    "api:my_ratings": "own",
+    "api:my_gaps": "own",
+    "api:my_plan": "own",
+    "api:my_training_records": "own",
     "assessments:grid": "own",
     "assessments:item_file": "own",  # a file on one of the person's own items
     "join": "public",  # the token is the secret: anyone holding it sees the team; joining
@@ -523,6 +529,10 @@ def test_only_the_allowed_roles_get_through(client, world, route, settings):
             assert through, (role, response.status_code, response.get("Location"))
         elif rule == "nobody" and role == "admin":
             assert response.status_code == 403
+        elif user is None and route.route.startswith("api/"):
+            # A program is told in JSON that it must sign in, never sent to a page.
+            assert response.status_code in (401, 403), (role, response.status_code)
+            assert response["Content-Type"] == "application/json", role
         elif user is None or admin_url:
             assert response.status_code == 302, (role, response.status_code)
             assert response["Location"].startswith(sign_in_url), role
