@@ -162,6 +162,15 @@ def api_organisation(request: HttpRequest, pk: int, *, write: bool = False) -> O
     return found
 
 
+def api_team(request: HttpRequest, organisation: Organisation, pk: int) -> Team:
+    """A team of `organisation` (which must come from api_organisation), or 404: another
+    organisation's team is missing, as on the pages. One query."""
+    team = Team.objects.filter(organisation=organisation, pk=pk).first()
+    if team is None:
+        raise _refused(request, f"organisation:{organisation.pk}/team", pk)
+    return team
+
+
 def team_member(request: SignedInRequest, team: Team, member_id: int) -> Membership:
     """A member of `team` (which must come from team_in_charge), or 404."""
     membership = (

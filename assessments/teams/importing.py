@@ -14,7 +14,8 @@ same file again changes nothing: a person already on the team (in that role or a
 or with an open invitation to it in that role, is left alone.
 """
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -98,56 +99,12 @@ def parse(name: str, content: bytes) -> list[StaffRow]:
             [f"{name}, row 1: no column named {', '.join(missing)} (the template has them all)"]
         )
     at = {column: header.index(column) for column in COLUMNS}
-    rows, errors, seen = [], [], {}
+    values = []
     for line, cells in enumerate(table[1:], start=2):
         cells = cells + [""] * (len(header) - len(cells))
-        value = {column: cells[at[column]].strip() for column in COLUMNS}
-        problems = []
-        if not value["name"]:
-            problems.append("name: empty; give the person's name")
-        else:
-            problems += _text_problems("name", value["name"], NAME_MAX)
-        if len(value["email"]) > EMAIL_MAX:
-            problems.append(f"email: longer than {EMAIL_MAX} characters")
-        else:
-            try:
-                validate_email(value["email"])
-            except ValidationError:
-                problems.append(f"email: “{value['email']}” is not an e-mail address")
-        job_role = ROLE_BY_TEXT.get(value["job role"].casefold().replace(" ", "_"))
-        job_role = ROLE_BY_TEXT.get(value["job role"].casefold(), job_role)
-        if job_role is None:
-            problems.append(
-                f"job role: “{value['job role']}” is not one of ours; use one of "
-                + ", ".join(label for _, label in JobRole.choices)
-                + ", or leave it empty"
-            )
-        if not value["team"]:
-            problems.append("team: empty; name the team")
-        else:
-            problems += _text_problems("team", value["team"], TEAM_MAX)
-        flag = value["manager"].casefold()
-        if flag not in YES | NO:
-            problems.append(f"manager: “{value['manager']}” is neither yes nor no")
-        key = (value["email"].casefold(), value["team"].casefold())
-        if not problems and key in seen:
-            problems.append(
-                f"email: {value['email']} is already on row {seen[key]} for the same team "
-                "(a person on two teams takes two rows with different teams)"
-            )
-        seen.setdefault(key, line)
-        errors += [f"Row {line}, {problem}" for problem in problems]
-        if not problems:
-            rows.append(
-                StaffRow(
-                    line,
-                    value["name"],
-                    value["email"],
-                    job_role or "",
-                    value["team"],
-                    flag in YES,
-                )
-            )
+        values.append((line, {column: cells[at[column]] for column in COLUMNS}))
+    rows, problems = check_rows(values)
+    errors = [f"Row {p.line}, {p.column}: {p.message}" for p in problems]
     if len(table) == 1:
         errors.append(f"{name}: the file has its header but nobody under it")
     if errors:
@@ -157,15 +114,99 @@ def parse(name: str, content: bytes) -> list[StaffRow]:
     return rows
 
 
-def _text_problems(column: str, text: str, max_length: int) -> list[str]:
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of one row: its row number, its column (one of COLUMNS) and what is
+    wrong, in words ("empty; give the person's name")."""
+
+    line: int
+    column: str
+    message: str
+
+
+def check_rows(
+    values: Iterable[tuple[int, dict[str, str]]],
+) -> tuple[list[StaffRow], list[RowProblem]]:
+    """The staff import's checks of each row, whether it came from a file's table or
+    from the API's JSON: `values` gives each row's number and its text under each of
+    COLUMNS. Returns the rows that passed and every problem of the others (a row with
+    any problem is left out); no query."""
+    rows, problems, seen = [], [], {}
+    for line, raw in values:
+        value = {column: raw[column].strip() for column in COLUMNS}
+        found = _row_problems(value)
+        key = (value["email"].casefold(), value["team"].casefold())
+        if not found and key in seen:
+            found.append(
+                (
+                    "email",
+                    f"{value['email']} is already on row {seen[key]} for the same team "
+                    "(a person on two teams takes two rows with different teams)",
+                )
+            )
+        seen.setdefault(key, line)
+        problems += [RowProblem(line, column, message) for column, message in found]
+        if not found:
+            rows.append(
+                StaffRow(
+                    line,
+                    value["name"],
+                    value["email"],
+                    _job_role(value["job role"]) or "",
+                    value["team"],
+                    value["manager"].casefold() in YES,
+                )
+            )
+    return rows, problems
+
+
+def _job_role(text: str) -> str | None:
+    """The JobRole value a cell names (either spelling), "" for none, None if unknown."""
+    job_role = ROLE_BY_TEXT.get(text.casefold().replace(" ", "_"))
+    return ROLE_BY_TEXT.get(text.casefold(), job_role)
+
+
+def _row_problems(value: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, message) for each thing wrong with one row's stripped text."""
+    problems: list[tuple[str, str]] = []
+    if not value["name"]:
+        problems.append(("name", "empty; give the person's name"))
+    else:
+        problems += _text_problems("name", value["name"], NAME_MAX)
+    if len(value["email"]) > EMAIL_MAX:
+        problems.append(("email", f"longer than {EMAIL_MAX} characters"))
+    else:
+        try:
+            validate_email(value["email"])
+        except ValidationError:
+            problems.append(("email", f"“{value['email']}” is not an e-mail address"))
+    if _job_role(value["job role"]) is None:
+        problems.append(
+            (
+                "job role",
+                f"“{value['job role']}” is not one of ours; use one of "
+                + ", ".join(label for _, label in JobRole.choices)
+                + ", or leave it empty",
+            )
+        )
+    if not value["team"]:
+        problems.append(("team", "empty; name the team"))
+    else:
+        problems += _text_problems("team", value["team"], TEAM_MAX)
+    if value["manager"].casefold() not in YES | NO:
+        problems.append(("manager", f"“{value['manager']}” is neither yes nor no"))
+    return problems
+
+
+def _text_problems(column: str, text: str, max_length: int) -> list[tuple[str, str]]:
     """What the save would refuse in a name: too long for its column, or a control
     character (a NUL, which PostgreSQL cannot store, or a bell or escape from pasting)."""
     if len(text) > max_length:
-        return [f"{column}: longer than {max_length} characters"]
+        return [(column, f"longer than {max_length} characters")]
     try:
         printable_only(text)
     except ValidationError:
-        return [f"{column}: has an invisible control character (often from pasting)"]
+        return [(column, "has an invisible control character (often from pasting)")]
     return []
 
 
@@ -230,6 +271,7 @@ class Done:
     teams: list[Team]
     invites: list[Invite]
     unchanged: int
+    steps: list[Step] = field(default_factory=list)  # what was done with each row
 
 
 @transaction.atomic
@@ -255,7 +297,7 @@ def apply(organisation, rows: list[StaffRow], *, lead: User) -> Done:
                     job_role=step.row.job_role,
                 )
             )
-    return Done(made_teams, invites, len(steps) - len(invites))
+    return Done(made_teams, invites, len(steps) - len(invites), steps)
 
 
 def to_session(rows: list[StaffRow]) -> list[dict]:

@@ -242,6 +242,16 @@ RULES = {
     "api:course_detail": "public",
     "api:schema": "public",
     "api:docs": "public",
+    # The organisation API (assessments/api/organisations/): the organisations she may
+    # see (none for most people: an empty list), and one organisation's teams, members'
+    # statuses, tallies and plans, and its staff written, for its leads and admins.
+    "api:organisations": "own",
+    "api:organisation": "lead",
+    "api:organisation_teams": "lead",
+    "api:team_members": "lead",
+    "api:team_tally": "lead",
+    "api:team_plan": "lead",
+    "api:organisation_staff": "lead",
     # A person's own record (assessments/api/record.py): only ever her own.
     "api:me": "own",
     "api:my_ratings": "own",
@@ -291,6 +301,7 @@ POST_ONLY = {
     "assessments:new_team",
     "assessments:staff_import_confirm",
     "assessments:change_person",
+    "api:organisation_staff",  # JSON: one person to invite (request() below)
     "assessments:review",
     "assessments:invite",
     "assessments:record_delete",
@@ -414,8 +425,9 @@ def kwargs_for(route: Route, world) -> dict:
         "pk": own_objects[route.name]
         if route.name in own_objects
         else north.organisation_id
-        if route.route.startswith("me/organisations/")
+        if route.route.startswith(("me/organisations/", "api/v1/organisations/"))
         else north.pk,
+        "team": north.pk,
         "name": world["evidence"].name,
         # Alice's whole record, prepared and ready; or a staff import's e-mails to Trust A.
         "job": world["sending"].pk
@@ -454,9 +466,19 @@ def request(client, route, world, user):
     if user is not None:
         client.force_login(user)
     url = reverse(route.name, kwargs=kwargs_for(route, world))
+    if route.name in POST_ONLY and route.route.startswith("api/"):
+        return client.post(url, API_POSTS[route.name], content_type="application/json")
     if route.name in POST_ONLY:
         return client.post(url, {"comment": "Fine", "share": "1"})
     return client.get(url, QUERY.get(route.name, {}))
+
+
+# What an API POST sends (JSON): the same person again answers 200, nothing new.
+API_POSTS = {
+    "api:organisation_staff": {
+        "staff": [{"name": "Sam Jones", "email": "sam.jones@trust-a.example", "team": "North"}]
+    },
+}
 
 
 # What a page needs in its query string to answer at all.
