@@ -565,12 +565,25 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, and no bigger than IMHCF_API_MAX_BODY (assessments/api/limits.py).
+    "DEFAULT_PARSER_CLASSES": ["assessments.api.limits.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    # Requests per organisation API key (assessments/api/organisations/keys.py).
-    "DEFAULT_THROTTLE_RATES": {"organisation_key": "600/min"},
+    # Calls per minute: from one address not signed in (the public endpoints), per
+    # person signed in, and per organisation API key (assessments/api/organisations/
+    # keys.py). Counted in the cache: shared by every app server once it is Redis.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("IMHCF_API_ANON_RATE", "120/min"),
+        "user": os.environ.get("IMHCF_API_USER_RATE", "600/min"),
+        "organisation_key": "600/min",
+    },
 }
+# The largest request body the API reads, in bytes: 2,000 staff rows fit in a third of it.
+IMHCF_API_MAX_BODY = int(os.environ.get("IMHCF_API_MAX_BODY", str(1024 * 1024)))
 SPECTACULAR_SETTINGS = {
     "TITLE": "imhcf API",
     "VERSION": "1",

@@ -1,10 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from assessments.accounts import views as accounts
 from assessments.accounts import work_accounts
+from assessments.api import limits as api_limits
 from assessments.portfolio import views as portfolio
 from imhcf.health import health
 
@@ -61,6 +62,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("assessments.urls")),
     path("api/v1/", include("imhcf.api_urls")),  # the JSON API (catalogue/api/, assessments/api/)
+    re_path(r"^api/", api_limits.not_found),  # any other path there: a 404 in JSON
     path("join/<str:token>/", accounts.join, name="join"),
     path("unsubscribe/<str:token>/", portfolio.unsubscribe, name="unsubscribe"),
     path("", include("catalogue.urls")),

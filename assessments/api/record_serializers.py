@@ -100,7 +100,7 @@ class GapsSerializer(serializers.Serializer):
         return len(page.gaps)
 
 
-class TeachingSerializer(serializers.Serializer):
+class GapsTaughtSerializer(serializers.Serializer):
     strength = serializers.CharField(source="words", help_text='e.g. "Closes", "Taught in part".')
     gaps = GapSerializer(many=True)
 
@@ -150,7 +150,7 @@ class TakeSerializer(serializers.Serializer):
     course_slug = serializers.SlugField(source="option.course_slug")
     fee = serializers.CharField(source="fee_words")
     closes = serializers.BooleanField(help_text="It closes one of her gaps or more.")
-    teaches = TeachingSerializer(many=True)
+    teaches = GapsTaughtSerializer(many=True)
 
 
 class OfferSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -56,10 +56,21 @@ def database_down(exception: BaseException | None) -> bool:
     return False
 
 
-def unavailable_response() -> HttpResponse:
-    """The plain 503 page with Retry-After, never stored by a browser or a proxy.
-    No query: rendered without the request."""
-    response = HttpResponse(loader.render_to_string(TEMPLATE), status=503)
+def _api_call(request: HttpRequest | None) -> bool:
+    """An API call (/api/...) is answered in JSON, never with a page."""
+    return request is not None and request.path.startswith("/api/")
+
+
+def unavailable_response(request: HttpRequest | None = None) -> HttpResponse:
+    """The plain 503 page with Retry-After (JSON for an API call), never stored by a
+    browser or a proxy. No query: rendered without the request's context."""
+    if _api_call(request):
+        response: HttpResponse = JsonResponse(
+            {"detail": "The service is briefly unavailable: try again in a minute."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.render_to_string(TEMPLATE), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
@@ -85,7 +96,7 @@ class DatabaseUnavailable:
             type(exception).__name__,
             first_line,
         )
-        return unavailable_response()
+        return unavailable_response(request)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -93,7 +104,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     (raised in a middleware, where process_exception never sees it); Django's own 500
     page otherwise. Django has already logged the error with its traceback."""
     if database_down(sys.exc_info()[1]):
-        return unavailable_response()
+        return unavailable_response(request)
+    if _api_call(request):
+        return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
     response: HttpResponseServerError = defaults.server_error(request)
     return response
 
@@ -102,6 +115,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: a 503 when the request failed because the database is unreachable
     (a session that could not be saved); Django's own 400 page otherwise."""
     if database_down(exception):
-        return unavailable_response()
+        return unavailable_response(request)
+    if _api_call(request):
+        return JsonResponse({"detail": "The request could not be understood."}, status=400)
     response: HttpResponse = defaults.bad_request(request, exception)
     return response

@@ -153,17 +153,21 @@ def test_the_openapi_description_validates(client, catalogue):
     document = schema(client)
     validate(document)
     assert document["info"]["title"] == "imhcf API"
-    assert set(document["paths"]) == {
-        "/api/v1/framework/",
-        "/api/v1/courses/",
-        "/api/v1/courses/{slug}/",
-    }
+    assert {"/api/v1/framework/", "/api/v1/courses/", "/api/v1/courses/{slug}/"} <= set(
+        document["paths"]
+    )
 
 
-def test_every_documented_endpoint_answers_anyone_not_signed_in(client, catalogue):
+def test_every_endpoint_documented_as_open_answers_anyone_not_signed_in(client, catalogue):
     values = {"slug": Course.objects.order_by("pk").first().slug}
     document = schema(client)
-    for path, operations in document["paths"].items():
+    public = {
+        path: operations
+        for path, operations in document["paths"].items()
+        if operations.get("get", {}).get("security") == [{}]  # no sign-in asked
+    }
+    assert {"/api/v1/framework/", "/api/v1/courses/", "/api/v1/courses/{slug}/"} <= set(public)
+    for path, operations in public.items():
         assert set(operations) <= {"get", "parameters"}, path  # read-only
         url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
         response = client.get(url)
