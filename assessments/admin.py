@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils import timezone
+from rest_framework_api_key.models import APIKey
 
 from catalogue.admin import LabelledInline
 
@@ -18,6 +19,7 @@ from .models import (
     Job,
     Membership,
     Organisation,
+    OrganisationAPIKey,
     Team,
     TrainingLead,
     User,
@@ -260,3 +262,49 @@ class FailedTaskAdmin(admin.ModelAdmin):
             failure.delete()
             tried += 1
         self.message_user(request, f"Queued again: {tried}.")
+
+
+# API keys: made only by an organisation's training lead on its page (who she is is
+# proved again, the key is shown to her once), so admins never add one here and never
+# see one; they see who made each, when it was last used, and may revoke one. The
+# library's own key model is not used (every key belongs to an organisation).
+admin.site.unregister(APIKey)
+
+
+@admin.register(OrganisationAPIKey)
+class OrganisationAPIKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "organisation", "scope", "made_by", "created"]
+    list_display += ["last_used_at", "revoked"]
+    list_filter = ["scope", "revoked"]
+    list_select_related = ["organisation", "made_by"]
+    search_fields = ["name", "prefix", "organisation__name"]
+    fields = readonly_fields = [
+        "name",
+        "prefix",
+        "organisation",
+        "scope",
+        "made_by",
+        "created",
+        "expiry_date",
+        "last_used_at",
+        "revoked",
+        "revoked_at",
+        "revoked_by",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, not deleted: the list keeps who made it and when
+
+    @admin.action(description="Revoke the selected keys (they stop working at once)")
+    def revoke(self, request, queryset):
+        from .api.organisations.key_services import revoke_key
+
+        revoked = sum(revoke_key(key=key, by=request.user, request=request) for key in queryset)
+        self.message_user(request, f"Revoked: {revoked} key(s).")

@@ -6,6 +6,7 @@ from .plans import views as plans
 from .portfolio import prepared
 from .portfolio import views as portfolio
 from .ratings import views as ratings
+from .teams import api_keys_views as api_keys
 from .teams import staff_views as staff
 from .teams import views as teams
 
@@ -58,6 +59,13 @@ urlpatterns = [
     path("teams/", teams.teams, name="teams"),
     path("organisations/", teams.organisations, name="organisations"),
     path("organisations/<int:pk>/", teams.organisation, name="organisation"),
+    path("organisations/<int:pk>/api-keys/", api_keys.api_keys, name="api_keys"),
+    path("organisations/<int:pk>/api-keys/new/", api_keys.api_key_new, name="api_key_new"),
+    path(
+        "organisations/<int:pk>/api-keys/<str:prefix>/revoke/",
+        api_keys.api_key_revoke,
+        name="api_key_revoke",
+    ),
     path("organisations/<int:pk>/teams/new/", staff.new_team, name="new_team"),
     path("organisations/<int:pk>/import/", staff.staff_import, name="staff_import"),
     path(

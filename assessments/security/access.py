@@ -171,6 +171,17 @@ def api_team(request: HttpRequest, organisation: Organisation, pk: int) -> Team:
     return team
 
 
+def organisation_api_key(
+    request: SignedInRequest, organisation: Organisation, prefix: str
+) -> OrganisationAPIKey:
+    """One of the API keys of `organisation` (which must come from access.organisation:
+    any of its leads may revoke it), named by its prefix, or 404."""
+    key = OrganisationAPIKey.objects.filter(organisation=organisation, prefix=prefix).first()
+    if key is None:
+        raise _refused(request, f"organisation:{organisation.pk}/api_key", prefix)
+    return key
+
+
 def team_member(request: SignedInRequest, team: Team, member_id: int) -> Membership:
     """A member of `team` (which must come from team_in_charge), or 404."""
     membership = (

@@ -6,19 +6,24 @@ The first tests use a probe view built the way every organisation endpoint is bu
 (the same authentication, permission, throttle and access helper), so the rules are
 tested on their own."""
 
+import logging
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.test import Client
+from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.timezone import localtime
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.api.organisations.keys import ORGANISATION_AUTH, KeyRateThrottle, SignedInOrKey
-from assessments.models import Organisation
+from assessments.models import Organisation, OrganisationAPIKey
 from assessments.security import access
-from tests.factories import api_key
+from tests.factories import TrainingLeadFactory, UserFactory, api_key, with_authenticator
+from tests.queries import count_queries
+from tests.security.helpers import a_new_period, code, prove_again
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +46,7 @@ class Probe(APIView):
 
 urlpatterns = [
     path("probe/<int:pk>/", login_not_required(Probe.as_view()), name="probe"),
+    path("", include("imhcf.urls")),
 ]
 probe = pytest.mark.urls(__name__)
 
@@ -128,8 +134,6 @@ def test_an_admin_reads_any_organisation_with_her_session(client, admin_user, tr
 
 @probe
 def test_a_session_without_its_second_factor_is_refused(client, team):
-    from tests.factories import TrainingLeadFactory, UserFactory
-
     lead = UserFactory(username="lena")  # no authenticator: this sign-in gave no code
     TrainingLeadFactory(organisation=team.organisation, user=lead)
     client.force_login(lead)
@@ -159,3 +163,192 @@ def test_a_key_used_is_marked_with_the_time_at_most_once_a_minute(
         client.get(url, headers=by_key(key))
     made.refresh_from_db()
     assert made.last_used_at == first
+
+
+# The lead's page: /me/organisations/<pk>/api-keys/ ------------------------------------
+
+
+def make(client, organisation_id: int, name: str = "Board report", scope: str = "read"):
+    return client.post(
+        reverse("assessments:api_key_new", args=[organisation_id]), {"name": name, "scope": scope}
+    )
+
+
+@probe
+def test_making_a_key_asks_who_she_is_then_shows_the_key_once(client, tess, team):
+    client.force_login(tess)
+    asked = make(client, team.organisation_id)
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    assert not OrganisationAPIKey.objects.exists()  # nothing made before she proves it
+    # The code from her app; allauth then answers the POST it kept.
+    to_code = client.get(asked["Location"])
+    assert to_code["Location"].startswith(reverse("mfa_reauthenticate"))
+    a_new_period()
+    shown = client.post(to_code["Location"], {"code": code()})
+    assert shown.status_code == 200, shown.get("Location")
+    made = OrganisationAPIKey.objects.get()
+    secret = shown.context["secret"]
+    assert secret.startswith(made.prefix + ".") and secret in shown.content.decode()
+    assert "it will not be shown again" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    assert secret not in made.hashed_key and secret not in made.pk  # only its hash is kept
+    assert (made.name, made.scope, made.made_by, made.organisation) == (
+        "Board report",
+        "read",
+        tess,
+        team.organisation,
+    )
+    listing = client.get(reverse("assessments:api_keys", args=[team.organisation_id]))
+    page = listing.content.decode()
+    assert secret not in page and secret.split(".")[1] not in page
+    assert f"{made.prefix}…" in page and "Board report" in page and "never" in page
+    assert secret not in str(dict(client.session))  # nor kept in her session
+
+
+@probe
+def test_a_key_without_a_name_is_not_made_and_her_choice_is_kept(client, tess, team):
+    client.force_login(tess)
+    prove_again(client)
+    response = make(client, team.organisation_id, name="  ", scope="write")
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert response.context["form"].errors["name"]
+    assert response.context["form"]["scope"].value() == "write"
+    assert not OrganisationAPIKey.objects.exists()
+
+
+@probe
+def test_a_revoked_key_stops_working_at_once(client, tess, team):
+    made, key = api_key(team.organisation, scope="write")
+    program = Client()
+    url = f"/probe/{team.organisation_id}/"
+    assert program.get(url, headers=by_key(key)).status_code == 200
+    client.force_login(tess)
+    revoke = reverse("assessments:api_key_revoke", args=[team.organisation_id, made.prefix])
+    confirm = client.get(revoke)
+    assert "stops working at once" in confirm.content.decode()
+    assert program.get(url, headers=by_key(key)).status_code == 200  # asking is not revoking
+    done = client.post(revoke)
+    assert done["Location"] == reverse("assessments:api_keys", args=[team.organisation_id])
+    assert program.get(url, headers=by_key(key)).status_code == 401
+    assert program.post(url, headers=by_key(key)).status_code == 401
+    made.refresh_from_db()
+    assert made.revoked and made.revoked_by == tess and made.revoked_at is not None
+    page = client.get(done["Location"]).content.decode()
+    assert "is revoked: it no longer works" in page and "Revoked on" in page
+
+
+@probe
+def test_another_organisations_lead_gets_404_for_its_keys(client, team, trust_b):
+    made, key = api_key(team.organisation)
+    uma = with_authenticator(UserFactory(username="uma"))
+    TrainingLeadFactory(organisation=trust_b, user=uma)
+    client.force_login(uma)
+    org = team.organisation_id
+    assert client.get(reverse("assessments:api_keys", args=[org])).status_code == 404
+    assert make(client, org).status_code == 404  # not even asked who she is
+    revoke = reverse("assessments:api_key_revoke", args=[org, made.prefix])
+    assert client.post(revoke).status_code == 404
+    # Nor through her own organisation: the key is looked for in it only.
+    mine = reverse("assessments:api_key_revoke", args=[trust_b.pk, made.prefix])
+    assert client.post(mine).status_code == 404
+    made.refresh_from_db()
+    assert not made.revoked
+    assert not OrganisationAPIKey.objects.filter(organisation=team.organisation).exclude(pk=made.pk)
+
+
+@probe
+def test_the_page_shows_when_each_key_was_last_used(client, tess, team):
+    used, key = api_key(team.organisation, name="Used one")
+    api_key(team.organisation, name="Idle one")
+    Client().get(f"/probe/{team.organisation_id}/", headers=by_key(key))
+    used.refresh_from_db()
+    client.force_login(tess)
+    page = client.get(reverse("assessments:api_keys", args=[team.organisation_id]))
+    rows = {key.name: key for key in page.context["keys"]}
+    assert rows["Used one"].last_used_at == used.last_used_at
+    text = page.content.decode()
+    assert localtime(used.last_used_at).strftime("%-d %B %Y, %H:%M") in text
+    assert rows["Idle one"].last_used_at is None and ">never<" in text
+
+
+@probe
+def test_the_keys_page_costs_the_same_for_one_key_or_twenty(client, tess, team):
+    client.force_login(tess)
+    url = reverse("assessments:api_keys", args=[team.organisation_id])
+    api_key(team.organisation, made_by=tess)
+    one = count_queries(client, url)
+    for n in range(19):
+        api_key(team.organisation, name=f"Key {n}", made_by=tess)
+    assert len(client.get(url).context["keys"]) == 20
+    assert count_queries(client, url) == one
+
+
+@probe
+def test_the_organisation_page_links_to_its_keys(client, tess, team):
+    client.force_login(tess)
+    page = client.get(reverse("assessments:organisation", args=[team.organisation_id]))
+    assert reverse("assessments:api_keys", args=[team.organisation_id]) in page.content.decode()
+
+
+# Throttling and the log ------------------------------------------------------------------
+
+
+@probe
+def test_a_key_past_its_rate_gets_429_with_retry_after_and_another_key_does_not(
+    client, team, settings
+):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+            "organisation_key": "2/min",
+        },
+    }
+    _, busy = api_key(team.organisation)
+    _, other = api_key(team.organisation)
+    url = f"/probe/{team.organisation_id}/"
+    assert [client.get(url, headers=by_key(busy)).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url, headers=by_key(busy))
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused["Content-Type"] == "application/json"
+    assert client.get(url, headers=by_key(other)).status_code == 200
+
+
+@probe
+def test_every_use_of_a_key_is_logged_with_its_prefix_never_the_key(client, team, caplog):
+    made, key = api_key(team.organisation)
+    revoked, revoked_key = api_key(team.organisation, revoked=True)
+    url = f"/probe/{team.organisation_id}/"
+    with caplog.at_level(logging.INFO, logger="imhcf.security"):
+        client.get(url, headers=by_key(key))
+        client.get(url, headers=by_key(key))
+        client.post(url, headers=by_key(key))  # refused: it only reads, and still a use
+        client.get(url, headers=by_key(revoked_key))
+    lines = [r.getMessage() for r in caplog.records if r.name == "imhcf.security"]
+    used = [line for line in lines if "event=api_key.used" in line]
+    assert len(used) == 3
+    assert all(f"key='{made.prefix}'" in line for line in used)
+    assert f"organisation={team.organisation_id}" in used[0] and "method='GET'" in used[0]
+    refused = [line for line in lines if "event=api_key.refused" in line]
+    assert len(refused) == 1 and f"key='{revoked.prefix}'" in refused[0]
+    assert "reason='revoked'" in refused[0]
+    for secret in (key, revoked_key):
+        assert all(secret.split(".")[1] not in line for line in lines)
+
+
+@probe
+def test_making_and_revoking_a_key_are_logged(client, tess, team, caplog):
+    client.force_login(tess)
+    prove_again(client)
+    with caplog.at_level(logging.INFO, logger="imhcf.security"):
+        shown = make(client, team.organisation_id)
+        made = OrganisationAPIKey.objects.get()
+        client.post(reverse("assessments:api_key_revoke", args=[team.organisation_id, made.prefix]))
+    lines = [r.getMessage() for r in caplog.records if r.name == "imhcf.security"]
+    assert any("event=api_key.made" in line and made.prefix in line for line in lines)
+    assert any("event=api_key.revoked" in line and made.prefix in line for line in lines)
+    secret = shown.context["secret"]
+    assert all(secret.split(".")[1] not in line for line in lines)

@@ -39,6 +39,7 @@ from tests.factories import (
     TeamFactory,
     TrainingLeadFactory,
     UserFactory,
+    api_key,
     with_authenticator,
 )
 
@@ -211,6 +212,14 @@ RULES = {
     "assessments:staff_import_sending": "lead",
     "assessments:people": "lead",
     "assessments:change_person": "lead",
+    # An organisation's API keys: its leads (and admins) list, make and revoke them.
+    "assessments:api_keys": "lead",
+    "assessments:api_key_new": "lead",  # then asks who she is again (allauth)
+    "assessments:api_key_revoke": "lead",
+    # Keys are made by a lead on that page only (shown to her once), never in admin;
+    # revoked, never deleted.
+    "admin:assessments_organisationapikey_add": "nobody",
+    "admin:assessments_organisationapikey_delete": "nobody",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
     "account_logout": "any",
     "admin:login": "admin_door",
@@ -302,6 +311,7 @@ POST_ONLY = {
     "assessments:staff_import_confirm",
     "assessments:change_person",
     "api:organisation_staff",  # JSON: one person to invite (request() below)
+    "assessments:api_key_new",
     "assessments:review",
     "assessments:invite",
     "assessments:record_delete",
@@ -384,6 +394,7 @@ def world(catalogue):
         detail={"file": "staff.csv", "teams": [], "unchanged": 0},
     )
     return {
+        "api_key": api_key(north.organisation, made_by=tess)[0],
         "sending": sending,
         "record": record,
         "reflection": reflection,
@@ -436,6 +447,7 @@ def kwargs_for(route: Route, world) -> dict:
         "filename": world["prepared"].filename,
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
+        "prefix": world["api_key"].prefix,
         "level": 1,
         "domain": 1,
         "number": 1,
