@@ -595,6 +595,14 @@ SPECTACULAR_SETTINGS = {
         'A figure a provider does not publish is null and labelled "not published"; '
         "0 means free."
     ),
+    # OpenAPI 3.1: a field that may be null is said as JSON Schema says it ("oneOf" the
+    # object or null), which every validator reads alike; 3.0's "nullable" beside a
+    # reference leaves the null out for many (the every-endpoint walk found it).
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "assessments.api.schema.nullable_as_json_schema",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
