@@ -80,13 +80,15 @@ class WordingInline(admin.StackedInline):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Wording file (.csv or .xlsx)",
+        label="Wording file (.csv, .xlsx or a CASE 1.0 package's .json)",
         help_text=f"Columns: {', '.join(COLUMNS)}. One row per competency and level.",
     )
 
     def clean_file(self):
         return check_upload(
-            self.cleaned_data["file"], too_large="the whole framework fits in far less."
+            self.cleaned_data["file"],
+            too_large="the whole framework fits in far less.",
+            suffixes=(".csv", ".xlsx", ".json"),
         )
 
 

@@ -1,4 +1,5 @@
-"""Import the official framework wording from an organisation's own copy (CSV or XLSX).
+"""Import the official framework wording from an organisation's own copy (CSV or XLSX,
+or a CASE 1.0 package, which catalogue/case/reading.py reads into the same rows).
 
 Columns: code, domain, heading, level, knowledge, ability; one row per
 competency and level. Two phases, as pretix does it: read and check every
@@ -70,6 +71,19 @@ class Row:
     level: int
     knowledge: str
     ability: str
+    # Only a CASE package can say so (its items typed as our summary). Such a row fills
+    # a competency and level with no wording and never replaces any.
+    is_summary: bool = False
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A competency a file lists whether or not it gives its wording: a CASE package
+    lists each one as an item, so a domain can be listed whole with part of its wording."""
+
+    code: str
+    domain: int
+    heading: str
 
 
 @dataclass
@@ -90,12 +104,18 @@ class ImportResult:
 
 
 def import_wording(name: str, content: bytes) -> ImportResult:
-    """Check and then import one file. `name` decides the format (.csv or .xlsx)
-    and appears in every message. Raises ImportProblem listing what is wrong."""
-    table = read_table(name, content)
-    rows = _parse_rows(name, table)
-    _check_against_framework(name, rows)
-    return _write(name, rows)
+    """Check and then import one file. `name` decides the format (.csv, .xlsx or a
+    CASE package's .json) and appears in every message. Raises ImportProblem listing
+    what is wrong."""
+    listed: list[Listed] = []
+    if Path(name).suffix.lower() == ".json":
+        from .case.reading import read_package  # it reads into this module's rows
+
+        rows, listed = read_package(name, content)
+    else:
+        rows = _parse_rows(name, read_table(name, content))
+    _check_against_framework(name, rows, listed)
+    return _write(name, rows, listed)
 
 
 # Phase 1: read and check ----------------------------------------------------------
@@ -299,13 +319,13 @@ def _int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _check_against_framework(name: str, rows: list[Row]) -> None:
+def _check_against_framework(name: str, rows: list[Row], listed: list[Listed]) -> None:
     """Domain sizes: each domain in the file is listed whole and without gaps, keeps
     every code already loaded, and the sizes add up to no more than the declared total."""
     errors: list[str] = []
     codes_by_domain: dict[int, set[str]] = defaultdict(set)
-    for row in rows:
-        codes_by_domain[row.domain].add(row.code)
+    for entry in [*rows, *listed]:
+        codes_by_domain[entry.domain].add(entry.code)
     domains = {d.number: d for d in Domain.objects.all()}
     existing: dict[int, set[str]] = defaultdict(set)
     for domain_id, code in Competency.objects.values_list("domain_id", "code"):
@@ -354,20 +374,20 @@ def _check_against_framework(name: str, rows: list[Row]) -> None:
 
 
 @transaction.atomic
-def _write(name: str, rows: list[Row]) -> ImportResult:
-    result = ImportResult(domains=sorted({row.domain for row in rows}))
+def _write(name: str, rows: list[Row], listed: list[Listed]) -> ImportResult:
+    result = ImportResult(domains=sorted({entry.domain for entry in [*rows, *listed]}))
     source = f"Imported from {Path(name).name} on {timezone.localdate():%d %B %Y}"
     competencies = {c.code: c for c in Competency.objects.filter(domain__in=result.domains)}
-    for row in rows:
-        competency = competencies.get(row.code)
+    for entry in [*listed, *rows]:
+        competency = competencies.get(entry.code)
         if competency is None:
             competency = Competency.objects.create(
-                code=row.code, domain_id=row.domain, heading=row.heading
+                code=entry.code, domain_id=entry.domain, heading=entry.heading
             )
-            competencies[row.code] = competency
+            competencies[entry.code] = competency
             result.competencies_created += 1
-        elif row.heading and competency.heading != row.heading:
-            competency.heading = row.heading
+        elif entry.heading and competency.heading != entry.heading:
+            competency.heading = entry.heading
             competency.save(update_fields=["heading"])
     existing = {
         (w.competency.code, w.level_id): w
@@ -384,8 +404,11 @@ def _write(name: str, rows: list[Row]) -> ImportResult:
                 knowledge=row.knowledge,
                 ability=row.ability,
                 source=source,
+                is_summary=row.is_summary,
             )
             result.wordings_created += 1
+        elif row.is_summary:
+            continue  # our summary never replaces wording this site holds
         else:
             wording.knowledge, wording.ability, wording.source = row.knowledge, row.ability, source
             wording.is_summary = False  # the official words replace our summary
@@ -433,13 +456,15 @@ def table_xlsx(sheets: dict[str, list]) -> bytes:
     return out.getvalue()
 
 
-def check_upload(upload, *, too_large: str):
-    """An uploaded table before it is read: a .csv or .xlsx name, at most MAX_BYTES.
-    Raises ValidationError (shown beside the form's file field)."""
+def check_upload(upload, *, too_large: str, suffixes: tuple[str, ...] = (".csv", ".xlsx")):
+    """An uploaded file before it is read: a name ending in one of `suffixes`, at most
+    MAX_BYTES. Raises ValidationError (shown beside the form's file field)."""
     from django.core.exceptions import ValidationError
 
-    if not upload.name.lower().endswith((".csv", ".xlsx")):
-        raise ValidationError("Use a .csv or .xlsx file.", code="bad_type")
+    if not upload.name.lower().endswith(suffixes):
+        *others, last = suffixes
+        kinds = f"{', '.join(others)} or {last}" if others else last
+        raise ValidationError(f"Use a {kinds} file.", code="bad_type")
     if upload.size > MAX_BYTES:
         raise ValidationError(
             f"The file is larger than {MAX_BYTES // 1024 // 1024} MB; {too_large}",

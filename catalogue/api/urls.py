@@ -12,6 +12,11 @@ from . import views
 
 urlpatterns = [
     path("framework/", login_not_required(views.FrameworkView.as_view()), name="framework"),
+    path(
+        "framework/case/",
+        login_not_required(views.FrameworkCaseView.as_view()),
+        name="framework_case",
+    ),
     path("courses/", login_not_required(views.CourseList.as_view()), name="course_list"),
     path(
         "courses/<slug:slug>/",

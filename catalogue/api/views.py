@@ -1,14 +1,23 @@
 """The public API's views: GET only, open to anyone (AllowAny, `login_not_required` in
 urls.py), each over the QuerySet method its page uses, so its query count is pinned."""
 
+import json
+
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+# The one download helper (name, type, no-store, nosniff); it imports only Django and
+# openpyxl, so the catalogue stays below every feature.
+from assessments import downloads
+
+from ..case.export import file_name, framework_package
 from ..completeness import framework_completeness
 from ..models import LEVELS, Competency, Course, Domain, Framework, Level, Wording
 from .serializers import CourseDetailSerializer, CourseSerializer, FrameworkSerializer
@@ -45,6 +54,38 @@ class FrameworkView(APIView):
         }
         serializer = FrameworkSerializer(data, context={"levels": LEVELS})
         return Response(serializer.data)
+
+
+class FrameworkCaseView(APIView):
+    """The framework as a 1EdTech CASE 1.0 package, a download. Five queries whatever
+    its size (catalogue/case/export.py)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = PUBLIC
+
+    @extend_schema(
+        operation_id="framework_case",
+        summary="The framework as a CASE 1.0 package",
+        description="The framework as this site holds it, in the 1EdTech CASE 1.0 format "
+        "(Competencies and Academic Standards Exchange) that other competency tools "
+        "read: its levels, domains and competencies, and the wording this site has, each "
+        "part marked as the framework's own words or our summary. The wording belongs "
+        "to the framework's publishers; the document's notes say where each fact comes "
+        "from. The identifiers stay the same from one download to the next.",
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="A CFPackage: CFDocument, CFItems, CFAssociations and CFDefinitions.",
+            )
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        framework = Framework.objects.get()
+        package = framework_package(framework=framework)
+        body = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+        return downloads.attachment(
+            body.encode(), filename=file_name(framework), content_type="application/json"
+        )
 
 
 class CourseList(generics.ListAPIView):

@@ -247,6 +247,7 @@ RULES = {
     "catalogue:course_detail": "public",
     # The public JSON API (catalogue/api/), its OpenAPI description and Swagger UI page.
     "api:framework": "public",
+    "api:framework_case": "public",
     "api:course_list": "public",
     "api:course_detail": "public",
     "api:schema": "public",

@@ -8,7 +8,8 @@ from catalogue.importing import COLUMNS, ImportProblem, import_wording
 class Command(BaseCommand):
     help = (
         "Import the official framework wording from a CSV or XLSX file with the columns "
-        f"{', '.join(COLUMNS)}. All or nothing: any problem leaves the database unchanged."
+        f"{', '.join(COLUMNS)}, or from a CASE 1.0 package (.json) of the shape export_case "
+        "writes. All or nothing: any problem leaves the database unchanged."
     )
 
     def add_arguments(self, parser):
