@@ -7,12 +7,13 @@ The first tests use a probe view built the way every organisation endpoint is bu
 tested on their own."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
 from rest_framework.response import Response
@@ -21,7 +22,14 @@ from rest_framework.views import APIView
 from assessments.api.organisations.keys import ORGANISATION_AUTH, KeyRateThrottle, SignedInOrKey
 from assessments.models import Organisation, OrganisationAPIKey
 from assessments.security import access
-from tests.factories import TrainingLeadFactory, UserFactory, api_key, with_authenticator
+from catalogue.models import Course
+from tests.factories import (
+    TeamFactory,
+    TrainingLeadFactory,
+    UserFactory,
+    api_key,
+    with_authenticator,
+)
 from tests.queries import count_queries
 from tests.security.helpers import a_new_period, code, prove_again
 
@@ -352,3 +360,152 @@ def test_making_and_revoking_a_key_are_logged(client, tess, team, caplog):
     assert any("event=api_key.revoked" in line and made.prefix in line for line in lines)
     secret = shown.context["secret"]
     assert all(secret.split(".")[1] not in line for line in lines)
+
+
+# The walk: every URL of the API × every kind of key ----------------------------------
+#
+# Found by walking the URL configuration, so an endpoint added later is walked too; its
+# parameters come from the fixtures below (a new parameter name fails the walk until it
+# is given one here). What each kind of URL must answer:
+#   organisation  /api/v1/organisations/…: no credentials, a revoked, expired or
+#                 mistyped key → 401; a key of Trust A reads Trust A (200); a read key
+#                 writing → 403; a write key writing gets through (here 400: the body is
+#                 empty); a key of Trust B → 404 for anything of Trust A, and never a
+#                 word of Trust A where it names no organisation
+#   own record    /api/v1/me/…: her session only; any key, good or bad → 401 or 403
+#   public        everything else: a key changes nothing (same answer as without)
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    name: str
+    route: str
+    params: frozenset[str]
+    methods: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        if self.route.startswith("api/v1/organisations/"):
+            return "organisation"
+        if self.route.startswith("api/v1/me/"):
+            return "own record"
+        return "public"
+
+    def writes(self) -> list[str]:
+        return [m for m in self.methods if m != "get"]
+
+
+def _api_routes(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            yield from _api_routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern) and namespace == "api" and pattern.name:
+            view = getattr(pattern.callback, "cls", None) or getattr(
+                pattern.callback, "view_class", None
+            )
+            methods = tuple(
+                m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)
+            ) or ("get",)
+            yield ApiRoute(
+                f"api:{pattern.name}",
+                prefix + str(pattern.pattern),
+                frozenset(pattern.pattern.regex.groupindex),
+                methods,
+            )
+
+
+API_ROUTES = list(_api_routes(get_resolver().url_patterns))
+
+
+def test_the_walk_sees_every_kind_of_api_url():
+    kinds = {route.kind for route in API_ROUTES}
+    assert kinds == {"organisation", "own record", "public"}
+    assert len([r for r in API_ROUTES if r.kind == "organisation" and "pk" in r.params]) >= 3
+
+
+@pytest.fixture
+def cast(team, tess, catalogue):
+    """Trust A (North locality: Alice and Bob; Tess leads it) and Trust B (East
+    locality; Uma leads it), and keys, each made by its organisation's lead: Trust A's
+    read and write keys, a revoked and an expired write key of Trust A, and Trust B's
+    write key."""
+    trust_b = Organisation.objects.create(name="Trust B")
+    east = TeamFactory(name="East locality", organisation=trust_b)
+    uma = TrainingLeadFactory(organisation=trust_b, user__username="uma").user
+    past = timezone.now() - timedelta(days=1)
+    a = team.organisation
+    return {
+        "a": a,
+        "team_a": team,
+        "b": trust_b,
+        "team_b": east,
+        "course": Course.objects.order_by("pk").first(),
+        "read": api_key(a, scope="read", made_by=tess)[1],
+        "write": api_key(a, scope="write", made_by=tess)[1],
+        "revoked": api_key(a, scope="write", made_by=tess, revoked=True)[1],
+        "expired": api_key(a, scope="write", made_by=tess, expiry_date=past)[1],
+        "other": api_key(trust_b, scope="write", made_by=uma)[1],
+    }
+
+
+def _url(route: ApiRoute, cast, *, org: str = "a", team: str = "team_a") -> str:
+    given = {"pk": cast[org].pk, "team": cast[team].pk, "slug": cast["course"].slug}
+    missing = route.params - set(given)
+    assert not missing, f"the walk has no value for {sorted(missing)} of {route.name}"
+    return reverse(route.name, kwargs={name: given[name] for name in route.params})
+
+
+def _call(client, method: str, url: str, authorization: str | None):
+    headers = {"authorization": authorization} if authorization else {}
+    if method == "get":
+        return client.get(url, headers=headers)
+    return getattr(client, method)(url, {}, content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+def test_every_api_url_answers_each_key_as_it_should(client, cast, route):
+    url = _url(route, cast)
+    key = {name: f"Api-Key {cast[name]}" for name in ("read", "write", "revoked", "expired")}
+    key["other"] = f"Api-Key {cast['other']}"
+    malformed = "Api-Key not-a-key"
+    for method in route.methods:
+        status = {
+            name: _call(client, method, url, authorization).status_code
+            for name, authorization in {
+                "none": None,
+                **key,
+                "malformed": malformed,
+            }.items()
+        }
+        if route.kind == "public":
+            assert set(status.values()) == {status["none"]}, (method, status)
+            assert status["none"] == 200, (method, status)
+        elif route.kind == "own record":
+            assert set(status.values()) <= {401, 403}, (method, status)
+        else:
+            bad = {n: status[n] for n in ("none", "revoked", "expired", "malformed")}
+            assert set(bad.values()) == {401}, (method, status)
+            if method == "get":
+                assert (status["read"], status["write"]) == (200, 200), status
+            else:
+                assert status["read"] == 403, (method, status)
+                assert status["write"] in (200, 201, 202, 400), (method, status)
+            if "pk" in route.params:
+                assert status["other"] == 404, (method, status)
+            else:  # a list of what the key may see: Trust B's own, nothing of Trust A
+                answer = _call(client, method, url, key["other"])
+                assert answer.status_code == 200, (method, answer.status_code)
+                assert "Trust A" not in answer.content.decode(), route.name
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in API_ROUTES if r.kind == "organisation" and "team" in r.params],
+    ids=lambda r: r.name,
+)
+def test_a_key_never_reaches_another_organisations_team_through_its_own(client, cast, route):
+    url = _url(route, cast, org="a", team="team_b")  # Trust A's address, Trust B's team
+    for method in route.methods:
+        answer = _call(client, method, url, f"Api-Key {cast['write']}")
+        assert answer.status_code == 404, (method, answer.status_code)
