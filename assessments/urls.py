@@ -3,10 +3,12 @@ from django.urls import path
 from .accounts import views as accounts
 from .models import Job
 from .plans import views as plans
+from .portfolio import learning_views as learning
 from .portfolio import prepared
 from .portfolio import views as portfolio
 from .ratings import views as ratings
 from .teams import api_keys_views as api_keys
+from .teams import learning_views as staff_learning
 from .teams import staff_views as staff
 from .teams import views as teams
 
@@ -51,6 +53,22 @@ urlpatterns = [
     path(
         "portfolio/reflections/<int:pk>/files/", portfolio.reflection_file, name="reflection_file"
     ),
+    # Learning brought in from another system: proposed records she confirms or discards.
+    path("portfolio/bring-in/", learning.bring_in, name="bring_in"),
+    path("portfolio/bring-in/template.csv", learning.bring_in_template, name="bring_in_template"),
+    path("portfolio/proposed/", learning.proposal_list, name="proposals"),
+    path(
+        "portfolio/proposed/confirm-all/",
+        learning.proposal_confirm_all,
+        name="proposal_confirm_all",
+    ),
+    path("portfolio/proposed/<int:pk>/", learning.proposal, name="proposal"),
+    path(
+        "portfolio/proposed/<int:pk>/confirm/", learning.proposal_confirm, name="proposal_confirm"
+    ),
+    path(
+        "portfolio/proposed/<int:pk>/discard/", learning.proposal_discard, name="proposal_discard"
+    ),
     path("portfolio/files/<int:pk>/delete/", portfolio.file_delete, name="file_delete"),
     path("files/<int:pk>/<str:name>", portfolio.evidence_file, name="evidence_file"),
     path("delete/", accounts.delete_account, name="delete_account"),
@@ -82,6 +100,16 @@ urlpatterns = [
         "organisations/<int:pk>/import/template.<str:kind>",
         staff.staff_import_template,
         name="staff_import_template",
+    ),
+    path(
+        "organisations/<int:pk>/learning/",
+        staff_learning.learning_import_page,
+        name="learning_import",
+    ),
+    path(
+        "organisations/<int:pk>/learning/template.csv",
+        staff_learning.learning_import_template,
+        name="learning_import_template",
     ),
     path("teams/<int:pk>/people/", staff.people, name="people"),
     path("teams/<int:pk>/people/<int:member_id>/", staff.change_person, name="change_person"),

@@ -19,12 +19,16 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import OuterRef, Subquery
 
 from catalogue.labels import pounds
 from catalogue.models import HOURS_PER, Course, Coverage, Fee, Module
 
+from ..models import TrainingRecord, User
 from .optimiser import CLOSES, NAMED, TAUGHT, Option
 
 if TYPE_CHECKING:
@@ -39,6 +43,9 @@ class Offers:
     fees: dict[int, list[Fee]]
     modules: dict[int, list[Module]]
     courses: dict[int, Course]
+    # By course id, the reader's latest training record of it: (day finished, record id).
+    # Read only for a practitioner's own plan (read_offers(recorded_by=…)).
+    recorded: dict[int, tuple[date, int]] = field(default_factory=dict)
 
     def fee_summary(self, course_id: int) -> str:
         """Every published fee of the course in one line, with the dated run a fee was
@@ -68,13 +75,24 @@ class CourseOffer:
     fee_summary: str
 
 
-def read_offers() -> Offers:
-    """Three queries: offered coverage with course, provider and module; fees; modules."""
-    rows = list(
+def read_offers(*, recorded_by: User | None = None) -> Offers:
+    """Three queries: offered coverage with course, provider and module; fees; modules.
+    With `recorded_by`, each coverage row also carries that person's latest training
+    record of its course (two subqueries in the first query, so no query more)."""
+    query = (
         Coverage.objects.offered()
         .select_related("course__provider", "domain", "module", "competency")
         .order_by("course__title", "level", "domain", "competency__code")
     )
+    if recorded_by is not None:
+        latest = TrainingRecord.objects.filter(
+            user=recorded_by, course=OuterRef("course_id")
+        ).order_by("-finished", "-pk")
+        query = query.annotate(
+            recorded_on=Subquery(latest.values("finished")[:1]),
+            recorded_id=Subquery(latest.values("pk")[:1]),
+        )
+    rows = list(query)
     fees: dict[int, list[Fee]] = defaultdict(list)
     for fee in Fee.objects.order_by("course_id", "position", "pk"):
         fees[fee.course_id].append(fee)
@@ -84,7 +102,12 @@ def read_offers() -> Offers:
     courses = {row.course_id: row.course for row in rows}
     for row in rows:
         row.course = courses[row.course_id]  # one instance per course, not one per row
-    return Offers(rows, fees, modules, courses)
+    recorded = {
+        row.course_id: (row.recorded_on, row.recorded_id)
+        for row in rows
+        if getattr(row, "recorded_id", None) is not None
+    }
+    return Offers(rows, fees, modules, courses, recorded)
 
 
 def build_options(gaps: list[Gap], catalogue: Offers, *, nhs: bool) -> list[Option]:

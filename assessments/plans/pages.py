@@ -3,7 +3,10 @@ the framework and their answers (items, ratings), the offers (three queries), th
 gaps, and for the plan the optimiser's choice. The views only render these."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+
+from django.urls import reverse
 
 from catalogue.labels import pounds
 
@@ -18,6 +21,27 @@ from .optimiser import Option, Plan, best_plan, frontier, within
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """Her training record of a course, shown where the plan says "Record it when done"."""
+
+    finished: date
+    record_id: int
+
+    @property
+    def url(self) -> str:
+        return reverse("assessments:record", args=[self.record_id])
+
+
+def _recorded(offers: Offers) -> dict[str, Recorded]:
+    """By course slug, from the offers read with recorded_by (no query)."""
+    return {
+        offers.courses[course_id].slug: Recorded(finished, record_id)
+        for course_id, (finished, record_id) in offers.recorded.items()
+        if course_id in offers.courses
+    }
+
+
+@dataclass(frozen=True)
 class GapsPage:
     gaps: list[Gap]
     groups: list[GapGroup]
@@ -25,6 +49,7 @@ class GapsPage:
     uncovered: list[Gap]  # gaps no listed course covers: shown, never hidden
     target: int
     answer: Answer  # where to start: the cheapest step, whether anything closes a gap
+    recorded: dict[str, Recorded]  # by course slug: her latest training record of it
 
     @property
     def closable(self) -> int:
@@ -37,7 +62,7 @@ class GapsPage:
 
 def practitioner_gaps(user: User) -> GapsPage:
     framework = load_framework()
-    offers = read_offers()
+    offers = read_offers(recorded_by=user)
     found = find_gaps(framework, answers_by_key(user), user.target_level, offers)
     covering = {m.row.course_id for g in found for m in g.matches}
     courses = [
@@ -53,6 +78,7 @@ def practitioner_gaps(user: User) -> GapsPage:
         uncovered,
         user.target_level,
         _where_to_start(user, found, offers),
+        _recorded(offers),
     )
 
 
@@ -155,6 +181,7 @@ class PlanPage:
     highlights: list[Rated]  # up to ten answers with evidence, for the appraisal
     answer: Answer  # what the page opens with
     left_out: list[LeftOut]  # courses left out of every plan, each with the reason
+    recorded: dict[str, Recorded]  # by course slug: her latest training record of it
 
     @property
     def any_step_closes(self) -> bool:
@@ -248,7 +275,7 @@ def practitioner_plan(
 ) -> PlanPage:
     framework = load_framework()
     answers = answers_by_key(user)
-    offers = read_offers()
+    offers = read_offers(recorded_by=user)
     found = find_gaps(framework, answers, user.target_level, offers)
     standard_options, nhs_options = both_scales(found, offers)
     options, left_out = _left_out(nhs_options if nhs else standard_options, user)
@@ -301,4 +328,5 @@ def practitioner_plan(
         highlights=[a for a in answers.values() if a.evidence][:10],
         answer=opening,
         left_out=left_out,
+        recorded=_recorded(offers),
     )

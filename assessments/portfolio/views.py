@@ -24,7 +24,7 @@ from ..items import grid_domain, load_framework
 from ..models import Reflection, ReflectionKind, Registration, Template, TrainingRecord, User
 from ..security import access, audit, kept
 from ..security.signed_in import SignedInRequest
-from . import files, pages, reminders, services
+from . import files, pages, proposals, reminders, services
 from .forms import RecordForm, ReflectionForm, RegistrationForm, UploadForm
 
 
@@ -53,7 +53,7 @@ def portfolio(request: SignedInRequest) -> HttpResponse:
     records = pages.records_of(user)
     reflections = pages.reflections_of(user)
     rule, progress = pages.standing(registration, records, reflections, timezone.localdate())
-    used = files.used_bytes(user)
+    used, proposed = proposals.used_and_waiting(user)  # one query, as used_bytes was
     context = {
         "registration": registration,
         "records": records,
@@ -63,6 +63,7 @@ def portfolio(request: SignedInRequest) -> HttpResponse:
         "dates": reminders.key_dates(registration, rule),
         "used": files.megabytes(used),
         "quota": settings.IMHCF_UPLOAD_QUOTA_MB,
+        "proposed": proposed,
     }
     return render(request, "assessments/portfolio/portfolio.html", context)
 

@@ -30,6 +30,7 @@ from ..models import (
     Membership,
     Organisation,
     OrganisationAPIKey,
+    ProposedRecord,
     Reflection,
     Team,
     TrainingRecord,
@@ -238,6 +239,19 @@ def own_record(request: SignedInRequest, pk: int) -> TrainingRecord:
     if record is None:
         raise _refused(request, "training_record", pk)
     return record
+
+
+def own_proposal(request: SignedInRequest, pk: int) -> ProposedRecord:
+    """One of the user's own proposed records still waiting for her decision, or 404
+    (whoever brought it in, a lead included, never reaches it through here)."""
+    found = (
+        ProposedRecord.objects.select_related("brought_by", "course", "module")
+        .filter(pk=pk, user=request.user, state="proposed")
+        .first()
+    )
+    if found is None:
+        raise _refused(request, "proposed_record", pk)
+    return found
 
 
 def own_reflection(request: SignedInRequest, pk: int) -> Reflection:

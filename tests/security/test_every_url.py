@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import (
     Job,
     Membership,
+    ProposedRecord,
     Reflection,
     TrainingRecord,
     User,
@@ -212,6 +213,9 @@ RULES = {
     "assessments:staff_import_sending": "lead",
     "assessments:people": "lead",
     "assessments:change_person": "lead",
+    # A file of staff learning brought in as proposals for the organisation's people.
+    "assessments:learning_import": "lead",
+    "assessments:learning_import_template": "lead",
     # An organisation's API keys: its leads (and admins) list, make and revoke them.
     "assessments:api_keys": "lead",
     "assessments:api_key_new": "lead",  # then asks who she is again (allauth)
@@ -297,6 +301,15 @@ RULES = {
     "assessments:reflection_delete": "owner",
     "assessments:reflection_file": "owner",
     "assessments:file_delete": "owner",
+    # Learning brought in: anyone brings in her own file and sees her own proposals;
+    # one proposal (to change, confirm or discard it) is its practitioner's only.
+    "assessments:bring_in": "own",
+    "assessments:bring_in_template": "own",
+    "assessments:proposals": "own",
+    "assessments:proposal_confirm_all": "own",
+    "assessments:proposal": "owner",
+    "assessments:proposal_confirm": "owner",
+    "assessments:proposal_discard": "owner",
     # An evidence file: its owner, and a manager of her team while she shares evidence
     # (she does here); never a lead or an admin who does not manage the team.
     "assessments:evidence_file": "evidence",
@@ -320,6 +333,9 @@ POST_ONLY = {
     "assessments:reflection_delete",
     "assessments:reflection_file",
     "assessments:file_delete",
+    "assessments:proposal_confirm",
+    "assessments:proposal_discard",
+    "assessments:proposal_confirm_all",
     "assessments:item_file",
     "account_logout",
     "admin:logout",
@@ -380,6 +396,16 @@ def world(catalogue):
     reflection = Reflection.objects.create(
         user=alice, kind="account", title="Study day", happened_on=datetime.date(2026, 5, 2)
     )
+    proposal = ProposedRecord.objects.create(
+        user=alice,
+        title="Attachments e-learning",
+        finished=datetime.date(2026, 5, 3),
+        hours=2,
+        source="xapi",
+        file_name="statements.json",
+        key="walk",
+        brought_by=tess,
+    )
     pdf = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 certificate", "application/pdf")
     evidence = portfolio_services.add_file(
         owner=alice, checked=files.check(pdf, used=0), record=record
@@ -398,6 +424,7 @@ def world(catalogue):
         "api_key": api_key(north.organisation, made_by=tess)[0],
         "sending": sending,
         "record": record,
+        "proposal": proposal,
         "reflection": reflection,
         "evidence": evidence,
         "prepared": download,
@@ -432,6 +459,9 @@ def kwargs_for(route: Route, world) -> dict:
         "assessments:reflection_file": world["reflection"].pk,
         "assessments:file_delete": world["evidence"].pk,
         "assessments:evidence_file": world["evidence"].pk,
+        "assessments:proposal": world["proposal"].pk,
+        "assessments:proposal_confirm": world["proposal"].pk,
+        "assessments:proposal_discard": world["proposal"].pk,
     }
     given = {
         "pk": own_objects[route.name]
