@@ -45,8 +45,8 @@ def read_package(name: str, content: bytes) -> tuple[list[Row], list[Listed]]:
         raise ImportProblem(
             [f"{name}: not readable JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]
         ) from exc
-    except RecursionError as exc:
-        raise ImportProblem([f"{name}: not readable JSON (nested too deeply)"]) from exc
+    except (RecursionError, ValueError) as exc:  # nested too deeply; a number too long
+        raise ImportProblem([f"{name}: not readable JSON ({exc})"]) from exc
     problems = _Problems()
     try:
         rows, listed = _read(name, package, problems)

@@ -13,10 +13,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
 from catalogue.case import NAMESPACE
 from catalogue.case.export import framework_package
+from catalogue.case.reading import read_package
 from catalogue.importing import MAX_BYTES, ImportProblem, import_wording
 from catalogue.loading import FIXTURE_DIR, load_catalogue
 from catalogue.models import Competency, Domain, Wording
@@ -285,7 +288,8 @@ BAD_PACKAGES = {
     "not_utf8": (b"\xff\xfe{}", "bad.json: not UTF-8 text"),
     "a_list": (b"[]", "bad.json: not a CASE package"),
     "items_not_a_list": (b'{"CFDocument": {}, "CFItems": {}}', "bad.json: CFItems is not a list"),
-    "too_deep": (b"[" * 100_000, "bad.json: not readable JSON"),
+    "too_deep": (b"[" * 100_000 + b"]" * 100_000, "bad.json: not readable JSON"),
+    "number_too_long": (b'{"CFDocument": {}, "CFItems": [' + b"9" * 5000 + b"]}", "not readable"),
     "empty_statement": (
         lambda: broken(empty_statement),
         "(Ability 1.07 L1), fullStatement: empty",
@@ -334,6 +338,42 @@ def test_admin_lists_a_package_s_problems_at_the_top_and_saves_nothing(
     assert "(Ability 1.07 L1), fullStatement: empty" in page
     assert page.index("errornote") < page.index('type="file"')
     assert state() == before
+
+
+def test_admin_says_a_file_that_is_not_json_is_not_readable_never_an_error_page(
+    client, admin_user, catalogue
+):
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("notes.json", b"code,level\n1.07,1\n")
+    response = client.post(reverse(IMPORT), {"file": upload})
+    assert response.status_code == 200
+    assert "notes.json: not readable JSON (line 1, column 1" in response.content.decode()
+
+
+def test_a_package_as_a_case_service_sends_it_is_read_too(catalogue):
+    word_domain_one(level=3)
+    package = framework_package()
+    Wording.objects.filter(level=3).delete()
+    result = import_wording("service.json", as_file({"CFPackage": package}))
+    assert result.wordings_created == 10
+    assert framework_package() == package
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+        max_leaves=20,
+    ),
+    st.sampled_from(["CFItems", "CFAssociations", "CFDocument"]),
+)
+def test_whatever_a_package_holds_reading_it_gives_rows_or_named_problems(junk, where):
+    package = {"CFDocument": {}, "CFItems": [], "CFAssociations": [], where: junk}
+    try:
+        read_package("junk.json", as_file(package))
+    except ImportProblem as problem:
+        assert all(error.startswith("junk.json") for error in problem.errors)
 
 
 def test_admin_refuses_a_package_over_the_upload_limit_beside_the_field(
