@@ -20,6 +20,7 @@ from .models import (
     Membership,
     Organisation,
     OrganisationAPIKey,
+    PersonalAPIKey,
     Team,
     TrainingLead,
     User,
@@ -308,3 +309,41 @@ class OrganisationAPIKeyAdmin(admin.ModelAdmin):
 
         revoked = sum(revoke_key(key=key, by=request.user, request=request) for key in queryset)
         self.message_user(request, f"Revoked: {revoked} key(s).")
+
+
+@admin.register(PersonalAPIKey)
+class PersonalAPIKeyAdmin(admin.ModelAdmin):
+    """A person's own tokens, listed for admins, who may revoke one (a lost laptop) but
+    never make, change or read one."""
+
+    list_display = ["name", "prefix", "user", "created", "last_used_at", "revoked"]
+    list_filter = ["revoked"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username", "user__email"]
+    fields = readonly_fields = [
+        "name",
+        "prefix",
+        "user",
+        "created",
+        "expiry_date",
+        "last_used_at",
+        "revoked",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, not deleted; a deleted account takes its tokens with it
+
+    @admin.action(description="Revoke the selected tokens (they stop working at once)")
+    def revoke(self, request, queryset):
+        from .api.personal_keys import revoke_token
+
+        revoked = sum(revoke_token(token=token, request=request) for token in queryset)
+        self.message_user(request, f"Revoked: {revoked} token(s).")

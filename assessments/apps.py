@@ -12,6 +12,7 @@ class AssessmentsConfig(AppConfig):
             user_login_failed,
         )
 
+        from .api import schema  # noqa: F401 (how the API description says its credentials)
         from .security import audit, reauth
         from .security.middleware import mark_signed_in
 

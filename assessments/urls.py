@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .accounts import api_tokens
 from .accounts import views as accounts
 from .models import Job
 from .plans import views as plans
@@ -21,6 +22,9 @@ app_name = "assessments"
 urlpatterns = [
     path("", ratings.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),
+    path("api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("api-tokens/new/", api_tokens.api_token_new, name="api_token_new"),
+    path("api-tokens/<str:prefix>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("level/<int:level>/domain/<int:domain>/", ratings.grid, name="grid"),
     path("level/<int:level>/domain/<int:domain>/files/", portfolio.item_file, name="item_file"),
     path("gaps/", plans.gaps, name="gaps"),

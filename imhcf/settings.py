@@ -588,12 +588,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "imhcf API",
     "VERSION": "1",
     "DESCRIPTION": (
-        "The UK Infant Mental Health Competencies Framework as this site holds it (levels, "
-        "domains, competencies and how much of its wording is here), and the course catalogue "
-        "(fees, runs, modules and how strongly each course covers each part of the "
-        "framework, with the source fact each link rests on). Read-only and open to anyone. "
+        "Three parts. Open to anyone, read-only: the UK Infant Mental Health Competencies "
+        "Framework as this site holds it (levels, domains, competencies, how much of its "
+        "wording is here, and the framework as a 1EdTech CASE package), and the course "
+        "catalogue (fees, runs, modules and how strongly each course covers each part of the "
+        "framework, with the source fact each link rests on). A person's own record (/me/): "
+        "where she stands, her ratings and evidence, her gaps, her plan and her training "
+        "records, with her session or one of her own API tokens (Authorization: Bearer). "
+        "An organisation's (/organisations/): its teams, members' statuses (never their "
+        "evidence), tallies and team plans, and adding staff, with a training lead's session "
+        "or an organisation API key (Authorization: Api-Key). "
         'A figure a provider does not publish is null and labelled "not published"; '
-        "0 means free."
+        "0 means free. Errors are JSON: 400 names each field, 401 and 403 say why, 404 says "
+        "nothing of what exists elsewhere, 413 for a body over 1 MiB, 429 with Retry-After."
     ),
     # OpenAPI 3.1: a field that may be null is said as JSON Schema says it ("oneOf" the
     # object or null), which every validator reads alike; 3.0's "nullable" beside a

@@ -1,6 +1,10 @@
-"""The OpenAPI description's last touches (drf-spectacular's post-processing hooks)."""
+"""How the OpenAPI description says the API's credentials (drf-spectacular's extensions,
+registered when AssessmentsConfig.ready() imports this module), and its last touches
+(post-processing hooks)."""
 
 from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 EMPTY_TEXT = {"type": "string", "maxLength": 0}
 
@@ -33,3 +37,31 @@ def nullable_as_json_schema(result: dict, generator: Any, request: Any, public: 
     `next` on the last page. And an optional web address is "anyOf" an address or
     nothing, so a client that does not check formats accepts ""."""
     return _null_allowed(result)
+
+
+class PersonalTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "assessments.api.personal_keys.PersonalTokenAuthentication"
+    name = "personalToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "One of your own API tokens (made on your account page, shown "
+            "once): reads your own record only.",
+        }
+
+
+class OrganisationKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "assessments.api.organisations.keys.OrganisationKeyAuthentication"
+    name = "organisationKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An organisation\'s API key, sent as "Api-Key <key>" (made by a '
+            "training lead on the organisation's API keys page, shown once): reads that "
+            "organisation only, and with the write scope adds staff.",
+        }

@@ -11,6 +11,7 @@ from .people import (
     display_name,
     target_level,
 )
+from .personal_keys import PersonalAPIKey
 from .portfolio import (
     CodeTheme,
     CycleRule,
@@ -46,6 +47,7 @@ from .teams import (
 
 __all__ = [
     "OrganisationAPIKey",
+    "PersonalAPIKey",
     "FailedTask",
     "Job",
     "CodeTheme",

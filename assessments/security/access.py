@@ -30,6 +30,7 @@ from ..models import (
     Membership,
     Organisation,
     OrganisationAPIKey,
+    PersonalAPIKey,
     ProposedRecord,
     Reflection,
     Team,
@@ -317,3 +318,11 @@ def own_person(request: HttpRequest) -> User:
     if not user.is_authenticated or not isinstance(user, User):
         raise NotAuthenticated("Sign in, or send your personal token, to read your own record.")
     return user
+
+
+def own_api_token(request: SignedInRequest, prefix: str) -> PersonalAPIKey:
+    """One of her own API tokens, named by its prefix, or 404."""
+    token = PersonalAPIKey.objects.filter(user=request.user, prefix=prefix).first()
+    if token is None:
+        raise _refused(request, "api_token", prefix)
+    return token

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.api import personal_keys
 from assessments.models import (
     Job,
     Membership,
@@ -217,6 +218,11 @@ RULES = {
     "assessments:learning_import": "lead",
     "assessments:learning_import_template": "lead",
     # An organisation's API keys: its leads (and admins) list, make and revoke them.
+    # A person's own API tokens: anyone signed in sees and makes her own (making one
+    # then asks who she is again); one token is its owner's only.
+    "assessments:api_tokens": "own",
+    "assessments:api_token_new": "own",
+    "assessments:api_token_revoke": "owner",
     "assessments:api_keys": "lead",
     "assessments:api_key_new": "lead",  # then asks who she is again (allauth)
     "assessments:api_key_revoke": "lead",
@@ -224,6 +230,9 @@ RULES = {
     # revoked, never deleted.
     "admin:assessments_organisationapikey_add": "nobody",
     "admin:assessments_organisationapikey_delete": "nobody",
+    # A person's own tokens are made by her only, on her account (shown to her once).
+    "admin:assessments_personalapikey_add": "nobody",
+    "admin:assessments_personalapikey_delete": "nobody",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
     "account_logout": "any",
     "admin:login": "admin_door",
@@ -326,6 +335,7 @@ POST_ONLY = {
     "assessments:change_person",
     "api:organisation_staff",  # JSON: one person to invite (request() below)
     "assessments:api_key_new",
+    "assessments:api_token_new",
     "assessments:review",
     "assessments:invite",
     "assessments:record_delete",
@@ -422,6 +432,7 @@ def world(catalogue):
     )
     return {
         "api_key": api_key(north.organisation, made_by=tess)[0],
+        "api_token": personal_keys.make_token(user=alice, name="Alice's spreadsheet")[0],
         "sending": sending,
         "record": record,
         "proposal": proposal,
@@ -478,7 +489,9 @@ def kwargs_for(route: Route, world) -> dict:
         "filename": world["prepared"].filename,
         "member_id": alice.pk,
         "invite_id": world["invite"].pk,
-        "prefix": world["api_key"].prefix,
+        "prefix": world["api_token"].prefix
+        if route.name == "assessments:api_token_revoke"
+        else world["api_key"].prefix,
         "level": 1,
         "domain": 1,
         "number": 1,
