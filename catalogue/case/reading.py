@@ -109,11 +109,16 @@ def _read(name: str, package: Any, problems: _Problems) -> tuple[list[Row], list
     levels = {i: n for i, item in items.items() if (n := _level(name, item, problems))}
     domains = {i: n for i, item in items.items() if (n := _domain(name, item, problems))}
     competencies: dict[str, Listed] = {}
+    codes: set[str] = set()
     for ident, item in items.items():
         if item["CFItemType"] == COMPETENCY:
             listed = _competency(name, item, parents[ident], domains, problems)
-            if listed:
+            if listed and listed.code in codes:
+                problems.add(f"{name}: {_label(item)}, humanCodingScheme: {listed.code} is "
+                             "already another item's")  # fmt: skip
+            elif listed:
                 competencies[ident] = listed
+                codes.add(listed.code)
 
     parts: dict[tuple[str, int, bool], dict[str, tuple[int, str]]] = defaultdict(dict)
     faulty: set[tuple[str, int, bool]] = set()  # a part with a problem already named

@@ -266,9 +266,10 @@ def empty_statement(package):
     item(package, "Ability", "1.07 L1")["fullStatement"] = "  "
 
 
-def unknown_competency(package):
-    extra = dict(item(package, "Competency", "1.10"), humanCodingScheme="1.11")
-    extra["identifier"] = str(uuid.uuid5(NAMESPACE, "test/1.11"))
+def another_competency(package, code):
+    """A copy of 1.10's item and its link to domain 1, with `code`."""
+    extra = dict(item(package, "Competency", "1.10"), humanCodingScheme=code)
+    extra["identifier"] = str(uuid.uuid5(NAMESPACE, f"test/{code}"))
     package["CFItems"].append(extra)
     link = next(a for a in package["CFAssociations"] if a["originNodeURI"]["title"] == "1.10")
     package["CFAssociations"].append(
@@ -284,6 +285,10 @@ def orphan_knowledge(package):
 
 
 BAD_PACKAGES = {
+    "a_code_twice": (
+        lambda: broken(lambda p: another_competency(p, "1.10")),
+        "(Competency 1.10), humanCodingScheme: 1.10 is already another item's",
+    ),
     "not_json": (b'{"CFDocument": ', "bad.json: not readable JSON (line 1, column 16"),
     "not_utf8": (b"\xff\xfe{}", "bad.json: not UTF-8 text"),
     "a_list": (b"[]", "bad.json: not a CASE package"),
@@ -295,7 +300,7 @@ BAD_PACKAGES = {
         "(Ability 1.07 L1), fullStatement: empty",
     ),
     "unknown_competency": (
-        lambda: broken(unknown_competency),
+        lambda: broken(lambda p: another_competency(p, "1.11")),
         "bad.json: domain 1 has 10 competencies; the file lists 11",
     ),
     "no_parent": (
