@@ -509,3 +509,17 @@ def test_a_key_never_reaches_another_organisations_team_through_its_own(client, 
     for method in route.methods:
         answer = _call(client, method, url, f"Api-Key {cast['write']}")
         assert answer.status_code == 404, (method, answer.status_code)
+
+
+@probe
+def test_an_admin_revokes_a_key_in_admin_and_never_adds_one_there(client, admin_user, team):
+    made, key = api_key(team.organisation)
+    client.force_login(admin_user)
+    changelist = reverse("admin:assessments_organisationapikey_changelist")
+    listing = client.get(changelist)
+    assert made.prefix in listing.content.decode() and key not in listing.content.decode()
+    assert client.get(reverse("admin:assessments_organisationapikey_add")).status_code == 403
+    client.post(changelist, {"action": "revoke", "_selected_action": [made.pk]})
+    made.refresh_from_db()
+    assert made.revoked and made.revoked_by == admin_user
+    assert client.get(f"/probe/{team.organisation_id}/", headers=by_key(key)).status_code == 401
