@@ -146,7 +146,8 @@ def proposal_list(request: SignedInRequest) -> HttpResponse:
     """Her proposed records, each with Confirm and Discard, and Confirm all. One query
     after the session and the user, however many."""
     waiting = proposals.waiting(request.user)
-    context = {"proposals": waiting, "any_complete": any(p.hours is not None for p in waiting)}
+    complete = sum(p.hours is not None for p in waiting)
+    context = {"proposals": waiting, "complete": complete}
     return render(request, "assessments/portfolio/proposals.html", context)
 
 

@@ -31,6 +31,7 @@ from ..models import (
     Membership,
     Method,
     Organisation,
+    ProposalSource,
     ProposalState,
     ProposedRecord,
     TrainingRecord,
@@ -288,7 +289,13 @@ def propose(
     rows = []
     for proposal in outcome.proposed:
         completion, known = proposal.completion, proposal.known
-        provider = completion.provider or (known.course.provider.name if known else "")
+        # A catalogue course's provider is better than the platform that sent the
+        # statement; a CSV's provider column is what the person wrote.
+        catalogue_provider = known.course.provider.name if known else ""
+        if source == ProposalSource.XAPI:
+            provider = catalogue_provider or completion.provider
+        else:
+            provider = completion.provider or catalogue_provider
         rows.append(
             ProposedRecord(
                 user=proposal.user,

@@ -192,6 +192,7 @@ def test_her_xapi_file_becomes_proposals_that_count_nowhere_until_confirmed(
     assert "Recorded:" not in text(client.get(reverse("assessments:plan")))
     portfolio = text(client.get(reverse("assessments:portfolio")))
     assert "3 proposed records waiting for you to confirm or discard" in portfolio
+    assert "Confirm the 2 that give the hours" in said  # the third has none
     assert "No training recorded yet" in portfolio
 
 
@@ -211,7 +212,7 @@ def test_confirming_one_makes_the_record_and_marks_it_recorded_on_her_plan(clien
         Decimal("0"),
     )
     assert record.course.slug == "nes-imh-elearning"
-    assert record.provider == "NHS Education for Scotland (Turas Learn)"
+    assert record.provider == "NHS Education for Scotland"  # the catalogue's, not the platform
     nes.refresh_from_db()
     assert nes.state == ProposalState.CONFIRMED and nes.record == record
     plan = text(client.get(reverse("assessments:plan")))
