@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -66,6 +67,23 @@ def cached_for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return response
 
     return wrapper
+
+
+def kept_data(request: HttpRequest, compute: Callable[[], Any]) -> Any:
+    """What a public API endpoint answers at this address, kept like a page: computed
+    once per catalogue version, then read from the cache (no query) by every caller, signed
+    in or not (the answer names nobody). Only the data is kept: the API still checks its
+    rate limits and renders it on each call."""
+    key = _page_key(request) if request.method == "GET" else None
+    if key is not None:
+        key = key.replace("catalogue:page:", "catalogue:data:", 1)
+        stored = _cache_call(cache.get, key)
+        if stored is not None:
+            return stored
+    data = compute()
+    if key is not None:
+        _cache_call(cache.set, key, data, PAGE_SECONDS)
+    return data
 
 
 def catalogue_changed(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -1,5 +1,7 @@
 """The public API's views: GET only, open to anyone (AllowAny, `login_not_required` in
-urls.py), each over the QuerySet method its page uses, so its query count is pinned."""
+urls.py), each over the QuerySet method its page uses, so its query count is pinned.
+The framework and course answers are kept in the cache like the catalogue's pages
+(page_cache.kept_data): a second call costs no query until the catalogue changes."""
 
 import json
 
@@ -20,6 +22,7 @@ from assessments import downloads
 from ..case.export import file_name, framework_package
 from ..completeness import framework_completeness
 from ..models import LEVELS, Competency, Course, Domain, Framework, Level, Wording
+from ..page_cache import kept_data
 from .serializers import CourseDetailSerializer, CourseSerializer, FrameworkSerializer
 
 # Open to anyone and the same for everyone: no sign-in is read, so the description shows
@@ -36,6 +39,9 @@ class FrameworkView(APIView):
 
     @extend_schema(responses=FrameworkSerializer, operation_id="framework")
     def get(self, request: Request) -> Response:
+        return Response(kept_data(request, self.framework_data))
+
+    def framework_data(self) -> dict:
         framework = Framework.objects.get()
         competencies = Competency.objects.prefetch_related(
             Prefetch("wordings", queryset=Wording.objects.order_by("level"))
@@ -53,7 +59,7 @@ class FrameworkView(APIView):
             "domains": domains,
         }
         serializer = FrameworkSerializer(data, context={"levels": LEVELS})
-        return Response(serializer.data)
+        return serializer.data
 
 
 class FrameworkCaseView(APIView):
@@ -97,6 +103,9 @@ class CourseList(generics.ListAPIView):
     serializer_class = CourseSerializer
     queryset = Course.objects.for_listing().order_by("title", "pk")
 
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return Response(kept_data(request, lambda: super(CourseList, self).get(request).data))
+
 
 class CourseDetail(generics.RetrieveAPIView):
     """One course with everything its page shows: fees and runs, modules, outcomes, and
@@ -107,3 +116,8 @@ class CourseDetail(generics.RetrieveAPIView):
     serializer_class = CourseDetailSerializer
     queryset = Course.objects.for_detail()
     lookup_field = "slug"
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return Response(
+            kept_data(request, lambda: super(CourseDetail, self).get(request, *args, **kwargs).data)
+        )

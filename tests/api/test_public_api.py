@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openapi_spec_validator import validate
 
-from catalogue.models import Course, Domain, Level
+from catalogue.models import Course, Domain, Framework, Level
 from tests.factories import CourseFactory, CoverageFactory, FeeFactory, ModuleFactory
 from tests.queries import count_queries
 
@@ -211,3 +211,21 @@ def test_the_docs_page_loads_its_own_files_under_the_csp_with_no_inline_script(c
     assert start.status_code == 200
     assert start["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in start.content.decode()
+
+
+@pytest.mark.parametrize("url", [FRAMEWORK, COURSES, GLASGOW, COURSES + "?page=1"])
+def test_a_second_call_costs_no_query_and_an_admin_s_edit_shows_at_once(
+    client, catalogue, url, django_assert_num_queries
+):
+    first = client.get(url).json()
+    with django_assert_num_queries(0):
+        assert client.get(url).json() == first
+
+    course = Course.objects.get(slug=GLASGOW.rstrip("/").rsplit("/", 1)[1])
+    course.title = "Infant Mental Health (renamed)"
+    course.save()
+    framework = Framework.objects.get()
+    framework.name = framework.name + " (edited)"
+    framework.save()
+
+    assert client.get(url).json() != first
