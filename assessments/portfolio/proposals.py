@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, resolve
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from catalogue.importing import ImportProblem
@@ -95,8 +95,8 @@ def _our_course_slug(iri: str) -> str | None:
     if parts.netloc.lower() != urlsplit(settings.IMHCF_SITE_URL).netloc.lower():
         return None
     try:
-        match = resolve(parts.path)
-    except (NoReverseMatch, Exception):  # Resolver404 and a path no page has
+        match = resolve(parts.path or "/")
+    except Resolver404:
         return None
     return match.kwargs.get("slug") if match.view_name == "catalogue:course_detail" else None
 
@@ -226,12 +226,19 @@ def plan(
     users = {p.user.pk for p in wanted}
     days = {p.completion.finished for p in wanted}
     keys = {(p.user.pk, p.completion.key()) for p in wanted}
-    brought = set(
-        ProposedRecord.objects.filter(user__in=users, key__in={key for _, key in keys}).values_list(
-            "user_id", "key"
-        )
-    )
+    # One query for both: proposals with these keys (any state), and those still
+    # waiting for a decision on the same days (the same learning from another file).
+    brought: set[tuple[int, str]] = set()
     held: dict[tuple[int, Any], str] = {}
+    for user_id, key, course_id, title, day, state in ProposedRecord.objects.filter(
+        Q(key__in={key for _, key in keys}) | Q(finished__in=days, state=ProposalState.PROPOSED),
+        user__in=users,
+    ).values_list("user_id", "key", "course_id", "title", "finished", "state"):
+        brought.add((user_id, key))
+        if state == ProposalState.PROPOSED:
+            held[(user_id, ("title", title.casefold(), day))] = "already proposed"
+            if course_id:
+                held[(user_id, ("course", course_id, day))] = "already proposed"
     for user_id, course_id, title, day in TrainingRecord.objects.filter(
         user__in=users, finished__in=days
     ).values_list("user_id", "course_id", "title", "finished"):
@@ -252,7 +259,8 @@ def plan(
         elif key in seen or any(s in seen for s in same):
             outcome.duplicates.append((completion, "twice in this file"))
         elif any(s in held for s in same):
-            outcome.duplicates.append((completion, "already in the records"))
+            why = next(held[s] for s in same if s in held)
+            outcome.duplicates.append((completion, why))
         else:
             outcome.proposed.append(proposal)
         seen.add(key)

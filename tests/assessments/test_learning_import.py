@@ -23,6 +23,7 @@ from catalogue.importing import MAX_BYTES, ImportProblem
 from catalogue.models import Course
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.queries import count_queries
+from tests.test_no_queries_in_templates import no_sql_in_templates  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -482,3 +483,43 @@ def test_bringing_in_a_file_reads_the_same_queries_however_long(client, alice):
     )
     assert reads_of(client, url, "a.csv", one) == reads_of(client, url, "b.csv", many) == 9
     assert ProposedRecord.objects.filter(user=alice).count() == 102
+
+
+def test_the_same_learning_from_another_file_is_not_proposed_twice(client, alice):
+    client.force_login(alice)
+    bring_in(client, b"title,finished,hours\n" + NES_TITLE.encode() + b",2026-03-05,3\n", "a.csv")
+    bring_in(client, ALICE_FILE)
+    assert [p.source for p in ProposedRecord.objects.filter(title=NES_TITLE)] == ["csv"]
+    assert len(waiting(alice)) == 3
+
+
+def test_a_course_page_of_this_site_as_activity_id_is_recognised(settings, catalogue):
+    settings.IMHCF_SITE_URL = "https://imhcf.example.org"
+    catalogue_ = proposals.read_catalogue()
+    statement = json.loads(TEAM_FILE)[0]
+    statement["object"] = {
+        "id": "https://imhcf.example.org/courses/northampton-pgcert/",
+        "definition": {"name": {"en-GB": "PG Cert, Advanced Practice in IMH"}},
+    }
+    (completion,) = learning_import.read("one.json", json.dumps([statement]).encode()).completions
+    assert catalogue_.recognise(completion).course.slug == "northampton-pgcert"
+    statement["object"]["id"] = "https://elsewhere.example/courses/northampton-pgcert/"
+    (completion,) = learning_import.read("one.json", json.dumps([statement]).encode()).completions
+    assert catalogue_.recognise(completion) is None
+
+
+@pytest.mark.usefixtures("no_sql_in_templates")
+def test_the_new_pages_run_no_query_while_rendering(client, team, alice, tess):
+    client.force_login(alice)
+    bring_in(client, ALICE_FILE)
+    other = waiting(alice)["Perinatal mental health: an introduction"]
+    for url in (
+        reverse("assessments:bring_in"),
+        reverse("assessments:proposals"),
+        reverse("assessments:proposal", args=[other.pk]),
+        reverse("assessments:portfolio"),
+        reverse("assessments:plan"),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(tess)
+    assert lead_brings_in(client, team.organisation, TEAM_FILE).status_code == 200
