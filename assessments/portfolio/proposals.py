@@ -230,11 +230,12 @@ def plan(
     # waiting for a decision on the same days (the same learning from another file).
     brought: set[tuple[int, str]] = set()
     held: dict[tuple[int, Any], str] = {}
-    for user_id, key, course_id, title, day, state in ProposedRecord.objects.filter(
-        Q(key__in={key for _, key in keys}) | Q(finished__in=days, state=ProposalState.PROPOSED),
+    for user_id, their_key, course_id, title, day, state in ProposedRecord.objects.filter(
+        Q(key__in={wanted_key for _, wanted_key in keys})
+        | Q(finished__in=days, state=ProposalState.PROPOSED),
         user__in=users,
     ).values_list("user_id", "key", "course_id", "title", "finished", "state"):
-        brought.add((user_id, key))
+        brought.add((user_id, their_key))
         if state == ProposalState.PROPOSED:
             held[(user_id, ("title", title.casefold(), day))] = "already proposed"
             if course_id:
