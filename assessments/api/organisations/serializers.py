@@ -5,8 +5,6 @@ teams.team_plan); every label is the pages' own. Members' statuses only: no evid
 note or file is ever part of an answer. A fee nobody published is null beside the label
 "not published", never 0 (0 means free)."""
 
-from typing import Any
-
 from rest_framework import serializers
 
 from ...items import LEVELS
@@ -33,7 +31,7 @@ class PlanChoice(LevelChoice):
     )
 
 
-class LevelSerializer(serializers.Serializer):
+class LevelNameSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -52,7 +50,7 @@ class OrganisationDetailSerializer(serializers.Serializer):
         help_text="Members of its teams (not their managers); a person on two teams is "
         "counted twice, as on the organisation page."
     )
-    levels = LevelSerializer(many=True)
+    levels = LevelNameSerializer(many=True)
 
 
 class DomainShareSerializer(serializers.Serializer):
@@ -228,22 +226,10 @@ class TeamPlanSerializer(serializers.Serializer):
     )
 
 
-class StrictBoolean(serializers.Field):
-    """true or false in the JSON, nothing else ("yes" or 1 is refused, not guessed)."""
-
-    default_error_messages = {"invalid": "must be true or false."}
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
-
-    def to_representation(self, value: Any) -> bool:
-        return bool(value)
-
-
 class StaffMemberSerializer(serializers.Serializer):
-    """One person, as one row of the staff import's template."""
+    """One person, as one row of the staff import's template. It describes the body in
+    the OpenAPI description; the body is checked by the staff import's own rules
+    (staff._read, importing.check_rows), whose messages the pages give."""
 
     name = serializers.CharField(help_text="e.g. Sam Jones")
     email = serializers.CharField(help_text="e.g. sam.jones@example.nhs.uk")
@@ -255,8 +241,10 @@ class StaffMemberSerializer(serializers.Serializer):
         "empty or left out: the person says when they sign up.",
     )
     team = serializers.CharField(help_text="e.g. North locality; a team not there yet is made.")
-    manager = StrictBoolean(
-        required=False, default=False, help_text="true: invited as one of the team's managers."
+    manager = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: invited as one of the team's managers (JSON true or false only).",
     )
 
 
@@ -294,8 +282,12 @@ class StaffDoneSerializer(serializers.Serializer):
     invited = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     new_teams = serializers.ListField(child=serializers.CharField())
-    job = serializers.IntegerField(help_text="The sending of these invitations.")
+    job = serializers.IntegerField(
+        allow_null=True, help_text="The sending of these invitations; null when nobody was invited."
+    )
     sending = serializers.CharField(
-        help_text="The page where a training lead follows the e-mails being sent."
+        allow_null=True,
+        help_text="The page where a training lead follows the e-mails being sent; null when "
+        "nobody was invited.",
     )
     rows = StaffOutcomeSerializer(many=True)

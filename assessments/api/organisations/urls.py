@@ -6,7 +6,7 @@ the sign-in page; the views refuse anyone with neither a session nor a key thems
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import teams
+from . import staff, teams
 
 ORGANISATION = "organisations/<int:pk>/"
 TEAM = ORGANISATION + "teams/<int:team>/"
@@ -41,5 +41,10 @@ urlpatterns = [
         TEAM + "plan/",
         login_not_required(teams.TeamPlanView.as_view()),
         name="team_plan",
+    ),
+    path(
+        ORGANISATION + "staff/",
+        login_not_required(staff.StaffWrite.as_view()),
+        name="organisation_staff",
     ),
 ]
