@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..api import personal_keys
 from ..models import PersonalAPIKey
@@ -40,11 +40,18 @@ def api_tokens(request):
     return _listing(request, TokenForm())
 
 
-@require_POST
-@reauthentication_required
+@require_http_methods(["GET", "POST"])
 def api_token_new(request):
     """Make a token and show it, once, after she proves who she is again (allauth keeps
-    this POST while she does, then answers it)."""
+    this POST while she does, then answers it). A GET (back from confirming with a work
+    account, which keeps no POST) leads to the list, to ask again."""
+    if request.method == "GET":
+        return redirect("assessments:api_tokens")
+    return _make(request)
+
+
+@reauthentication_required
+def _make(request):
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _listing(request, form)

@@ -104,6 +104,10 @@ GUARDED_POST = frozenset(
         "account_change_password",
         "mfa_deactivate_totp",
         "socialaccount_connections",  # unlinking a work account
+        # Making a credential that reads a record: a person's own API token, and an
+        # organisation's API key (a GET there only leads back to the list).
+        "assessments:api_token_new",
+        "assessments:api_key_new",
     }
 )
 # Linking another work account starts here with process=connect.

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..api.organisations import key_services
 from ..models import OrganisationAPIKey
@@ -56,12 +56,15 @@ def api_keys(request, pk):
     return _listing(request, organisation, APIKeyForm())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_new(request, pk):
     """Make a key and show it, once. Who she is is proved again first (allauth keeps
     this POST while she does, then answers it), after the organisation is found, so
-    anyone else gets 404 and is never asked."""
+    anyone else gets 404 and is never asked. A GET (back from confirming with a work
+    account, which keeps no POST) leads to the list, to ask again."""
     organisation = access.organisation(request, pk)
+    if request.method == "GET":
+        return redirect("assessments:api_keys", pk=organisation.pk)
     return _make(request, organisation)
 
 

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from assessments.models import Membership, User
+from assessments.models import Membership, PersonalAPIKey, User
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.oidc.fixtures import CALLBACK_PATH
 from tests.oidc.test_work_account_rules import (
@@ -324,3 +324,18 @@ def test_an_admin_with_only_a_work_account_can_prove_it_while_she_owes_a_factor(
 
     assert done.status_code == 302, done.content.decode()[:800]
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_five_minutes_later_making_an_api_token_needs_her_work_account_again(client, ana):
+    later(client)
+    new = reverse("assessments:api_token_new")
+
+    back_to = sent_to_confirm(client.post(new, {"name": "My spreadsheet"}))
+
+    assert back_to == new
+    assert not PersonalAPIKey.objects.exists()
+    confirm_with_work_account(client, back_to)
+    assert client.get(new)["Location"] == reverse("assessments:api_tokens")  # asks again
+    made = client.post(new, {"name": "My spreadsheet"})
+    assert made.status_code == 200 and made.context["secret"]
+    assert PersonalAPIKey.objects.get().user == ana
