@@ -523,3 +523,19 @@ def test_the_new_pages_run_no_query_while_rendering(client, team, alice, tess):
         assert client.get(url).status_code == 200, url
     client.force_login(tess)
     assert lead_brings_in(client, team.organisation, TEAM_FILE).status_code == 200
+
+
+def test_a_leads_upload_reads_the_same_queries_however_many_staff(client, team, tess):
+    client.force_login(tess)
+    url = reverse("assessments:learning_import", args=[team.organisation.pk])
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.post(url, {"file": SimpleUploadedFile("team.json", TEAM_FILE)})
+        assert page.status_code == 200
+        return sum(not q["sql"].startswith("INSERT") for q in queries.captured_queries)
+
+    few = reads()
+    for i in range(30):
+        MembershipFactory(team=team, user__username=f"staff{i}")
+    assert reads() == few
