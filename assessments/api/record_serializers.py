@@ -10,7 +10,11 @@ from ..models import Status, TrainingRecord
 
 class ChoiceSerializer(serializers.Serializer):
     code = serializers.CharField(help_text='What a program compares, e.g. "achieved".')
-    label = serializers.CharField(help_text='What a person reads, e.g. "Achieved".')
+    # DRF's metaclass takes declared fields off the class, so this does not shadow
+    # Field.label at run time; the stubs cannot know that.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text='What a person reads, e.g. "Achieved".'
+    )
 
 
 @extend_schema_field(ChoiceSerializer)
@@ -78,7 +82,7 @@ class CoverSerializer(serializers.Serializer):
     )
     strength = serializers.CharField(source="strength_words")
     grade = serializers.CharField(source="row.get_grade_display")
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment] # as label above
         source="row.reason", help_text="The source fact this link rests on, and where it is."
     )
 
@@ -200,12 +204,14 @@ class PlanSerializer(serializers.Serializer):
 
     @extend_schema_field(PlanViewSerializer(many=True))
     def get_steps(self, page) -> list:
-        return PlanViewSerializer([step.view for step in page.steps], many=True).data
+        return list(PlanViewSerializer([step.view for step in page.steps], many=True).data)
 
 
 class TrainingRecordSerializer(serializers.ModelSerializer):
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    module = serializers.StringRelatedField(allow_null=True)
+    course = serializers.SerializerMethodField(
+        help_text="The catalogue course's slug, where it is one; null otherwise."
+    )
+    module = serializers.SerializerMethodField(help_text="The module taken, where one is.")
     method = serializers.SerializerMethodField()
 
     class Meta:
@@ -225,6 +231,12 @@ class TrainingRecordSerializer(serializers.ModelSerializer):
             "peer_discussed",
             "updated_at",
         ]
+
+    def get_course(self, record: TrainingRecord) -> str | None:
+        return record.course.slug if record.course else None
+
+    def get_module(self, record: TrainingRecord) -> str | None:
+        return str(record.module) if record.module else None
 
     @extend_schema_field(ChoiceSerializer)
     def get_method(self, record: TrainingRecord) -> dict:
