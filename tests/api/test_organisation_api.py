@@ -5,9 +5,10 @@ pages' own figures; never a member's evidence; nobody else sees anything; bad in
 
 import pytest
 from django.urls import reverse
+from rest_framework import serializers
 
 from assessments.items import load_framework
-from assessments.models import Membership, Status
+from assessments.models import Membership, Rating, Status
 from assessments.plans.offers import read_offers
 from assessments.teams import reports, tallies
 from assessments.teams.budget_plan import answered_team_plan
@@ -102,7 +103,8 @@ def test_members_say_each_status_and_when_it_was_saved(client, tess, rated, alic
     )
     by_code = {s["code"]: s for s in mine["statuses"]}
     assert by_code["D2"]["status"] == "achieved" and by_code["D2"]["status_label"] == "Achieved"
-    assert by_code["D2"]["changed_at"] is not None
+    saved = Rating.objects.get(user=alice, level=1, domain=2, competency=None).updated_at
+    assert by_code["D2"]["changed_at"] == serializers.DateTimeField().to_representation(saved)
     assert by_code["D4"] == {
         "code": "D4",
         "status": "not_assessed",
@@ -294,3 +296,30 @@ def test_query_counts_stay_flat_as_the_team_grows(client, tess, team):
         "team_tally": 7,
         "team_plan": 10,
     }
+
+
+def test_a_lead_who_has_not_given_her_second_factor_is_told_so(client, team):
+    lead = UserFactory(username="lee")  # no authenticator: a password-only sign-in
+    TrainingLeadFactory(organisation=team.organisation, user=lead)
+    client.force_login(lead)
+    for each in (url("organisations"), url("organisation_teams", team.organisation_id)):
+        response = client.get(each)
+        assert response.status_code == 403, each
+        assert "second factor" in response.json()["detail"]
+
+
+def test_the_openapi_description_documents_every_organisation_endpoint(client):
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    documented = {path for path in paths if path.startswith("/api/v1/organisations/")}
+    assert documented == {
+        "/api/v1/organisations/",
+        "/api/v1/organisations/{id}/",
+        "/api/v1/organisations/{id}/teams/",
+        "/api/v1/organisations/{id}/teams/{team}/members/",
+        "/api/v1/organisations/{id}/teams/{team}/tally/",
+        "/api/v1/organisations/{id}/teams/{team}/plan/",
+        "/api/v1/organisations/{id}/staff/",
+    }
+    text = str([paths[path] for path in documented]).lower()
+    for word in ("seed", "loaded", "solved", "queries", "queryset"):
+        assert word not in text, word

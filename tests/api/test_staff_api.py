@@ -171,6 +171,20 @@ def test_a_body_that_is_not_json_is_a_400_saying_so(client, tess, team, body):
     assert Invite.objects.count() == 0
 
 
+def test_a_content_length_that_is_not_a_number_is_a_400(client, tess, team):
+    client.force_login(tess)
+    response = client.generic(
+        "POST",
+        staff_url(team.organisation),
+        json.dumps({"staff": [person(1)]}),
+        content_type="application/json",
+        CONTENT_LENGTH="lots",
+    )
+    assert response.status_code == 400, response.content  # read as no body at all
+    assert response["Content-Type"] == "application/json"
+    assert Invite.objects.count() == 0
+
+
 def test_10000_people_are_refused_before_they_are_read(client, tess, team):
     client.force_login(tess)
     response = post(client, team.organisation, {"staff": [person(i) for i in range(10_000)]})

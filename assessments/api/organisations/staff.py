@@ -153,7 +153,7 @@ class StaffWrite(OrganisationView):
     )
     def post(self, request: Request, pk: int) -> Response:
         organisation = access.api_organisation(request, pk, write=True)
-        if not int(request.META.get("CONTENT_LENGTH") or 0):
+        if (request.META.get("CONTENT_LENGTH") or "0").strip() == "0":
             # REST framework reads no body as {}: said as the API's parser says it.
             raise ParseError("The body is empty: send a JSON object.")
         try:
