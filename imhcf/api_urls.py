@@ -1,8 +1,9 @@
 """/api/v1/, one namespace ("api:") put together from the apps' parts: the public
 framework and courses (catalogue/api/), a person's own record (assessments/api/record.py)
-and an organisation's teams, staff and keys (assessments/api/organisations/)."""
+an organisation's teams, staff and keys (assessments/api/organisations/), and the
+learning a platform sends for an organisation's staff (assessments/api/learning.py)."""
 
-from assessments.api import record
+from assessments.api import learning, record
 from assessments.api.organisations import urls as organisations
 from catalogue.api import urls as public
 
@@ -12,4 +13,5 @@ urlpatterns = [
     *public.urlpatterns,
     *record.urlpatterns,
     *organisations.urlpatterns,
+    *learning.urlpatterns,
 ]

@@ -275,6 +275,7 @@ RULES = {
     "api:team_tally": "lead",
     "api:team_plan": "lead",
     "api:organisation_staff": "lead",
+    "api:organisation_learning": "lead",  # completions sent as xAPI, proposed to people
     # A person's own record (assessments/api/record.py): only ever her own.
     "api:me": "own",
     "api:my_ratings": "own",
@@ -334,6 +335,7 @@ POST_ONLY = {
     "assessments:staff_import_confirm",
     "assessments:change_person",
     "api:organisation_staff",  # JSON: one person to invite (request() below)
+    "api:organisation_learning",  # JSON: one xAPI statement (request() below)
     "assessments:api_key_new",
     "assessments:api_token_new",
     "assessments:review",
@@ -531,6 +533,14 @@ def request(client, route, world, user):
 
 # What an API POST sends (JSON): the same person again invites nobody new.
 API_POSTS = {
+    "api:organisation_learning": [
+        {
+            "actor": {"mbox": "mailto:alice@example.org"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+            "object": {"id": "https://learning.example/a", "definition": {"name": {"en": "A"}}},
+            "timestamp": "2026-03-05T16:00:00Z",
+        }
+    ],
     "api:organisation_staff": {
         "staff": [{"name": "Sam Jones", "email": "sam.jones@trust-a.example", "team": "North"}]
     },
