@@ -21,6 +21,7 @@ from .models import (
     Organisation,
     OrganisationAPIKey,
     PersonalAPIKey,
+    ProposedRecord,
     Team,
     TrainingLead,
     User,
@@ -347,3 +348,44 @@ class PersonalAPIKeyAdmin(admin.ModelAdmin):
 
         revoked = sum(revoke_token(token=token, request=request) for token in queryset)
         self.message_user(request, f"Revoked: {revoked} token(s).")
+
+
+@admin.register(ProposedRecord)
+class ProposedRecordAdmin(admin.ModelAdmin):
+    """Learning brought in and waiting for its person (or decided by her): listed for
+    admins to answer "where did this come from?", never made, changed or decided here:
+    only she confirms or discards it."""
+
+    list_display = ["title", "user", "finished", "state", "source", "brought_by", "created_at"]
+    list_filter = ["state", "source"]
+    list_select_related = ["user", "brought_by"]
+    search_fields = ["title", "user__username", "user__email", "file_name", "statement_id"]
+    fields = readonly_fields = [
+        "user",
+        "title",
+        "provider",
+        "course",
+        "module",
+        "finished",
+        "hours",
+        "outcome",
+        "source",
+        "file_name",
+        "statement_id",
+        "activity_id",
+        "brought_by",
+        "organisation",
+        "state",
+        "record",
+        "created_at",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # her decision to make: discarded on her portfolio, never deleted here

@@ -233,6 +233,9 @@ RULES = {
     # A person's own tokens are made by her only, on her account (shown to her once).
     "admin:assessments_personalapikey_add": "nobody",
     "admin:assessments_personalapikey_delete": "nobody",
+    # Learning brought in waits for its person: admins may look, never make one.
+    "admin:assessments_proposedrecord_add": "nobody",
+    "admin:assessments_proposedrecord_delete": "nobody",
     "admin:logout": "any",  # signing out is harmless for anyone; nobody gets an error
     "account_logout": "any",
     "admin:login": "admin_door",
