@@ -33,7 +33,7 @@ from ...plans.offers import read_offers
 from ...security import access, two_factor
 from ...teams import tallies
 from ...teams.budget_plan import total_words
-from ...teams.reports import MIN_GROUP, DomainSummary
+from ...teams.reports import MIN_GROUP, PER_PAGE, DomainSummary
 from ...teams.team_plan import Place, TeamPlan, team_plan
 from . import serializers as s
 from .keys import ORGANISATION_AUTH, KeyRateThrottle, SignedInOrKey, key_of
@@ -228,19 +228,26 @@ def _stamp(moment: datetime, here: tzinfo) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class MemberPages(Pages):
+    """25 a page, as the team report shows them: each member comes with up to 63
+    statuses."""
+
+    page_size = PER_PAGE
+
+
 class MemberList(OrganisationView):
-    """A team's people (members and managers) in member order, 50 a page, each with the
+    """A team's people (members and managers) in member order, 25 a page, each with the
     status of every competency at the level and when it was last saved. Never evidence.
     Six queries after access whatever the team's size: the team, the framework (2), the
     count, the page, and the page's ratings."""
 
-    pagination_class = Pages
+    pagination_class = MemberPages
 
     @extend_schema(
         parameters=[LEVEL_PARAMETER],
         responses=s.MemberSerializer(many=True),
         operation_id="team_members",
-        description="The team's people (members and managers), 50 a page, each with name, "
+        description="The team's people (members and managers), 25 a page, each with name, "
         "e-mail address, job role and role in the team and, for members, the status of "
         "every competency at the level (or domain assessed as a whole) and when it was last "
         "saved. Evidence notes and files are never given.",
@@ -251,7 +258,7 @@ class MemberList(OrganisationView):
         level = _choice(s.LevelChoice, request)["level"]
         framework = load_framework()
         items = framework.items_at(level)
-        pages = Pages()
+        pages = MemberPages()
         with replica_reads():
             memberships = Membership.objects.filter(team=found).select_related("user")
             page = list(pages.paginate_queryset(memberships.in_member_order(), request, self) or [])
@@ -270,6 +277,12 @@ class MemberList(OrganisationView):
         # to 63 statuses each.
         labels = dict(Status.choices)
         here = timezone.get_current_timezone()  # once: asking it per status cost 10 µs
+        stamps: dict[datetime, str] = {}  # a grid's save stamps a domain's items alike
+
+        def stamp(moment: datetime) -> str:
+            stamps[moment] = _stamp(moment, here)
+            return stamps[moment]
+
         untouched = {"status": Status.NOT_ASSESSED, "status_label": labels[Status.NOT_ASSESSED]}
         data = []
         for m in page:
@@ -287,7 +300,7 @@ class MemberList(OrganisationView):
                                 "code": item.code,
                                 "status": status,
                                 "status_label": labels[status],
-                                "changed_at": _stamp(changed, here),
+                                "changed_at": stamps.get(changed) or stamp(changed),
                             }
                         )
             user = m.user
