@@ -4,6 +4,7 @@ pages' own figures; never a member's evidence; nobody else sees anything; bad in
 400 in JSON; query counts stay flat as teams and members grow."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -334,3 +335,29 @@ def test_members_come_25_a_page_as_on_the_team_report(client, tess, team):
     assert len(second["results"]) == 7 and second["next"] is None
     named = [p["name"] for p in first["results"] + second["results"]]
     assert len(set(named)) == 32
+
+
+def test_with_a_key_query_counts_stay_flat_too(team):
+    """A program's calls: the key's one query (it comes with its organisation) instead of
+    the session's, the person's and the organisation's three."""
+    _, key = api_key(team.organisation)
+    program = Client(headers=key_header(key))
+    program.get(url("organisations"))  # its last use written (once a minute at most)
+    org = team.organisation
+    counts = []
+    for size in (5, 50):
+        grown = TeamFactory(name=f"Team of {size}", organisation=org)
+        _grow(grown, size)
+        counts.append(
+            [
+                count_queries(program, url(name, *args))
+                for name, args in [
+                    ("organisations", ()),
+                    ("organisation_teams", (org.pk,)),
+                    ("team_members", (org.pk, grown.pk)),
+                    ("team_tally", (org.pk, grown.pk)),
+                    ("team_plan", (org.pk, grown.pk)),
+                ]
+            ]
+        )
+    assert counts[0] == counts[1] == [1, 8, 7, 5, 8]
