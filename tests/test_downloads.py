@@ -27,7 +27,11 @@ from tests.factories import TrainingLeadFactory, UserFactory, with_authenticator
 FILE_PATH = re.compile(r"\.(\w+|<str:kind>)$")
 # A person's uploaded file, under the name they gave it, and a download prepared on the
 # queue, under its own name (no extension in either pattern).
-ALSO_DOWNLOADS = {"assessments:evidence_file", "assessments:prepared_file"}
+ALSO_DOWNLOADS = {
+    "assessments:evidence_file",
+    "assessments:prepared_file",
+    "api:framework_case",  # the framework as a CASE package (a .json file)
+}
 # URLs with an extension that are not downloads, each with why.
 NOT_DOWNLOADS: dict[str, str] = {
     # Built on the queue: a POST asks, and the file leaves through prepared_file.
@@ -54,6 +58,9 @@ DOWNLOADS: dict[str, tuple[str, dict[str, str], str | None, dict[str, str]]] = {
     "assessments:team_budget_xlsx": ("mina", {}, XLSX, {"level": "1", "budget": "5000"}),
     "assessments:team_budget_pdf": ("mina", {}, PDF, {"level": "1", "budget": "5000"}),
     "assessments:staff_import_template": ("tess", {"csv": CSV, "xlsx": XLSX}, None, {}),
+    "assessments:bring_in_template": ("alice", {}, CSV, {}),
+    "assessments:learning_import_template": ("tess", {}, CSV, {}),
+    "api:framework_case": ("alice", {}, "application/json", {}),
     "admin:catalogue_competency_import_template": (
         "lead",
         {"csv": CSV, "xlsx": XLSX},
@@ -153,6 +160,8 @@ def url_for(name: str, kind: str | None, people: dict) -> str:
         return reverse(name, args=[people["prepared"].pk, people["prepared"].filename])
     if name == "assessments:staff_import_template":
         return reverse(name, args=[people["team"].organisation_id, kind])
+    if name == "assessments:learning_import_template":
+        return reverse(name, args=[people["team"].organisation_id])
     if name.startswith("admin:"):
         return reverse(name, args=[kind])
     if name.startswith("assessments:team_"):

@@ -17,6 +17,7 @@ from assessments.teams import importing
 from catalogue.importing import ImportProblem
 from tests.factories import (
     MembershipFactory,
+    TeamFactory,
     TrainingLeadFactory,
     UserFactory,
     api_key,
@@ -273,7 +274,7 @@ def test_2000_staff_written_twice_leave_one_set_of_invitations(
 def test_two_copies_of_one_list_at_the_same_moment_invite_once(catalogue, settings):
     """PostgreSQL: both requests run at once on their own connections; the lock on the
     organisation's row makes the second wait and find the first's invitations."""
-    team = Team.objects.create(name="North locality", organisation=Organisation.named("Trust A"))
+    team = TeamFactory(name="North locality", organisation=Organisation.named("Trust A"))
     lead = with_authenticator(UserFactory(username="tess"))
     TrainingLeadFactory(organisation=team.organisation, user=lead)
     staff = {"staff": [person(i) for i in range(50)]}
