@@ -5,93 +5,42 @@ too, each one transaction, written to the security log with the token's prefix, 
 the token.
 
 Costs per request with a token: one query for the token with its person, plus an UPDATE
-of `last_used_at` at most once a minute. Every use and every refusal is logged."""
+of `last_used_at` at most once a minute. Every use and every refusal is logged
+(hashed_keys.py, shared with organisations' keys)."""
 
-import logging
-from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.request import Request
 
 from ..models import PersonalAPIKey, User
 from ..security import audit
+from .hashed_keys import HashedKeyAuthentication
 
-LAST_USED_EVERY = timedelta(minutes=1)
 REFUSED = "This token is not valid: it may be mistyped, revoked or expired."
 
 
-class PersonalTokenAuthentication(BaseAuthentication):
+class PersonalTokenAuthentication(HashedKeyAuthentication):
     """`Authorization: Bearer <token>`. No such header: None, so the session may be
     tried. A token unknown, mistyped, revoked or expired, or whose person can no longer
     sign in: 401 with `WWW-Authenticate: Bearer`. Otherwise (her, the token)."""
 
     keyword = "Bearer"
+    model = PersonalAPIKey
+    related = "user"
+    event = "api_token"
+    refused = REFUSED
 
-    def authenticate(self, request: Request) -> tuple[User, PersonalAPIKey] | None:
-        scheme, _, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-        if scheme.lower() != self.keyword.lower():
-            return None
-        token = self._usable(request, given.strip())
-        self._used(request, token)
-        return token.user, token
+    def credentials(self, key: PersonalAPIKey) -> tuple[User, PersonalAPIKey]:
+        return key.user, key
 
-    def authenticate_header(self, request: Request) -> str:
-        return self.keyword
+    def unusable(self, key: PersonalAPIKey) -> str:
+        return super().unusable(key) or ("" if key.user.is_active else "inactive")
 
-    def _usable(self, request: Request, given: str) -> PersonalAPIKey:
-        prefix, dot, secret = given.partition(".")
-        token = None
-        if dot and secret:
-            token = PersonalAPIKey.objects.select_related("user").filter(prefix=prefix).first()
-        reason = (
-            "malformed"
-            if not (dot and secret)
-            else "unknown"
-            if token is None
-            else "wrong_secret"
-            if not token.is_valid(given)
-            else "revoked"
-            if token.revoked
-            else "expired"
-            if token.has_expired
-            else "inactive"
-            if not token.user.is_active
-            else ""
-        )
-        if token is None or reason:
-            audit.event(
-                "api_token.refused",
-                request._request,
-                level=logging.WARNING,
-                token=token.prefix if token is not None else "",
-                reason=reason,
-                method=request.method,
-                path=request.path,
-            )
-            raise AuthenticationFailed(REFUSED)
-        return token
-
-    def _used(self, request: Request, token: PersonalAPIKey) -> None:
-        now = timezone.now()
-        if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
-            PersonalAPIKey.objects.filter(pk=token.pk).filter(
-                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
-            ).update(last_used_at=now)
-            token.last_used_at = now
-        audit.event(
-            "api_token.used",
-            request._request,
-            user_id=token.user_id,
-            token=token.prefix,
-            method=request.method,
-            path=request.path,
-        )
+    def logged(self, key: PersonalAPIKey) -> dict[str, Any]:
+        return {"user_id": key.user_id}
 
 
 # The token first: a refused token is then a 401 saying "Bearer", not the session's 403.

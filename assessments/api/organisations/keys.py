@@ -15,18 +15,13 @@ program with a key to the sign-in page, and SignedInOrKey refuses anyone with ne
 Costs per request with a key: one query for the key (with its organisation), plus an
 UPDATE of `last_used_at` at most once a minute per key. Every use is logged
 (audit "api_key.used", the key's prefix only, never the key); every refused key too
-(audit "api_key.refused")."""
+(audit "api_key.refused"); what a key and a person's token share is in hashed_keys.py."""
 
-import logging
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -34,90 +29,28 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_api_key.permissions import KeyParser
 
 from ...models import OrganisationAPIKey
-from ...security import audit
+from ..hashed_keys import HashedKeyAuthentication
 
-# last_used_at is written at most this often per key: the page shows it to the minute,
-# and a program calling many times a second must not write a row each time.
-LAST_USED_EVERY = timedelta(minutes=1)
 REFUSED = "This API key is not valid: it may be mistyped, revoked or expired."
 
 
-class OrganisationKeyAuthentication(BaseAuthentication):
-    """`Authorization: Api-Key <key>` (the library's KeyParser reads it). No such header:
-    None, so the session may be tried. A key that is unknown, mistyped, revoked or
-    expired, or the keyword with no key: 401 with `WWW-Authenticate: Api-Key`. Otherwise
+class OrganisationKeyAuthentication(HashedKeyAuthentication):
+    """`Authorization: Api-Key <key>` (the library's keyword). No such header: None, so
+    the session may be tried. A key that is unknown, mistyped, revoked or expired, or
+    the keyword with no key: 401 with `WWW-Authenticate: Api-Key`. Otherwise
     (AnonymousUser(), key): `request.auth` is the key, and no person is signed in."""
 
     keyword = KeyParser.keyword
+    model = OrganisationAPIKey
+    related = "organisation"
+    event = "api_key"
+    refused = REFUSED
 
-    def authenticate(self, request: Request) -> tuple[AnonymousUser, OrganisationAPIKey] | None:
-        header: str = request.META.get("HTTP_AUTHORIZATION", "")
-        scheme = header.split(" ", 1)[0]
-        if scheme.lower() != self.keyword.lower():
-            return None
-        given = (KeyParser().get_from_authorization(request) or "").strip()
-        key = self._usable(request, given)
-        self._used(request, key)
+    def credentials(self, key: OrganisationAPIKey) -> tuple[AnonymousUser, OrganisationAPIKey]:
         return AnonymousUser(), key
 
-    def authenticate_header(self, request: Request) -> str:
-        return self.keyword
-
-    def _usable(self, request: Request, given: str) -> OrganisationAPIKey:
-        prefix, dot, secret = given.partition(".")
-        key = None
-        if dot and secret:
-            key = (
-                OrganisationAPIKey.objects.select_related("organisation")
-                .filter(prefix=prefix)
-                .first()
-            )
-        reason = (
-            "malformed"
-            if not (dot and secret)
-            else "unknown"
-            if key is None
-            else "wrong_secret"
-            if not key.is_valid(given)
-            else "revoked"
-            if key.revoked
-            else "expired"
-            if key.has_expired
-            else ""
-        )
-        if key is None or reason:
-            # The prefix is logged only when it names one of our keys: anything else the
-            # client sent is not ours to write down.
-            audit.event(
-                "api_key.refused",
-                request._request,
-                level=logging.WARNING,
-                key=key.prefix if key is not None else "",
-                reason=reason,
-                method=request.method,
-                path=request.path,
-            )
-            raise AuthenticationFailed(REFUSED)
-        return key
-
-    def _used(self, request: Request, key: OrganisationAPIKey) -> None:
-        now = timezone.now()
-        if key.last_used_at is None or key.last_used_at < now - LAST_USED_EVERY:
-            # One UPDATE … WHERE: two requests at once write it once, and a later time
-            # is never overwritten by an earlier one.
-            OrganisationAPIKey.objects.filter(pk=key.pk).filter(
-                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
-            ).update(last_used_at=now)
-            key.last_used_at = now
-        audit.event(
-            "api_key.used",
-            request._request,  # DRF's request.user is being worked out: not asked here
-            key=key.prefix,
-            organisation=key.organisation_id,
-            scope=key.scope,
-            method=request.method,
-            path=request.path,
-        )
+    def logged(self, key: OrganisationAPIKey) -> dict[str, Any]:
+        return {"organisation": key.organisation_id, "scope": key.scope}
 
 
 # The key comes first: DRF answers a refused or missing credential with the
