@@ -596,11 +596,13 @@ SPECTACULAR_SETTINGS = {
         "where she stands, her ratings and evidence, her gaps, her plan and her training "
         "records, with her session or one of her own API tokens (Authorization: Bearer). "
         "An organisation's (/organisations/): its teams, members' statuses (never their "
-        "evidence), tallies and team plans, and adding staff, with a training lead's session "
-        "or an organisation API key (Authorization: Api-Key). "
+        "evidence), tallies and team plans; adding staff, and sending their completed "
+        "learning as xAPI statements for each person to confirm; with a training lead's "
+        "session or an organisation API key (Authorization: Api-Key). "
         'A figure a provider does not publish is null and labelled "not published"; '
         "0 means free. Errors are JSON: 400 names each field, 401 and 403 say why, 404 says "
-        "nothing of what exists elsewhere, 413 for a body over 1 MiB, 429 with Retry-After."
+        "nothing of what exists elsewhere, 413 for a body over "
+        f"{IMHCF_API_MAX_BODY:,} bytes, 429 with Retry-After."
     ),
     # OpenAPI 3.1: a field that may be null is said as JSON Schema says it ("oneOf" the
     # object or null), which every validator reads alike; 3.0's "nullable" beside a

@@ -21,16 +21,10 @@ from catalogue.importing import ImportProblem
 
 from ..portfolio import learning_import, proposals
 from ..security import access, audit
-from .organisations.keys import ORGANISATION_AUTH, KeyRateThrottle, SignedInOrKey
-from .organisations.staff import _sender as acting_lead
+from .organisations.keys import ORGANISATION_AUTH, KeyRateThrottle, SignedInOrKey, key_of
+from .organisations.staff import acting_lead
 
 REFUSED_SHOWN = 200  # learners listed back; the rest are counted
-
-
-class DuplicateSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    learner = serializers.CharField()
-    why = serializers.CharField(help_text="Why it is not proposed again.")
 
 
 class LearningOutcomeSerializer(serializers.Serializer):
@@ -38,7 +32,10 @@ class LearningOutcomeSerializer(serializers.Serializer):
     proposed = serializers.IntegerField(help_text="Proposed records made, to be confirmed.")
     people = serializers.IntegerField(help_text="People they were proposed to.")
     recognised = serializers.IntegerField(help_text="Of those, courses in the catalogue.")
-    duplicates = DuplicateSerializer(many=True)
+    not_again = serializers.IntegerField(
+        help_text="Completions already proposed to, or recorded by, their person: not "
+        "proposed again. Which, and why, is theirs to know, not the sender's."
+    )
     not_completions = serializers.IntegerField(
         help_text="Statements with another verb (attempted, failed…), left out."
     )
@@ -93,8 +90,16 @@ class LearningWrite(APIView):
     def post(self, request: Request, pk: int) -> Response:
         organisation = access.api_organisation(request, pk, write=True)
         body = json.dumps(request.data).encode()
+        key = key_of(request)
+        # What the person reads beside the proposal ("by Tess Lead, training lead of Trust
+        # A from …"): the key's name says which program sent it.
+        source = (
+            f"the learning system “{key.name}” (sent by a program)"
+            if key
+            else "a list sent by a program"
+        )
         try:
-            read = learning_import.read_xapi("the statements sent", body)
+            read = learning_import.read_xapi(source, body)
             outcome = proposals.bring_in(
                 read=read, user=acting_lead(request, organisation), organisation=organisation
             )
@@ -111,17 +116,15 @@ class LearningWrite(APIView):
             organisation=organisation.pk,
             proposed=len(outcome.proposed),
             refused=len(outcome.refused),
-            by="api",
+            via="api",
+            key=key.prefix if key else "",
         )
         data = {
             "found": outcome.found,
             "proposed": len(outcome.proposed),
             "people": len({p.user.pk for p in outcome.proposed}),
             "recognised": outcome.recognised,
-            "duplicates": [
-                {"title": completion.title, "learner": completion.learner, "why": why}
-                for completion, why in outcome.duplicates
-            ],
+            "not_again": len(outcome.duplicates),
             "not_completions": outcome.not_completions,
             "voided": outcome.voided,
             "not_members": outcome.refused_learners[:REFUSED_SHOWN],

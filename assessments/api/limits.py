@@ -45,7 +45,10 @@ class LimitedJSONParser(JSONParser):
             raise too_large
         if not body:
             raise ParseError("The body is empty: send a JSON object.")
-        return super().parse(BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(BytesIO(body), media_type, parser_context)
+        except RecursionError:  # brackets nested thousands deep: the parser gives up
+            raise ParseError("JSON parse error - nested too deep.") from None
 
 
 @login_not_required

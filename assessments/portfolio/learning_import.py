@@ -381,7 +381,10 @@ def _hours(duration: str) -> Decimal | None:
         + parts.get("minutes", 0) * 60
         + parts.get("seconds", 0)
     )
-    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    try:
+        return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than any real course: not a length we can use
+        return None
 
 
 def _day(stamp: Any) -> date | None:
@@ -394,7 +397,10 @@ def _day(stamp: Any) -> date | None:
         return None
     if when.tzinfo is None:
         return when.date()
-    return when.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    try:
+        return when.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    except OverflowError:  # the first or last day there is, pushed past it by its zone
+        return None
 
 
 def _provider(statement: dict[str, Any]) -> str:

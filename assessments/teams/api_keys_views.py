@@ -15,8 +15,9 @@ from ..models import OrganisationAPIKey
 from ..security import access
 
 SCOPE_HELP = (
-    "Read: see teams, members' progress and team plans. "
-    "Write: also add staff (same checks as the staff import)."
+    "Read: see teams, each member's name, e-mail address and progress (never their "
+    "evidence), and team plans. Read and write: also add staff (the staff import's checks) "
+    "and send their completed learning, which each person confirms or discards."
 )
 
 

@@ -83,7 +83,7 @@ def _read(name: str, package: Any, problems: _Problems) -> tuple[list[Row], list
             problems.add(f"{name}: {_label(item)}, identifier: used by two items")
         elif item.get("CFItemType") not in KNOWN_TYPES:
             problems.add(
-                f"{name}: {_label(item)}, CFItemType: {item.get('CFItemType')!r} is not one "
+                f"{name}: {_label(item)}, CFItemType: {_said(item.get('CFItemType'))} is not one "
                 f"of {', '.join(KNOWN_TYPES)}"
             )
         else:
@@ -192,7 +192,7 @@ def _level(name: str, item: dict, problems: _Problems) -> int | None:
     code = str(item.get("humanCodingScheme", ""))
     match = re.fullmatch(r"Level (\d)", code)
     if not match or int(match[1]) not in LEVELS:
-        problems.add(f"{name}: {_label(item)}, humanCodingScheme: {code!r} is not Level 1, "
+        problems.add(f"{name}: {_label(item)}, humanCodingScheme: {_said(code)} is not Level 1, "
                      "Level 2 or Level 3")  # fmt: skip
         return None
     return int(match[1])
@@ -203,7 +203,7 @@ def _domain(name: str, item: dict, problems: _Problems) -> int | None:
         return None
     code = str(item.get("humanCodingScheme", ""))
     if not re.fullmatch(r"[1-7]", code):
-        problems.add(f"{name}: {_label(item)}, humanCodingScheme: {code!r} is not 1 to 7")
+        problems.add(f"{name}: {_label(item)}, humanCodingScheme: {_said(code)} is not 1 to 7")
         return None
     return int(code)
 
@@ -213,7 +213,7 @@ def _competency(
 ) -> Listed | None:
     code = item.get("humanCodingScheme")
     if not isinstance(code, str) or not re.match(CODE_PATTERN, code):
-        problems.add(f"{name}: {_label(item)}, humanCodingScheme: {code!r} is not a code like "
+        problems.add(f"{name}: {_label(item)}, humanCodingScheme: {_said(code)} is not a code like "
                      "1.07")  # fmt: skip
         return None
     keywords = item.get("conceptKeywords") or []
@@ -264,3 +264,10 @@ def _one(
         problems.add(f"{name}: {_label(item)}, {kind}: must point to exactly one {what}")
         return None
     return found[0]
+
+
+def _said(value: object) -> str:
+    """A value from the file as a message quotes it: “Level 4”, or "missing"."""
+    if value is None or value == "":
+        return "missing, which"
+    return f"“{value}”"

@@ -48,7 +48,8 @@ def test_a_platform_s_statements_become_proposals_for_the_organisation_s_people(
 
     again = send(team, write_key, {"statements": statements, "more": ""}).json()
 
-    assert again["proposed"] == 0 and len(again["duplicates"]) == 2
+    assert again["proposed"] == 0 and again["not_again"] == 2
+    assert "alice@example.org" not in json.dumps(again)  # nothing said of whose or why
     assert ProposedRecord.objects.count() == 2
 
 
@@ -82,3 +83,43 @@ def test_statements_with_a_problem_are_a_400_naming_it_and_propose_nothing(
     assert response.status_code == 400
     assert any(said in error for error in response.json()["errors"]), response.json()
     assert not ProposedRecord.objects.exists()
+
+
+def statement(**changes) -> dict:
+    """One completion by Alice, with `changes` made to it."""
+    made = {
+        "actor": {"mbox": "mailto:alice@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": "https://learning.example/a", "definition": {"name": {"en": "A"}}},
+        "timestamp": "2026-03-05T16:00:00Z",
+    }
+    return made | changes
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 200_000,  # brackets nested past what any reader follows
+        [statement(result={"duration": "PT" + "9" * 40 + "H"})],  # a length past reason
+        [statement(timestamp="0001-01-01T00:00:00+14:00")],  # before the first day there is
+        [statement(timestamp="9999-12-31T23:59:59-14:00")],  # after the last
+    ],
+)
+def test_statements_no_reader_could_use_are_a_4xx_or_read_without_the_odd_part_never_a_500(
+    team, alice, write_key, body
+):
+    response = send(team, write_key, body)
+
+    assert response.status_code in (200, 400), response.content[:300]
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_sender_learns_nothing_of_what_a_person_has_recorded(team, alice, tess, write_key):
+    first = send(team, write_key, [statement()]).json()
+    proposal = ProposedRecord.objects.get()
+    assert "sent by a program" in proposal.file_name
+
+    again = send(team, write_key, [statement(id="6690e6c9-3ef0-4ed3-8b37-7f3964730bee")]).json()
+
+    assert first["proposed"] == 1 and again["proposed"] == 0 and again["not_again"] == 1
+    assert set(again) == set(first)  # the same fields: no reason, no name

@@ -55,7 +55,7 @@ def test_a_lead_makes_a_key_copies_it_once_sees_it_used_and_revokes_it(
     expect(page.get_by_role("heading", name="API keys for Trust A")).to_be_visible()
     expect(page.get_by_text("No keys yet.")).to_be_visible()
     expect(
-        page.get_by_text("Write: also add staff (same checks as the staff import)")
+        page.get_by_text("Read and write: also add staff (the staff import's checks)", exact=False)
     ).to_be_visible()
     looked_at(page, assert_accessible, "empty", width)
 

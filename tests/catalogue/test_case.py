@@ -309,7 +309,7 @@ BAD_PACKAGES = {
     ),
     "unknown_type": (
         lambda: broken(lambda p: item(p, "Domain", "3").update(CFItemType="Strand")),
-        "CFItemType: 'Strand' is not one of Level, Domain, Competency",
+        "CFItemType: “Strand” is not one of Level, Domain, Competency",
     ),
     "too_large": (b" " * (MAX_BYTES + 1), "bad.json: larger than 5 MB"),
 }
@@ -400,7 +400,7 @@ def test_every_problem_of_a_package_is_listed_not_only_the_first(catalogue):
     assert len(caught.value.errors) == 2, caught.value.errors
     assert "(Knowledge 1.07 L1), fullStatement: empty" in caught.value.errors[1]
     assert (
-        "(Level Level 4), humanCodingScheme: 'Level 4' is not Level 1" in (caught.value.errors[0])
+        "(Level Level 4), humanCodingScheme: “Level 4” is not Level 1" in (caught.value.errors[0])
     )
 
 

@@ -128,10 +128,13 @@ class DomainTallySerializer(serializers.Serializer):
     items = serializers.IntegerField(
         help_text="Competencies (or 1 for a domain assessed as a whole)."
     )
-    achieved = serializers.IntegerField(help_text="Member-competencies achieved.")
-    possible = serializers.IntegerField(help_text="Members times items.")
+    achieved = serializers.IntegerField(
+        help_text="Competencies achieved here, counted for each member and added up."
+    )
+    possible = serializers.IntegerField(help_text="Each member times each competency here.")
     percent = serializers.IntegerField(
-        help_text="achieved of possible, in per cent (0 if none is possible)."
+        allow_null=True,
+        help_text="The share achieved, in per cent; null when the team has no members.",
     )
 
 

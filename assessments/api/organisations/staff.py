@@ -87,16 +87,20 @@ def _read(data: Any) -> tuple[list[tuple[int, dict[str, str]]], list[dict[str, A
     return rows, problems
 
 
-def _sender(request: Request, organisation: Organisation) -> User:
-    """Who sends the invitations (and follows their sending): the signed-in lead; with a
-    key, the lead who made it, or, once her account is gone, the organisation's
-    longest-serving lead (a key belongs to its organisation, not to her). One query
-    then; 403 when the organisation has no lead left."""
+def acting_lead(request: Request, organisation: Organisation) -> User:
+    """In whose name a write is done (invitations sent, learning brought in): the
+    signed-in lead; with a key, the lead who made it while she still leads the
+    organisation, else its longest-serving lead (a key belongs to its organisation, not
+    to her). One or two queries; 403 when the organisation has no lead left."""
     if request.user.is_authenticated:
         return request.user
     key = key_of(request)
-    if key is not None and key.made_by is not None:
-        return key.made_by
+    if (
+        key is not None
+        and key.made_by is not None
+        and TrainingLead.objects.filter(organisation=organisation, user=key.made_by).exists()
+    ):
+        return key.made_by  # only while she still leads it
     lead = (
         TrainingLead.objects.filter(organisation=organisation)
         .select_related("user")
@@ -141,7 +145,7 @@ class StaffWrite(OrganisationView):
                         {
                             "name": "Priya Shah",
                             "email": "priya.shah@example.nhs.uk",
-                            "job_role": "specialist_hv",
+                            "job_role": "Specialist health visitor",
                             "team": "North locality",
                             "manager": True,
                         },
@@ -156,17 +160,14 @@ class StaffWrite(OrganisationView):
         if (request.META.get("CONTENT_LENGTH") or "0").strip() == "0":
             # REST framework reads no body as {}: said as the API's parser says it.
             raise ParseError("The body is empty: send a JSON object.")
-        try:
-            data = request.data  # not JSON: 400 {"detail": …}, as everywhere in the API
-        except RecursionError:  # brackets nested thousands deep: the parser gives up
-            raise ParseError("JSON parse error - nested too deep.") from None
+        data = request.data  # not JSON: 400 {"detail": …}, as everywhere in the API
         values, problems = _read(data)
         if not problems:
             rows, found = importing.check_rows(values)
             problems = [_problem(p.line, API_NAME[p.column], p.message) for p in found]
         if problems:
             return _refused(problems)
-        lead = _sender(request, organisation)
+        lead = acting_lead(request, organisation)
         site = request.build_absolute_uri("/").rstrip("/")
         with transaction.atomic():
             # One list at a time per organisation: a copy of this request sent at the same

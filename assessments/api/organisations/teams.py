@@ -354,7 +354,7 @@ class TeamTallyView(OrganisationView):
                     "items": summary.items,
                     "achieved": summary.achieved,
                     "possible": summary.possible,
-                    "percent": summary.percent,
+                    "percent": summary.percent if summary.possible else None,
                 }
             )
         items = [
