@@ -125,9 +125,9 @@ def _not_hers(outcome: proposals.Outcome) -> list[str]:
     count = len(outcome.refused)
     who = ", ".join(outcome.refused_learners[:5])
     return [
-        f"{count} completion{'s are' if count != 1 else ' is'} of someone else ({who}): not "
-        "brought in. Only learning recorded under an e-mail address you have confirmed on "
-        "your profile becomes yours."
+        f"{count} completion{'s' if count != 1 else ''} could not be matched to an e-mail "
+        f"address you have confirmed ({who}): not brought in. Only learning recorded under an "
+        "e-mail address you have confirmed on your profile becomes yours."
     ]
 
 
@@ -158,8 +158,11 @@ def proposal_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     found = access.own_proposal(request, pk)
     try:
         record = proposals.confirm(proposal=found)
-    except proposals.Incomplete:
-        messages.info(request, f"Give the CPD hours of “{found.title}” to confirm it.")
+    except proposals.Incomplete as incomplete:
+        if set(incomplete.errors) == {"hours"}:
+            messages.info(request, f"Give the CPD hours of “{found.title}” to confirm it.")
+        else:
+            messages.info(request, f"“{found.title}” needs a change before it can be confirmed.")
         return redirect("assessments:proposal", pk=found.pk)
     except proposals.Decided:
         messages.info(request, f"“{found.title}” was already decided.")
@@ -227,7 +230,9 @@ def proposal_confirm_all(request: SignedInRequest) -> HttpResponse:
         left = len(done.incomplete)
         messages.info(
             request,
-            f"{left} proposal{'s need' if left != 1 else ' needs'} its CPD hours before "
-            "it can be confirmed: open each below.",
+            "1 proposal needs its CPD hours before it can be confirmed: open it below."
+            if left == 1
+            else f"{left} proposals need their CPD hours before they can be confirmed: "
+            "open each below.",
         )
     return redirect("assessments:proposals")

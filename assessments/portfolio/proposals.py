@@ -38,7 +38,7 @@ from ..models import (
     User,
 )
 from . import services
-from .learning_import import MAX_ERRORS, Completion, Read
+from .learning_import import MAX_ERRORS, Completion, Read, sha1_of
 
 # Catalogue ---------------------------------------------------------------------------
 
@@ -190,13 +190,15 @@ def organisation_people(organisation: Organisation) -> list[User]:
     )
 
 
-def _whose(completion: Completion, addresses: dict[str, User]) -> User | None:
+def _whose(
+    completion: Completion, addresses: dict[str, User], digests: dict[str, User]
+) -> User | None:
+    """The person a completion is for: by her address, or by its xAPI digest
+    (mbox_sha1sum, looked up in `digests`, worked out once per file)."""
     if completion.email:
         return addresses.get(completion.email)
     if completion.mbox_sha1:
-        for address, user in addresses.items():
-            if completion.matches_address({address}):
-                return user
+        return digests.get(completion.mbox_sha1)
     return None
 
 
@@ -214,9 +216,10 @@ def plan(
         read.name, not_completions=read.not_completions, voided=read.voided, more=read.more
     )
     addresses = verified_addresses(people)
+    digests = {sha1_of(address): user for address, user in addresses.items()}
     wanted: list[Proposal] = []
     for completion in read.completions:
-        user = _whose(completion, addresses)
+        user = _whose(completion, addresses, digests)
         if user is None and default_user is not None and not completion.learner:
             user = default_user  # a CSV row of her own, naming nobody
         if user is None:

@@ -217,9 +217,8 @@ def test_confirming_one_makes_the_record_and_marks_it_recorded_on_her_plan(clien
     nes.refresh_from_db()
     assert nes.state == ProposalState.CONFIRMED and nes.record == record
     plan = text(client.get(reverse("assessments:plan")))
-    assert (
-        f'<strong>Recorded:</strong> <a href="{record.get_absolute_url()}">finished 5 March 2026'
-    ) in plan
+    mark = f'<strong>Recorded:</strong> <a href="{record.get_absolute_url()}">training from'
+    assert f"{mark} this course, finished 5 March 2026" in plan
     assert 'Record it when done<span class="visually-hidden">: ' + NES_TITLE not in plan
     # And on the gaps page, which opens with the same answer.
     assert "finished 5 March 2026" in text(client.get(reverse("assessments:gaps")))
@@ -304,9 +303,10 @@ def test_another_persons_statements_are_refused(client, alice, bob):
     done = bring_in(client, ALICE_FILE)
     messages = text(client.get(done["Location"]))
     assert "0 completions found." not in messages  # they are found, and refused
-    assert "3 completions are of someone else (alice@example.org, an address given as a" in (
-        messages
-    )
+    assert (
+        "3 completions could not be matched to an e-mail address you have confirmed "
+        "(alice@example.org, an address given as a"
+    ) in messages
     assert not ProposedRecord.objects.exists()
 
 

@@ -131,7 +131,7 @@ def test_a_health_visitor_brings_in_her_xapi_file_and_confirms_it_onto_her_plan(
     # Her plan marks the NES course as recorded, with a link to the record.
     page.goto(site + "/me/plan/")
     recorded = page.get_by_test_id("recorded").first
-    expect(recorded).to_contain_text("Recorded: finished 5 March 2026")
+    expect(recorded).to_contain_text("Recorded: training from this course, finished 5 March 2026")
     looks_right(page, width, assert_accessible, "plan-recorded")
     recorded.get_by_role("link").click()
     expect(page.get_by_role("heading", name=NES)).to_be_visible()
