@@ -10,12 +10,14 @@ import logging
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from ..models import User
 from ..security import audit
 
 # last_used_at is written at most this often per key: the pages show it to the minute,
@@ -46,8 +48,10 @@ class HashedKeyAuthentication(BaseAuthentication):
         return self.keyword
 
     def credentials(self, key: Any) -> tuple[Any, Any]:
-        """(request.user, request.auth) for a usable key."""
-        raise NotImplementedError
+        """(request.user, request.auth) for a usable key: whoever it belongs to when that
+        is a person (`related` names the user), else nobody signed in."""
+        owner = getattr(key, self.related)
+        return (owner if isinstance(owner, User) else AnonymousUser()), key
 
     def unusable(self, key: Any) -> str:
         """Why a key whose secret matches may still not be used; "" when it may."""

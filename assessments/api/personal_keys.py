@@ -33,9 +33,6 @@ class PersonalTokenAuthentication(HashedKeyAuthentication):
     event = "api_token"
     refused = REFUSED
 
-    def credentials(self, key: PersonalAPIKey) -> tuple[User, PersonalAPIKey]:
-        return key.user, key
-
     def unusable(self, key: PersonalAPIKey) -> str:
         return super().unusable(key) or ("" if key.user.is_active else "inactive")
 

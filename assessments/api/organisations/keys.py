@@ -19,7 +19,6 @@ UPDATE of `last_used_at` at most once a minute per key. Every use is logged
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -45,9 +44,6 @@ class OrganisationKeyAuthentication(HashedKeyAuthentication):
     related = "organisation"
     event = "api_key"
     refused = REFUSED
-
-    def credentials(self, key: OrganisationAPIKey) -> tuple[AnonymousUser, OrganisationAPIKey]:
-        return AnonymousUser(), key
 
     def logged(self, key: OrganisationAPIKey) -> dict[str, Any]:
         return {"organisation": key.organisation_id, "scope": key.scope}
